@@ -1,0 +1,49 @@
+# Simpul developer tasks. Run `make help` for the list.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+# Touched after a successful install; pip runs again whenever pyproject.toml is newer.
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+# Extra pytest arguments: make test ARGS="-k referral -x"
+ARGS ?=
+# The demo always runs on this SQLite file, whatever DATABASE_URL says (shell or .env).
+DEMO_DB ?= $(CURDIR)/var/simpul.sqlite3
+DEMO_ENV := DATABASE_URL=sqlite:///$(DEMO_DB)
+
+.PHONY: help venv install demo test lint
+
+help:
+	@echo "make install   create .venv ($(PYTHON)) and pip install -e '.[dev]'"
+	@echo "make demo      migrate + load regions + demo data on SQLite, then runserver 127.0.0.1:8000"
+	@echo "make test      pytest on SQLite, then on a throwaway PostgreSQL (ARGS=\"...\" for pytest)"
+	@echo "make lint      ruff check + ruff format --check"
+
+venv install: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(STAMP)
+	mkdir -p $(dir $(DEMO_DB))
+	$(DEMO_ENV) $(MANAGE) migrate --noinput
+	$(DEMO_ENV) $(MANAGE) load_regions
+	$(DEMO_ENV) $(MANAGE) load_demo
+	$(DEMO_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	bash scripts/test.sh $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .

@@ -1,0 +1,63 @@
+"""Reads of the master data: regions, memberships, routing suggestions."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import Agency, Membership, PpksCategory, Region, RoutingRule, Service
+
+
+def regions_search(*, parent: str | None = None, q: str | None = None) -> QuerySet[Region]:
+    """Regions under ``parent`` (direct children) whose name starts with ``q``."""
+    qs = Region.objects.all()
+    if parent:
+        qs = qs.filter(parent_id=parent)
+    if q:
+        qs = qs.filter(search_name__startswith=q.strip().lower())
+    return qs.order_by("code")
+
+
+def active_memberships(user) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user, is_active=True).select_related(
+        "agency", "office", "area"
+    )
+
+
+def suggest_agency(
+    *, service: Service | None, ppks_category: PpksCategory | None, region: Region
+) -> Agency | None:
+    """The agency a referral should go to, by the most specific active routing rule.
+
+    A rule naming both the service and the category beats one naming only the service,
+    which beats one naming only the category; among equals the smallest region wins. Without
+    a matching rule, the active agency of the service's kind in the case's regency.
+    """
+    codes = [region.code]
+    parts = region.code.split(".")
+    codes += [".".join(parts[:i]) for i in range(1, len(parts))]
+    rules = RoutingRule.objects.filter(
+        is_active=True, agency__is_active=True, region_id__in=codes
+    ).select_related("agency")
+    best: tuple[int, int, Agency] | None = None
+    for rule in rules:
+        if rule.service_id and (service is None or rule.service_id != service.pk):
+            continue
+        if rule.ppks_category_id and (
+            ppks_category is None or rule.ppks_category_id != ppks_category.pk
+        ):
+            continue
+        specificity = (2 if rule.service_id else 0) + (1 if rule.ppks_category_id else 0)
+        score = (specificity, len(rule.region_id), rule.agency)
+        if best is None or score[:2] > best[:2]:
+            best = score
+    if best is not None:
+        return best[2]
+    if service is None or region.regency_code is None:
+        return None
+    return (
+        Agency.objects.filter(
+            kind=service.agency_kind, regency_id=region.regency_code, is_active=True
+        )
+        .order_by("pk")
+        .first()
+    )

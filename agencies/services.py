@@ -1,0 +1,22 @@
+"""Writes to the master data."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+
+
+def system_user() -> AbstractBaseUser:
+    """The account background work acts as, so history never records an empty user.
+
+    It cannot log in (no usable password, inactive).
+    """
+    user, created = get_user_model().objects.get_or_create(
+        username=settings.SYSTEM_USERNAME,
+        defaults={"first_name": "Sistem", "last_name": "Simpul", "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user

@@ -1,0 +1,46 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Case, Family, Person
+
+
+class MemberInline(admin.TabularInline):
+    model = Person
+    fields = ["full_name", "relationship", "birth_date", "sex", "life_status"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Family)
+class FamilyAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "registry_status", "decile", "registry_as_of"]
+    list_filter = ["registry_status", "decile"]
+    search_fields = ["=kk_number"]
+    inlines = [MemberInline]
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["full_name", "masked_nik", "birth_date", "sex", "region", "life_status"]
+    list_filter = ["life_status", "sex"]
+    search_fields = ["=nik", "search_name"]
+    raw_id_fields = ["region", "family", "created_by"]
+    list_select_related = ["region"]
+    show_full_result_count = False
+
+
+@admin.register(Case)
+class CaseAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "kind", "stage", "status", "beneficiary", "region", "opened_at"]
+    list_filter = ["kind", "stage", "status", "priority"]
+    search_fields = ["=number"]
+    raw_id_fields = ["applicant", "beneficiary", "region", "opened_by"]
+    readonly_fields = ["number", "intake_warnings"]
+    list_select_related = ["beneficiary", "region"]
+    date_hierarchy = "opened_at"
+    show_full_result_count = False

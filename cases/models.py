@@ -1,0 +1,300 @@
+"""The citizen registry (people, family cards) and the Case.
+
+People and families are deactivated, never deleted: a deceased person keeps their record,
+their life status says why they left. Every model keeps a simple-history trail.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from agencies.models import PpksCategory, Region, Service
+
+from .nik import mask_nik, validate_kk_number, validate_nik
+
+rt_rw_validator = RegexValidator(r"^\d{1,3}$", _("RT/RW berupa angka 1-3 digit."))
+
+
+def normalize_name(name: str) -> str:
+    """Lower-case, accent-free, single-spaced name used for likely-duplicate matching."""
+    text = unicodedata.normalize("NFKD", name or "")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.lower().replace(".", " ").replace(",", " ").split())
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Laki-laki")
+    FEMALE = "F", _("Perempuan")
+
+
+class LifeStatus(models.TextChoices):
+    ACTIVE = "active", _("Aktif")
+    DECEASED = "deceased", _("Meninggal dunia")
+    MOVED = "moved", _("Pindah domisili")
+    NOT_FOUND = "not_found", _("Tidak ditemukan")
+    GRADUATED = "graduated", _("Sudah mampu (graduasi)")
+
+
+class RegistryStatus(models.TextChoices):
+    UNKNOWN = "unknown", _("Belum dicek")
+    IN_DTSEN = "in_dtsen", _("Terdaftar di DTKS/DTSEN")
+    NOT_IN_DTSEN = "not_in_dtsen", _("Tidak terdaftar")
+
+
+class Relationship(models.TextChoices):
+    HEAD = "head", _("Kepala keluarga")
+    SPOUSE = "spouse", _("Istri/suami")
+    CHILD = "child", _("Anak")
+    PARENT = "parent", _("Orang tua")
+    IN_LAW = "in_law", _("Menantu/mertua")
+    GRANDCHILD = "grandchild", _("Cucu")
+    OTHER = "other", _("Famili lain")
+
+
+class Family(models.Model):
+    """A family card (Kartu Keluarga). Many people share one KK; the KK number is the family's."""
+
+    kk_number = models.CharField(
+        _("nomor KK"), max_length=16, unique=True, validators=[validate_kk_number]
+    )
+    registry_status = models.CharField(
+        _("status DTKS/DTSEN"),
+        max_length=15,
+        choices=RegistryStatus.choices,
+        default=RegistryStatus.UNKNOWN,
+    )
+    decile = models.PositiveSmallIntegerField(
+        _("desil"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    registry_as_of = models.DateField(_("per tanggal"), null=True, blank=True)
+    registry_source = models.CharField(_("sumber data"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("keluarga (KK)")
+        verbose_name_plural = _("keluarga (KK)")
+        ordering = ["kk_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decile__isnull=True) | Q(decile__gte=1, decile__lte=10),
+                name="family_decile_1_to_10",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("KK %(number)s") % {"number": mask_nik(self.kk_number)}
+
+    @property
+    def head(self) -> Person | None:
+        return self.members.filter(relationship=Relationship.HEAD).first()
+
+
+class Person(models.Model):
+    """A citizen. One record per NIK; people without a NIK yet can be registered and flagged."""
+
+    nik = models.CharField(
+        _("NIK"), max_length=16, unique=True, null=True, blank=True, validators=[validate_nik]
+    )
+    no_nik_reason = models.CharField(
+        _("alasan tanpa NIK"),
+        max_length=200,
+        blank=True,
+        help_text=_("Bayi baru lahir, belum punya dokumen kependudukan, dsb."),
+    )
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    search_name = models.CharField(max_length=150, db_index=True, editable=False)
+    birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
+    phone = models.CharField(_("telepon"), max_length=20, blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("desa/kelurahan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rt = models.CharField(_("RT"), max_length=3, blank=True, validators=[rt_rw_validator])
+    rw = models.CharField(_("RW"), max_length=3, blank=True, validators=[rt_rw_validator])
+    street = models.CharField(_("alamat jalan"), max_length=255, blank=True)
+    family = models.ForeignKey(
+        Family,
+        verbose_name=_("keluarga (KK)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    relationship = models.CharField(
+        _("hubungan dalam KK"), max_length=12, choices=Relationship.choices, blank=True
+    )
+    life_status = models.CharField(
+        _("status"), max_length=12, choices=LifeStatus.choices, default=LifeStatus.ACTIVE
+    )
+    life_status_date = models.DateField(_("tanggal perubahan status"), null=True, blank=True)
+    life_status_source = models.CharField(_("sumber status"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibuat oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("penduduk")
+        verbose_name_plural = _("penduduk")
+        ordering = ["full_name"]
+        indexes = [models.Index(fields=["birth_date", "region"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nik__isnull=False) | ~Q(no_nik_reason=""),
+                name="person_without_nik_gives_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_name = normalize_name(self.full_name)
+        super().save(*args, **kwargs)
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_nik(self.nik)
+
+    @property
+    def is_deceased(self) -> bool:
+        return self.life_status == LifeStatus.DECEASED
+
+
+class CaseKind(models.TextChoices):
+    SERVICE_REQUEST = "service_request", _("Permohonan layanan")
+    COMPLAINT = "complaint", _("Pengaduan")
+    QUESTION = "question", _("Pertanyaan")
+    SUGGESTION = "suggestion", _("Saran")
+
+
+class Channel(models.TextChoices):
+    WALK_IN = "walk_in", _("Datang langsung")
+    OUTREACH = "outreach", _("Penjangkauan")
+    ONLINE = "online", _("Daring")
+    PHONE = "phone", _("Telepon")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Rendah")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("Tinggi")
+    URGENT = "urgent", _("Darurat")
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Diproses")
+    CLOSED = "closed", _("Selesai")
+
+
+class Stage(models.TextChoices):
+    INTAKE = "intake", _("Pendaftaran")
+    VERIFICATION = "verification", _("Verifikasi")
+    ASSESSMENT = "assessment", _("Asesmen")
+    REFERRAL = "referral", _("Rujukan")
+    DELIVERY = "delivery", _("Penyaluran")
+    FOLLOW_UP = "follow_up", _("Tindak lanjut")
+    CLOSURE = "closure", _("Penutupan")
+    CLOSED = "closed", _("Ditutup")
+
+
+class Case(models.Model):
+    """One citizen request, from intake to closure."""
+
+    number = models.CharField(_("nomor kasus"), max_length=20, unique=True, editable=False)
+    kind = models.CharField(_("jenis"), max_length=20, choices=CaseKind.choices)
+    channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices)
+    ppks_category = models.ForeignKey(
+        PpksCategory, verbose_name=_("kategori PPKS"), on_delete=models.PROTECT, related_name="+"
+    )
+    applicant = models.ForeignKey(
+        Person,
+        verbose_name=_("pemohon"),
+        on_delete=models.PROTECT,
+        related_name="cases_as_applicant",
+    )
+    beneficiary = models.ForeignKey(
+        Person,
+        verbose_name=_("penerima manfaat"),
+        on_delete=models.PROTECT,
+        related_name="cases_as_beneficiary",
+    )
+    description = models.TextField(_("uraian kebutuhan"))
+    requested_services = models.ManyToManyField(
+        Service, verbose_name=_("layanan yang dimohon"), blank=True, related_name="+"
+    )
+    # The beneficiary's village at intake: the case stays with this office if they move.
+    region = models.ForeignKey(
+        Region, verbose_name=_("desa/kelurahan"), on_delete=models.PROTECT, related_name="+"
+    )
+    priority = models.CharField(
+        _("prioritas"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
+    stage = models.CharField(_("tahap"), max_length=15, choices=Stage.choices, default=Stage.INTAKE)
+    outcome = models.CharField(_("hasil"), max_length=30, blank=True)
+    intake_warnings = models.JSONField(_("peringatan saat pendaftaran"), default=list, blank=True)
+    deceased_override_reason = models.TextField(
+        _("alasan pengecualian (penerima meninggal dunia)"), blank=True
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibuka oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(_("dibuka pada"), db_index=True)
+    closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[requested_services])
+
+    class Meta:
+        verbose_name = _("kasus")
+        verbose_name_plural = _("kasus")
+        ordering = ["-opened_at"]
+        indexes = [
+            models.Index(fields=["region", "-opened_at"]),
+            models.Index(fields=["status", "stage"]),
+            models.Index(fields=["opened_by", "-opened_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CaseSequence(models.Model):
+    """Per-regency, per-year counter behind case numbers (``1904-2026-000123``)."""
+
+    prefix = models.CharField(max_length=4)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="one_sequence_per_prefix_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"

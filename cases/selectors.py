@@ -1,0 +1,130 @@
+"""Reads on the registry and cases. ``cases_visible_to`` is the one place that decides scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from difflib import SequenceMatcher
+
+from django.db.models import Q, QuerySet
+
+from agencies.models import Region, Role
+from agencies.selectors import active_memberships
+
+from .models import Case, CaseStatus, Person, normalize_name
+
+LIKELY_DUPLICATE_RATIO = 0.8
+
+# Roles that see every case in their membership area.
+AREA_ROLES = {Role.BACK_OFFICE, Role.SUPERVISOR, Role.SOCIAL_WORKER}
+
+
+def person_by_nik(nik: str) -> Person | None:
+    return Person.objects.filter(nik=nik).select_related("region", "family").first()
+
+
+def names_differ(a: str, b: str) -> bool:
+    return normalize_name(a) != normalize_name(b)
+
+
+def likely_duplicates(
+    *, full_name: str, birth_date: dt.date, region: Region, exclude_nik: str = ""
+) -> list[Person]:
+    """Registered people of the same village and birth date whose name is close to this one."""
+    wanted = normalize_name(full_name)
+    candidates = Person.objects.filter(birth_date=birth_date, region=region)
+    if exclude_nik:
+        candidates = candidates.exclude(nik=exclude_nik)
+    return [
+        person
+        for person in candidates[:50]
+        if SequenceMatcher(None, wanted, person.search_name).ratio() >= LIKELY_DUPLICATE_RATIO
+    ]
+
+
+def open_cases_of(person: Person) -> QuerySet[Case]:
+    return Case.objects.filter(beneficiary=person, status=CaseStatus.OPEN).order_by("opened_at")
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Every case ``user`` may see, by their active memberships. Nothing for anyone else.
+
+    Intake officers see their area's cases and the ones they opened; social workers, back
+    office and supervisors see their area's. Agency staff see nothing here until a case is
+    referred to their agency. Administrators configure; they do not read case contents.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    scope = Q(pk__in=[])
+    for membership in active_memberships(user):
+        if membership.role in AREA_ROLES:
+            scope |= Region.within_q(membership.area_id)
+        elif membership.role == Role.INTAKE:
+            scope |= Region.within_q(membership.area_id) | Q(opened_by=user)
+    return Case.objects.filter(scope)
+
+
+def case_list(user, *, q: str = "") -> QuerySet[Case]:
+    """The case list page's rows: visible cases with what a row shows, newest first."""
+    qs = cases_visible_to(user).select_related(
+        "beneficiary", "region", "ppks_category", "opened_by"
+    )
+    q = q.strip()
+    if q.isdigit() and len(q) == 16:
+        qs = qs.filter(Q(beneficiary__nik=q) | Q(applicant__nik=q))
+    elif q:
+        qs = qs.filter(
+            Q(number__icontains=q) | Q(beneficiary__search_name__contains=normalize_name(q))
+        )
+    return qs.order_by("-opened_at", "-pk")
+
+
+def case_detail(user, number: str) -> Case:
+    """One visible case by number; raises Case.DoesNotExist when out of scope."""
+    return (
+        cases_visible_to(user)
+        .select_related(
+            "beneficiary__region__parent__parent",
+            "beneficiary__family",
+            "applicant",
+            "ppks_category",
+            "opened_by",
+            "region",
+        )
+        .prefetch_related("requested_services")
+        .get(number=number)
+    )
+
+
+def intake_duplicate_candidates(data) -> list[Person]:
+    """People the officer should consider before a new record is made for ``data``.
+
+    Empty when the officer already picked a record or the NIK is registered (it links).
+    ``data`` is a ``cases.services.PersonInput``.
+    """
+    if data.existing_person_id or not (data.full_name and data.birth_date and data.region_code):
+        return []
+    if data.nik and Person.objects.filter(nik=data.nik).exists():
+        return []
+    region = Region.objects.filter(code=data.region_code).first()
+    if region is None:
+        return []
+    return likely_duplicates(
+        full_name=data.full_name, birth_date=data.birth_date, region=region, exclude_nik=data.nik
+    )
+
+
+def villages_for_intake(user) -> QuerySet[Region]:
+    """Villages an intake officer may register people in: those of their membership areas."""
+    scope = Q(pk__in=[])
+    for membership in active_memberships(user):
+        if membership.role in (Role.INTAKE, Role.BACK_OFFICE, Role.SUPERVISOR):
+            scope |= Q(code=membership.area_id) | Q(code__startswith=membership.area_id + ".")
+    return Region.objects.filter(scope, level="village").order_by("name")
+
+
+def can_open_cases(user) -> bool:
+    return (
+        active_memberships(user)
+        .filter(role__in=[Role.INTAKE, Role.BACK_OFFICE, Role.SUPERVISOR])
+        .exists()
+    )

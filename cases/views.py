@@ -1,0 +1,117 @@
+"""Staff pages: the case list, opening a case, the case page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import selectors
+from .errors import IntakeError
+from .forms import ERROR_FIELD_MAP, CaseForm, PersonForm
+from .models import Case
+from .services import open_case
+
+PAGE_SIZE = 25
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")
+    page = Paginator(selectors.case_list(request.user, q=q), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "cases/case_list.html",
+        {"page": page, "q": q, "can_open": selectors.can_open_cases(request.user)},
+    )
+
+
+def _apply_errors(error: IntakeError, case_form, applicant_form, beneficiary_form) -> None:
+    forms_by_prefix = {"applicant": applicant_form, "beneficiary": beneficiary_form}
+    for key, messages_ in error.field_errors.items():
+        prefix, _dot, name = key.partition(".")
+        form = forms_by_prefix.get(prefix)
+        if form is None:
+            form, name = case_form, key
+        name = ERROR_FIELD_MAP.get(name, name)
+        for message in messages_:
+            form.add_error(name if name in form.fields else None, message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_open(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_open_cases(request.user):
+        raise Http404
+    villages = selectors.villages_for_intake(request.user)
+    data = request.POST if request.method == "POST" else None
+    case_form = CaseForm(data)
+    applicant_form = PersonForm(data, prefix="applicant", villages=villages)
+    beneficiary_form = PersonForm(data, prefix="beneficiary", villages=villages)
+    candidates: dict[str, list] = {}
+    if request.method == "POST":
+        separate = not (case_form.is_valid() and case_form.cleaned_data["beneficiary_is_applicant"])
+        forms_ok = all(
+            [case_form.is_valid(), applicant_form.is_valid()]
+            + ([beneficiary_form.is_valid()] if separate else [])
+        )
+        if forms_ok:
+            cleaned = case_form.cleaned_data
+            relationship = cleaned["relationship"]
+            applicant = applicant_form.to_input(relationship="" if separate else relationship)
+            beneficiary = beneficiary_form.to_input(relationship) if separate else None
+            if "confirm_new" not in request.POST:
+                for prefix, person in (("applicant", applicant), ("beneficiary", beneficiary)):
+                    found = person and selectors.intake_duplicate_candidates(person)
+                    if found:
+                        candidates[prefix] = found
+            if not candidates:
+                try:
+                    result = open_case(
+                        actor=request.user,
+                        kind=cleaned["kind"],
+                        channel=cleaned["channel"],
+                        ppks_category=cleaned["ppks_category"].code,
+                        description=cleaned["description"],
+                        requested_services=[s.code for s in cleaned["requested_services"]],
+                        applicant=applicant,
+                        beneficiary=beneficiary,
+                        kk_number=cleaned["kk_number"],
+                        priority=cleaned["priority"],
+                        deceased_override_reason=cleaned["deceased_override_reason"],
+                    )
+                except IntakeError as error:
+                    _apply_errors(error, case_form, applicant_form, beneficiary_form)
+                else:
+                    messages.success(
+                        request,
+                        _("Kasus %(number)s berhasil dibuka.") % {"number": result.case.number},
+                    )
+                    for warning in result.warnings:
+                        messages.warning(request, warning)
+                    return redirect("case_detail", number=result.case.number)
+    return render(
+        request,
+        "cases/case_open.html",
+        {
+            "case_form": case_form,
+            "applicant_form": applicant_form,
+            "beneficiary_form": beneficiary_form,
+            "candidates": candidates,
+        },
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        case = selectors.case_detail(request.user, number)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    return render(request, "cases/case_detail.html", {"case": case})

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Run the whole pytest suite twice: on SQLite, then on PostgreSQL.
+#
+#   scripts/test.sh [PYTEST ARGS...]     e.g. scripts/test.sh -k referral -x
+#
+# The PostgreSQL server comes from scripts/postgres.sh (TEST_DATABASE_URL if set and
+# reachable, else a throwaway local server, which is stopped again on exit).
+# If no PostgreSQL can be had, that pass is skipped with the reason; under CI=true a skip
+# is a failure. Exit status is non-zero if either pass fails (including "no tests collected").
+#
+# Environment: CI, TEST_DATABASE_URL, PYTEST (default .venv/bin/pytest),
+#              SKIP_POSTGRES=1 (local only: skip the PostgreSQL pass on purpose).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+if [[ -z ${PYTEST:-} ]]; then
+    if [[ -x .venv/bin/pytest ]]; then PYTEST=.venv/bin/pytest; else PYTEST=pytest; fi
+fi
+ci=false
+case ${CI:-} in true | 1 | yes) ci=true ;; esac
+
+tmp=$(mktemp -d)
+pg_started=
+cleanup() {
+    if [[ -n $pg_started ]]; then bash scripts/postgres.sh stop || true; fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# describe RC: one word for a pytest exit status.
+describe() {
+    case $1 in
+        0) echo "passed" ;;
+        1) echo "FAILED (tests failed)" ;;
+        2) echo "FAILED (interrupted)" ;;
+        3) echo "FAILED (internal error)" ;;
+        4) echo "FAILED (usage error)" ;;
+        5) echo "FAILED (no tests collected)" ;;
+        *) echo "FAILED (exit $1)" ;;
+    esac
+}
+
+# run_pass NAME DATABASE_URL: run pytest with that database; sets $rc.
+run_pass() {
+    echo
+    echo "=== $1 pass: DATABASE_URL=$2 $PYTEST ${args[*]} ==="
+    rc=0
+    DATABASE_URL=$2 "$PYTEST" "${args[@]}" || rc=$?
+}
+
+args=("$@")
+summary=()
+status=0
+
+# (a) SQLite. The URL is set explicitly so a DATABASE_URL in the shell or .env cannot leak
+#     in; pytest-django tests on an in-memory database, so the file is never created.
+run_pass SQLite "sqlite:///$tmp/test.sqlite3"
+summary+=("SQLite pass: $(describe "$rc")")
+((rc == 0)) || status=1
+echo "${summary[-1]}"
+
+# (b) PostgreSQL.
+pg_url='' reason=''
+if [[ ${SKIP_POSTGRES:-} == 1 ]]; then
+    reason="SKIP_POSTGRES=1"
+else
+    echo
+    echo "=== PostgreSQL: getting a server (scripts/postgres.sh) ==="
+    if ! pg_url=$(POSTGRES_SH_REASON_FILE=$tmp/pg-reason bash scripts/postgres.sh start); then
+        pg_url=
+        reason=$(cat "$tmp/pg-reason" 2>/dev/null || echo "scripts/postgres.sh failed")
+    elif [[ -z $pg_url ]]; then
+        reason="scripts/postgres.sh printed no DATABASE_URL"
+    elif [[ $pg_url != "${TEST_DATABASE_URL:-}" ]]; then
+        pg_started=1 # a throwaway server of ours: the EXIT trap stops it
+    fi
+fi
+if [[ -n $pg_url ]]; then
+    run_pass PostgreSQL "$pg_url"
+    summary+=("PostgreSQL pass: $(describe "$rc")")
+    ((rc == 0)) || status=1
+else
+    summary+=("PostgreSQL pass skipped: $reason")
+    if [[ $ci == true ]]; then
+        summary[-1]+=" (FAILED: CI=true requires the PostgreSQL pass)"
+        status=1
+    fi
+fi
+echo "${summary[-1]}"
+
+echo
+echo "=== summary ==="
+printf '%s\n' "${summary[@]}"
+exit "$status"

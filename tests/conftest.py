@@ -1,0 +1,125 @@
+"""Shared fixtures: a small slice of the region list, demo-like staff, an intake helper."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from agencies.models import Agency, Membership, Office, Role
+from agencies.regions import load_regions
+from cases.services import PersonInput, open_case
+
+REGIONS = [
+    ("19", "KEPULAUAN BANGKA BELITUNG"),
+    ("19.04", "KAB. BANGKA TENGAH"),
+    ("19.04.01", "Koba"),
+    ("19.04.01.1001", "Koba"),
+    ("19.04.01.2003", "Nibung"),
+    ("19.04.02", "Pangkalan Baru"),
+    ("19.04.02.2004", "Air Mesu"),
+    ("14", "RIAU"),
+    ("14.03", "KAB. BENGKALIS"),
+    ("14.03.01", "Bengkalis"),
+    ("14.03.01.1001", "Kota Bengkalis"),
+]
+
+NIBUNG = "19.04.01.2003"
+KOBA_VILLAGE = "19.04.01.1001"
+AIR_MESU = "19.04.02.2004"
+KOTA_BENGKALIS = "14.03.01.1001"
+
+# Born 12 Aug 1985, male / female, registered in Koba district (19.04.01).
+NIK_MALE = "1904011208850001"
+NIK_FEMALE = "1904015208850002"
+
+
+@pytest.fixture
+def regions(db):
+    load_regions(REGIONS)
+
+
+def make_user(username: str, role: str, area: str, *, agency=None, office=None):
+    user = get_user_model().objects.create_user(username=username, password="x-" + username)
+    Membership.objects.create(user=user, role=role, area_id=area, agency=agency, office=office)
+    return user
+
+
+@pytest.fixture
+def offices(regions):
+    return {
+        "slrt": Office.objects.create(name="SLRT Bangka Tengah", kind="slrt", area_id="19.04"),
+        "nibung": Office.objects.create(name="Puskesos Nibung", kind="puskesos", area_id=NIBUNG),
+        "slrt_bks": Office.objects.create(name="SLRT Bengkalis", kind="slrt", area_id="14.03"),
+    }
+
+
+@pytest.fixture
+def agencies(regions):
+    return {
+        "dinkes": Agency.objects.create(
+            code="dinkes-bateng",
+            name="Dinas Kesehatan Bangka Tengah",
+            kind="dinkes",
+            regency_id="19.04",
+        ),
+        "dinsos": Agency.objects.create(
+            code="dinsos-bateng",
+            name="Dinas Sosial Bangka Tengah",
+            kind="dinsos",
+            regency_id="19.04",
+        ),
+        "dinkes_bks": Agency.objects.create(
+            code="dinkes-bengkalis",
+            name="Dinas Kesehatan Bengkalis",
+            kind="dinkes",
+            regency_id="14.03",
+        ),
+    }
+
+
+@pytest.fixture
+def staff(offices, agencies):
+    return {
+        "petugas": make_user("petugas", Role.INTAKE, NIBUNG, office=offices["nibung"]),
+        "peksos": make_user("peksos", Role.SOCIAL_WORKER, "19.04.01", office=offices["slrt"]),
+        "backoffice": make_user("backoffice", Role.BACK_OFFICE, "19.04", office=offices["slrt"]),
+        "manajer": make_user("manajer", Role.SUPERVISOR, "19.04", office=offices["slrt"]),
+        "dinkes": make_user("dinkes", Role.AGENCY_STAFF, "19.04", agency=agencies["dinkes"]),
+        "petugas_bks": make_user(
+            "petugas.bks", Role.INTAKE, KOTA_BENGKALIS, office=offices["slrt_bks"]
+        ),
+    }
+
+
+def person(**overrides) -> PersonInput:
+    data = {
+        "full_name": "Budi Santoso",
+        "nik": NIK_MALE,
+        "birth_place": "Koba",
+        "birth_date": dt.date(1985, 8, 12),
+        "sex": "M",
+        "phone": "081234567890",
+        "region_code": NIBUNG,
+        "rt": "002",
+        "rw": "001",
+        "street": "Jl. Raya Koba No. 5",
+    }
+    data.update(overrides)
+    return PersonInput(**data)
+
+
+def intake(actor, **overrides):
+    """Open a service-request case for Budi Santoso through the real service."""
+    kwargs = {
+        "actor": actor,
+        "kind": "service_request",
+        "channel": "walk_in",
+        "ppks_category": "fakir-miskin",
+        "description": "KIS PBI dinonaktifkan, perlu berobat.",
+        "requested_services": ["pbi-jk"],
+        "applicant": person(),
+    }
+    kwargs.update(overrides)
+    return open_case(**kwargs)
