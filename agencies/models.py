@@ -77,7 +77,8 @@ class Region(models.Model):
     @staticmethod
     def within_q(area_code: str, field: str = "region") -> Q:
         """Filter for rows whose ``field`` region lies in the region ``area_code``."""
-        return Q(**{f"{field}_id": area_code}) | Q(**{f"{field}_id__startswith": area_code + "."})
+        inside = {f"{field}__code__startswith": area_code + "."}
+        return Q(**{f"{field}_id": area_code}) | Q(**inside)
 
 
 class AgencyKind(models.TextChoices):

@@ -99,9 +99,11 @@ class CaseForm(forms.Form):
         label=_("Kategori PPKS"),
         queryset=PpksCategory.objects.filter(is_active=True),
         to_field_name="code",
+        required=False,
     )
+    # Required-ness of the rest is the intake service's rule, so all errors show at once.
     description = forms.CharField(
-        label=_("Uraian kebutuhan"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Uraian kebutuhan"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     requested_services = forms.ModelMultipleChoiceField(
         label=_("Layanan yang dimohon"),

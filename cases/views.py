@@ -77,7 +77,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
                         actor=request.user,
                         kind=cleaned["kind"],
                         channel=cleaned["channel"],
-                        ppks_category=cleaned["ppks_category"].code,
+                        ppks_category=getattr(cleaned["ppks_category"], "code", ""),
                         description=cleaned["description"],
                         requested_services=[s.code for s in cleaned["requested_services"]],
                         applicant=applicant,

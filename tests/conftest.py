@@ -35,6 +35,12 @@ NIK_MALE = "1904011208850001"
 NIK_FEMALE = "1904015208850002"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness costs seconds per test user; the tests need none of it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def regions(db):
     load_regions(REGIONS)

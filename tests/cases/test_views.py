@@ -1,0 +1,175 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases.models import Case, Person
+from tests.conftest import NIBUNG, NIK_FEMALE, NIK_MALE, intake, person
+
+FORM = {
+    "kind": "service_request",
+    "channel": "walk_in",
+    "priority": "normal",
+    "ppks_category": "fakir-miskin",
+    "description": "KIS PBI dinonaktifkan.",
+    "requested_services": ["pbi-jk"],
+    "beneficiary_is_applicant": "on",
+    "kk_number": "1904010101200001",
+    "relationship": "head",
+    "applicant-nik": NIK_MALE,
+    "applicant-full_name": "Budi Santoso",
+    "applicant-birth_place": "Koba",
+    "applicant-birth_date": "1985-08-12",
+    "applicant-sex": "M",
+    "applicant-region": NIBUNG,
+    "applicant-rt": "002",
+    "applicant-rw": "001",
+}
+
+
+@pytest.fixture
+def petugas_client(client, staff):
+    client.force_login(staff["petugas"])
+    return client
+
+
+def test_login_page_is_indonesian_and_logs_in(client, staff):
+    page = client.get(reverse("login"))
+    assert "Masuk ke Simpul" in page.content.decode()
+    response = client.post(reverse("login"), {"username": "petugas", "password": "x-petugas"})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_login_is_locked_after_repeated_failures(client, staff):
+    for _attempt in range(5):
+        client.post(reverse("login"), {"username": "petugas", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "petugas", "password": "x-petugas"})
+    assert response.status_code == 429
+    assert "dikunci" in response.content.decode()
+
+
+def test_pages_need_a_login(client, regions):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_intake_officer_opens_a_case_through_the_form(petugas_client):
+    page = petugas_client.get(reverse("case_open"))
+    assert "Buka kasus" in page.content.decode()
+    response = petugas_client.post(reverse("case_open"), FORM)
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("case_detail", args=[case.number])
+    detail = petugas_client.get(response["Location"]).content.decode()
+    assert case.number in detail and "Budi Santoso" in detail
+    assert NIK_MALE not in detail  # masked
+    assert "1904••••••••0001" in detail
+    assert case.beneficiary.family.kk_number == "1904010101200001"
+
+
+def test_form_errors_are_shown_next_to_their_fields_and_nothing_is_saved(petugas_client):
+    data = dict(FORM, **{"applicant-nik": "19040112088500"}, description="")
+    response = petugas_client.post(reverse("case_open"), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "NIK harus 16 digit (yang diisi 14 digit)." in body
+    assert "Uraian kebutuhan wajib diisi." in body
+    assert Case.objects.count() == 0 and Person.objects.count() == 0
+
+
+def test_likely_duplicate_asks_the_officer_before_saving(petugas_client, staff):
+    existing = intake(staff["petugas"]).case.beneficiary
+    data = dict(
+        FORM,
+        **{"applicant-nik": "", "applicant-no_nik_reason": "KTP hilang"},
+        **{"applicant-full_name": "Budi Santosa"},
+    )
+    response = petugas_client.post(reverse("case_open"), data)
+    assert response.status_code == 200
+    assert "Kemungkinan data ganda" in response.content.decode()
+    assert Case.objects.count() == 1
+    # The officer picks the registered person: the case links to them.
+    response = petugas_client.post(
+        reverse("case_open"), dict(data, **{"applicant-existing_person_id": existing.pk})
+    )
+    assert response.status_code == 302
+    assert Case.objects.latest("pk").beneficiary == existing
+    assert Person.objects.count() == 1
+
+
+def test_officer_can_confirm_a_new_person_despite_a_likely_duplicate(petugas_client, staff):
+    intake(staff["petugas"])
+    data = dict(
+        FORM,
+        **{"applicant-nik": "", "applicant-no_nik_reason": "KTP hilang"},
+        **{"applicant-full_name": "Budi Santosa"},
+        confirm_new="1",
+    )
+    assert petugas_client.post(reverse("case_open"), data).status_code == 302
+    assert Person.objects.count() == 2
+
+
+def test_other_regency_sees_neither_list_row_nor_detail(client, staff):
+    case = intake(staff["petugas"]).case
+    client.force_login(staff["petugas_bks"])
+    assert case.number not in client.get(reverse("home")).content.decode()
+    assert client.get(reverse("case_detail", args=[case.number])).status_code == 404
+
+
+def test_agency_staff_sees_no_unreferred_case(client, staff):
+    case = intake(staff["petugas"]).case
+    client.force_login(staff["dinkes"])
+    assert client.get(reverse("case_detail", args=[case.number])).status_code == 404
+    assert client.get(reverse("case_open")).status_code == 404
+    assert "Belum ada kasus" in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize("role", ["petugas", "peksos", "backoffice", "manajer"])
+def test_case_team_in_the_area_sees_the_case(client, staff, role):
+    case = intake(staff["petugas"]).case
+    client.force_login(staff[role])
+    assert client.get(reverse("case_detail", args=[case.number])).status_code == 200
+
+
+def test_search_by_case_number_name_and_full_nik(petugas_client, staff):
+    budi = intake(staff["petugas"]).case
+    siti = intake(
+        staff["petugas"], applicant=person(nik=NIK_FEMALE, sex="F", full_name="Siti Aminah")
+    ).case
+    for q, shown, hidden in [
+        (siti.number, siti, budi),
+        ("aminah", siti, budi),
+        (NIK_MALE, budi, siti),
+    ]:
+        body = petugas_client.get(reverse("home"), {"q": q}).content.decode()
+        assert shown.number in body and hidden.number not in body
+
+
+def _open_many(actor, n):
+    for i in range(n):
+        intake(
+            actor,
+            applicant=person(
+                nik=f"19040112088{i:05d}", birth_date=dt.date(1988, 8, 12), full_name=f"Warga {i}"
+            ),
+        )
+
+
+def test_case_list_query_count_does_not_grow_with_rows(petugas_client, staff):
+    _open_many(staff["petugas"], 2)
+    with CaptureQueriesContext(connection) as small:
+        assert petugas_client.get(reverse("home")).status_code == 200
+    _open_many(staff["petugas"], 30)
+    with CaptureQueriesContext(connection) as large:
+        body = petugas_client.get(reverse("home")).content.decode()
+    assert len(small) == len(large)
+    assert "Halaman 1 dari 2" in body
+
+
+def test_english_is_selectable(petugas_client):
+    petugas_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Open case" in petugas_client.get(reverse("home")).content.decode()
