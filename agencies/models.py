@@ -53,7 +53,16 @@ class Region(models.Model):
         verbose_name = _("wilayah")
         verbose_name_plural = _("wilayah")
         ordering = ["code"]
-        indexes = [models.Index(fields=["level", "search_name"])]
+        indexes = [
+            models.Index(fields=["level", "search_name"]),
+            # PostgreSQL only uses an index for LIKE 'prefix%' with the pattern operator class.
+            models.Index(
+                fields=["search_name"], name="region_name_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["code"], name="region_code_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -300,6 +309,18 @@ class Service(models.Model):
             "Bantuan sejenis dari dua sumber dana untuk NIK yang sama dalam satu periode "
             "tidak diperbolehkan (mis. beras)."
         ),
+    )
+    aid_period = models.CharField(
+        _("periode bantuan"),
+        max_length=10,
+        choices=[("month", _("Bulanan")), ("quarter", _("Triwulan")), ("year", _("Tahunan"))],
+        default="month",
+        help_text=_("Periode yang dipakai aturan bantuan ganda."),
+    )
+    approval_levels = models.PositiveSmallIntegerField(
+        _("jenjang persetujuan"),
+        default=1,
+        help_text=_("1 = kepala instansi saja; 2 = pejabat lalu kepala instansi; dst."),
     )
     is_active = models.BooleanField(_("aktif"), default=True)
     history = HistoricalRecords(m2m_fields=[required_documents])

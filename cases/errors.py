@@ -16,3 +16,23 @@ class DomainError(Exception):
 
 class IntakeError(DomainError):
     """Opening a case failed validation; nothing was written."""
+
+
+class WorkflowError(DomainError):
+    """A workflow action was refused by a business rule (bad input: 400)."""
+
+
+class NotAllowed(DomainError):
+    """The user may see the object but may not do this to it (403)."""
+
+
+class TaskNotOpen(DomainError):
+    """The task has already been completed or cancelled (409)."""
+
+
+class TaskTaken(DomainError):
+    """Someone else holds the task (409). ``holder`` is their display name."""
+
+    def __init__(self, holder: str):
+        self.holder = holder
+        super().__init__(f"Tugas sudah diambil oleh {holder}.")

@@ -219,6 +219,23 @@ class Stage(models.TextChoices):
     CLOSED = "closed", _("Ditutup")
 
 
+class Outcome(models.TextChoices):
+    SERVED = "served", _("Terlayani")
+    PARTLY_SERVED = "partly_served", _("Terlayani sebagian")
+    REJECTED = "rejected", _("Ditolak")
+    REJECTED_AFTER_VERIFICATION = "rejected_after_verification", _("Ditolak setelah verifikasi")
+    RESOLVED_LOCALLY = "resolved_locally", _("Diselesaikan di tingkat lokal")
+    WITHDRAWN = "withdrawn", _("Dicabut pemohon")
+    ANSWERED = "answered", _("Dijawab")
+
+
+class ComplaintTier(models.TextChoices):
+    MINOR = "minor", _("Ringan (2 hari kerja)")
+    NORMATIVE = "normative", _("Normatif (5 hari kerja)")
+    NON_OVERSIGHT = "non_oversight", _("Non-pengawasan (14 hari kerja)")
+    INVESTIGATION = "investigation", _("Perlu investigasi (60 hari kerja)")
+
+
 class Case(models.Model):
     """One citizen request, from intake to closure."""
 
@@ -255,7 +272,33 @@ class Case(models.Model):
         _("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN
     )
     stage = models.CharField(_("tahap"), max_length=15, choices=Stage.choices, default=Stage.INTAKE)
-    outcome = models.CharField(_("hasil"), max_length=30, blank=True)
+    outcome = models.CharField(_("hasil"), max_length=30, choices=Outcome.choices, blank=True)
+    complaint_tier = models.CharField(
+        _("tingkat pengaduan"),
+        max_length=15,
+        choices=ComplaintTier.choices,
+        default=ComplaintTier.NORMATIVE,
+    )
+    # What the registry check found at intake: DTKS/DTSEN status, decile, open cases, aid.
+    registry_findings = models.JSONField(_("hasil cek registri"), default=dict, blank=True)
+    verification_waiver_reason = models.TextField(_("alasan kunjungan ditiadakan"), blank=True)
+    forwarded_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("diteruskan ke instansi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    round = models.PositiveSmallIntegerField(_("putaran"), default=1)
+    process = models.OneToOneField(
+        "viewflow.Process",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="case",
+    )
     intake_warnings = models.JSONField(_("peringatan saat pendaftaran"), default=list, blank=True)
     deceased_override_reason = models.TextField(
         _("alasan pengecualian (penerima meninggal dunia)"), blank=True
@@ -278,6 +321,9 @@ class Case(models.Model):
             models.Index(fields=["region", "-opened_at"]),
             models.Index(fields=["status", "stage"]),
             models.Index(fields=["opened_by", "-opened_at"]),
+            models.Index(
+                fields=["region"], name="case_region_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self) -> str:
@@ -298,3 +344,111 @@ class CaseSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last}"
+
+
+class Recommendation(models.TextChoices):
+    ELIGIBLE = "eligible", _("Layak")
+    NOT_ELIGIBLE = "not_eligible", _("Tidak layak")
+
+
+class HomeVisit(models.Model):
+    """A social worker's home visit (kunjungan rumah) verifying the request."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("kasus"), on_delete=models.PROTECT, related_name="visits"
+    )
+    visited_at = models.DateTimeField(_("waktu kunjungan"))
+    findings = models.TextField(_("hasil kunjungan"))
+    household_conditions = models.TextField(_("kondisi rumah tangga"), blank=True)
+    recommendation = models.CharField(
+        _("rekomendasi"), max_length=15, choices=Recommendation.choices
+    )
+    latitude = models.DecimalField(
+        _("lintang"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("bujur"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    visited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("petugas"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kunjungan rumah")
+        verbose_name_plural = _("kunjungan rumah")
+        ordering = ["-visited_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.visited_at:%Y-%m-%d}"
+
+
+class FollowUpOutcome(models.TextChoices):
+    IMPROVED = "improved", _("Membaik")
+    UNCHANGED = "unchanged", _("Tetap")
+    WORSE = "worse", _("Memburuk")
+    NEEDS_MORE_HELP = "needs_more_help", _("Perlu bantuan lanjutan")
+
+
+class FollowUp(models.Model):
+    """A social worker's follow-up (tindak lanjut) after aid was delivered."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("kasus"), on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    contacted_at = models.DateTimeField(_("waktu kontak"))
+    outcome = models.CharField(_("hasil"), max_length=20, choices=FollowUpOutcome.choices)
+    note = models.TextField(_("catatan"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("petugas"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tindak lanjut")
+        verbose_name_plural = _("tindak lanjut")
+        ordering = ["-contacted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.get_outcome_display()}"
+
+
+class NoteKind(models.TextChoices):
+    NOTE = "note", _("Catatan")
+    ASSESSMENT = "assessment", _("Asesmen")
+    HANDLING = "handling", _("Penanganan")
+    RESPONSE = "response", _("Jawaban")
+    CLOSURE = "closure", _("Penutupan")
+
+
+class Note(models.Model):
+    """A note on a case: free notes, assessment notes, complaint handling and answers."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("kasus"), on_delete=models.PROTECT, related_name="notes"
+    )
+    kind = models.CharField(_("jenis"), max_length=12, choices=NoteKind.choices)
+    text = models.TextField(_("isi"))
+    channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("penulis"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("catatan")
+        verbose_name_plural = _("catatan")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.text[:40]}"

@@ -128,3 +128,45 @@ def can_open_cases(user) -> bool:
         .filter(role__in=[Role.INTAKE, Role.BACK_OFFICE, Role.SUPERVISOR])
         .exists()
     )
+
+
+def prior_aid(person: Person, *, aid_types: set[str], on: dt.date) -> list[dict]:
+    """Aid of these types already delivered to ``person`` in the period containing ``on``."""
+    from referrals.models import Delivery, aid_period_key
+
+    if not aid_types:
+        return []
+    found = []
+    deliveries = Delivery.objects.filter(person=person, aid_type__in=aid_types).select_related(
+        "service", "referral__agency"
+    )
+    for delivery in deliveries:
+        if delivery.period == aid_period_key(delivery.service.aid_period, on):
+            found.append(
+                {
+                    "service": delivery.service.name,
+                    "aid_type": delivery.aid_type,
+                    "period": delivery.period,
+                    "agency": delivery.referral.agency.name,
+                    "delivered_at": delivery.delivered_at.date().isoformat(),
+                }
+            )
+    return found
+
+
+def registry_findings(case: Case) -> dict:
+    """The registry check: DTKS/DTSEN status and decile, open cases, aid already received."""
+    from django.utils import timezone
+
+    family = case.beneficiary.family
+    aid_types = {s.aid_type for s in case.requested_services.all() if s.aid_type}
+    return {
+        "registry_status": family.registry_status if family else "unknown",
+        "decile": family.decile if family else None,
+        "as_of": family.registry_as_of.isoformat() if family and family.registry_as_of else None,
+        "source": family.registry_source if family else "",
+        "open_cases": list(
+            open_cases_of(case.beneficiary).exclude(pk=case.pk).values_list("number", flat=True)
+        ),
+        "prior_aid": prior_aid(case.beneficiary, aid_types=aid_types, on=timezone.localdate()),
+    }

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import PpksCategory, Region, RegionLevel, Service
+from workflows.services import start_case_flow
 
 from . import selectors
 from .errors import IntakeError
@@ -401,6 +402,7 @@ def open_case(
         case.save()
         if services:
             case.requested_services.set(services)
+        start_case_flow(case, actor=actor)
     return IntakeResult(case=case, warnings=warnings)
 
 

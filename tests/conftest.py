@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from agencies.models import Agency, Membership, Office, Role
 from agencies.regions import load_regions
@@ -39,6 +40,14 @@ NIK_FEMALE = "1904015208850002"
 def fast_password_hashing(settings):
     """PBKDF2's deliberate slowness costs seconds per test user; the tests need none of it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def indonesian_by_default():
+    """Each test starts in the default language, whatever an earlier request switched to."""
+    translation.activate("id")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -19,7 +19,9 @@ def test_opening_a_case_registers_people_and_numbers_it_by_regency_and_year(staf
     case = result.case
     year = dt.date.today().year
     assert case.number == f"1904-{year}-000001"
-    assert case.stage == "intake" and case.status == "open"
+    # The flow starts at once: registry checked, a home visit waits for a social worker.
+    assert case.stage == "verification" and case.status == "open"
+    assert list(case.work_items.values_list("kind", flat=True)) == ["verification"]
     assert case.applicant == case.beneficiary
     assert case.beneficiary.nik == NIK_MALE
     assert case.beneficiary.family.kk_number == KK
@@ -183,12 +185,12 @@ def test_several_errors_are_reported_together(staff):
 
 def test_history_records_who_opened_the_case(staff):
     case = intake(staff["petugas"], kk_number=KK).case
-    created, services_set = case.history.order_by("history_id")
-    assert created.history_type == "+"
-    assert created.history_user == staff["petugas"]
-    # The requested services are recorded too, by the same officer.
-    assert services_set.history_user == staff["petugas"]
-    assert [s.service_id for s in services_set.requested_services.all()] == [
+    records = list(case.history.order_by("history_id"))
+    assert records[0].history_type == "+"
+    # Creation, requested services, registry findings, stage: all by the intake officer.
+    assert {r.history_user for r in records} == {staff["petugas"]}
+    with_services = [r for r in records if r.requested_services.exists()]
+    assert [s.service_id for s in with_services[0].requested_services.all()] == [
         case.requested_services.get().pk
     ]
     assert case.beneficiary.history.earliest().history_user == staff["petugas"]

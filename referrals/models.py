@@ -1,0 +1,161 @@
+"""Referrals (rujukan) from the back office to an agency, and the aid they deliver."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from agencies.models import Agency, Service
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Dikirim, menunggu tanggapan")
+    ACCEPTED = "accepted", _("Diterima, menunggu persetujuan")
+    APPROVED = "approved", _("Disetujui, menunggu penyaluran")
+    DELIVERED = "delivered", _("Disalurkan")
+    REJECTED = "rejected", _("Ditolak instansi")
+    DECLINED = "declined", _("Tidak disetujui")
+    REVOKED = "revoked", _("Dibatalkan pengirim")
+
+
+ENDED_STATUSES = {
+    ReferralStatus.DELIVERED,
+    ReferralStatus.REJECTED,
+    ReferralStatus.DECLINED,
+    ReferralStatus.REVOKED,
+}
+
+
+class Referral(models.Model):
+    """One case referred to one agency for one service; runs its own referral flow."""
+
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("kasus"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("layanan"), on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("instansi"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    note = models.TextField(_("catatan rujukan"), blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dikirim oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("dikirim pada"))
+    due_at = models.DateTimeField(_("tenggat"), db_index=True)
+    at_risk_at = models.DateTimeField(_("mulai berisiko"), db_index=True)
+    approvals_done = models.PositiveSmallIntegerField(_("persetujuan diperoleh"), default=0)
+    decision_reason = models.TextField(_("alasan keputusan"), blank=True)
+    ended_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    process = models.OneToOneField(
+        "viewflow.Process",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="referral",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rujukan")
+        verbose_name_plural = _("rujukan")
+        ordering = ["due_at"]
+        indexes = [
+            models.Index(fields=["agency", "status", "due_at"]),
+            models.Index(fields=["case", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} → {self.agency}: {self.service}"
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status in ENDED_STATUSES
+
+
+class DeliveryChannel(models.TextChoices):
+    BANK_TRANSFER = "bank_transfer", _("Transfer bank")
+    IN_KIND = "in_kind", _("Barang")
+    SERVICE = "service", _("Layanan")
+    CASH = "cash", _("Tunai")
+
+
+def aid_period_key(period: str, when: dt.date) -> str:
+    """The period label the double-aid rule compares: ``2026-11``, ``2026-Q4`` or ``2026``."""
+    if period == "year":
+        return f"{when.year}"
+    if period == "quarter":
+        return f"{when.year}-Q{(when.month - 1) // 3 + 1}"
+    return f"{when.year}-{when.month:02d}"
+
+
+class Delivery(models.Model):
+    """Aid delivered (penyaluran) for a referral: when, how, what, with proof."""
+
+    referral = models.OneToOneField(
+        Referral, verbose_name=_("rujukan"), on_delete=models.PROTECT, related_name="delivery"
+    )
+    person = models.ForeignKey(
+        "cases.Person",
+        verbose_name=_("penerima"),
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("layanan"), on_delete=models.PROTECT, related_name="+"
+    )
+    aid_type = models.SlugField(_("jenis bantuan"), max_length=40, blank=True)
+    period = models.CharField(_("periode"), max_length=7, blank=True)
+    delivered_at = models.DateTimeField(_("disalurkan pada"))
+    channel = models.CharField(_("cara penyaluran"), max_length=15, choices=DeliveryChannel.choices)
+    amount = models.DecimalField(
+        _("nilai (Rp)"), max_digits=14, decimal_places=0, null=True, blank=True
+    )
+    items = models.CharField(_("barang / layanan"), max_length=255, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+    proof = models.FileField(_("bukti penyaluran"), upload_to="proofs/%Y/%m/", blank=True)
+    double_aid_override_reason = models.TextField(
+        _("alasan pengecualian bantuan ganda"), blank=True
+    )
+    double_aid_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pengecualian disetujui oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dicatat oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("penyaluran")
+        verbose_name_plural = _("penyaluran")
+        ordering = ["-delivered_at"]
+        indexes = [models.Index(fields=["person", "aid_type", "period"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="delivery_amount_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral} @ {self.delivered_at:%Y-%m-%d}"

@@ -1,0 +1,96 @@
+"""Service request (permohonan layanan): from intake to closure.
+
+The decisions that steer the gateways are written to ``process.data`` by the service that
+completes the task before it moves the flow; the flow itself only reads them.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from workflows import hooks
+from workflows.models import CaseProcess
+from workflows.views import task_redirect
+
+
+class CaseFlow(flow.Flow):
+    """Permohonan layanan
+
+    Intake, registry check, home visit, assessment, referrals to agencies, follow-up, closure.
+    """
+
+    process_class = CaseProcess
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(hooks.start_case_process).Next(this.is_new_round)
+
+    # A reopened case skips intake checks and the visit: it goes back to assessment.
+    is_new_round = (
+        flow.If(lambda act: not act.process.data.get("reopened"))
+        .Then(this.registry_check)
+        .Else(this.assessment)
+    )
+
+    registry_check = flow.Function(hooks.check_registry).Next(this.verification)
+
+    verification = (
+        flow.View(task_redirect)
+        .Annotation(title=_("Verifikasi (kunjungan rumah)"))
+        .onCreate(hooks.task_created)
+        .Next(this.is_eligible)
+    )
+    is_eligible = (
+        flow.If(lambda act: act.process.data.get("verification") != "not_eligible")
+        .Then(this.assessment)
+        .Else(this.closure)
+    )
+
+    assessment = (
+        flow.View(task_redirect)
+        .Annotation(title=_("Asesmen"))
+        .onCreate(hooks.task_created)
+        .Next(this.is_referred)
+    )
+    is_referred = (
+        flow.If(lambda act: act.process.data.get("assessment") == "refer")
+        .Then(this.send_referrals)
+        .Else(this.closure)
+    )
+
+    # One referral flow per referral, running in parallel; the case waits for all of them.
+    send_referrals = flow.Function(hooks.start_referral_flows).Next(this.referrals_ended)
+    referrals_ended = flow.Handle(hooks.collect_referral_results).Next(this.after_referrals)
+    after_referrals = (
+        flow.Switch()
+        .Case(this.assessment, lambda act: act.process.data.get("referrals") == "reassess")
+        .Case(this.follow_up, lambda act: act.process.data.get("referrals") == "delivered")
+        .Default(this.closure)
+    )
+
+    follow_up = (
+        flow.View(task_redirect)
+        .Annotation(title=_("Tindak lanjut"))
+        .onCreate(hooks.task_created)
+        .Next(this.needs_more_help)
+    )
+    needs_more_help = (
+        flow.If(lambda act: act.process.data.get("follow_up") == "needs_more_help")
+        .Then(this.assessment)
+        .Else(this.closure)
+    )
+
+    closure = (
+        flow.View(task_redirect)
+        .Annotation(title=_("Penutupan"))
+        .onCreate(hooks.task_created)
+        .Next(this.is_reopened)
+    )
+    is_reopened = (
+        flow.If(lambda act: act.process.data.get("closure") == "reopen")
+        .Then(this.assessment)
+        .Else(this.end)
+    )
+
+    end = flow.End()

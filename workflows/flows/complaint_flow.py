@@ -1,0 +1,49 @@
+"""Complaint, question or suggestion: handling, response, closure."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from workflows import hooks
+from workflows.models import CaseProcess
+from workflows.views import task_redirect
+
+
+class ComplaintFlow(flow.Flow):
+    """Pengaduan, pertanyaan, saran
+
+    The back office (or the agency it forwards to) handles it, answers the citizen, closes.
+    """
+
+    process_class = CaseProcess
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(hooks.start_case_process).Next(this.handling)
+
+    handling = (
+        flow.View(task_redirect)
+        .Annotation(title=_("Penanganan"))
+        .onCreate(hooks.task_created)
+        .Next(this.response)
+    )
+    response = (
+        flow.View(task_redirect)
+        .Annotation(title=_("Jawaban"))
+        .onCreate(hooks.task_created)
+        .Next(this.closure)
+    )
+    closure = (
+        flow.View(task_redirect)
+        .Annotation(title=_("Penutupan"))
+        .onCreate(hooks.task_created)
+        .Next(this.is_reopened)
+    )
+    is_reopened = (
+        flow.If(lambda act: act.process.data.get("closure") == "reopen")
+        .Then(this.handling)
+        .Else(this.end)
+    )
+
+    end = flow.End()

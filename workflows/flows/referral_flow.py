@@ -1,0 +1,59 @@
+"""One referral (rujukan) to one agency: review, approval chain, delivery."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from workflows import hooks
+from workflows.models import ReferralProcess
+from workflows.views import task_redirect
+
+
+class ReferralFlow(flow.Flow):
+    """Rujukan
+
+    The receiving agency accepts or rejects, its approvers decide, its staff deliver.
+    """
+
+    process_class = ReferralProcess
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle(hooks.start_referral_process).Next(this.referral_review)
+
+    referral_review = (
+        flow.View(task_redirect)
+        .Annotation(title=_("Tanggapan rujukan"))
+        .onCreate(hooks.task_created)
+        .Next(this.is_accepted)
+    )
+    is_accepted = (
+        flow.If(lambda act: act.process.data.get("review") == "accept")
+        .Then(this.approval)
+        .Else(this.end)
+    )
+
+    # One approval task per level of the service's approval chain.
+    approval = (
+        flow.View(task_redirect)
+        .Annotation(title=_("Persetujuan"))
+        .onCreate(hooks.task_created)
+        .Next(this.after_approval)
+    )
+    after_approval = (
+        flow.Switch()
+        .Case(this.referral_review, lambda act: act.process.data.get("approval") == "revise")
+        .Case(this.approval, lambda act: act.process.data.get("approval") == "next_level")
+        .Case(this.delivery, lambda act: act.process.data.get("approval") == "approve")
+        .Default(this.end)
+    )
+
+    delivery = (
+        flow.View(task_redirect)
+        .Annotation(title=_("Penyaluran"))
+        .onCreate(hooks.task_created)
+        .Next(this.end)
+    )
+
+    end = flow.End()

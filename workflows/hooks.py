@@ -1,0 +1,146 @@
+"""Callbacks the flows run at their nodes: start a process, create the work item of a task,
+fan out referral flows, gather their results. They run inside the flow's lock and
+transaction; the history they write is attributed to the user who moved the flow.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from cases.models import Case, CaseKind, Stage
+from referrals.models import Referral, ReferralStatus
+
+from .deadlines import deadline_for
+from .models import TaskKind, WorkItem
+
+STAGE_BY_KIND = {
+    TaskKind.VERIFICATION: Stage.VERIFICATION,
+    TaskKind.ASSESSMENT: Stage.ASSESSMENT,
+    TaskKind.HANDLING: Stage.ASSESSMENT,
+    TaskKind.REFERRAL_REVIEW: Stage.REFERRAL,
+    TaskKind.APPROVAL: Stage.REFERRAL,
+    TaskKind.DELIVERY: Stage.DELIVERY,
+    TaskKind.FOLLOW_UP: Stage.FOLLOW_UP,
+    TaskKind.RESPONSE: Stage.FOLLOW_UP,
+    TaskKind.CLOSURE: Stage.CLOSURE,
+}
+REFERRAL_KINDS = {TaskKind.REFERRAL_REVIEW, TaskKind.APPROVAL, TaskKind.DELIVERY}
+
+
+def case_of(process) -> Case:
+    return Case.objects.select_related("region", "beneficiary").get(pk=process.data["case_id"])
+
+
+def referral_of(process) -> Referral | None:
+    referral_id = process.data.get("referral_id")
+    if referral_id is None:
+        return None
+    return Referral.objects.select_related("service", "agency").get(pk=referral_id)
+
+
+def _save_case(case: Case, actor, fields: list[str]) -> None:
+    case._history_user = actor
+    case.save(update_fields=fields)
+
+
+def start_case_process(activation, *, case: Case, actor, reopened: bool = False):
+    activation.process.data = {"case_id": case.pk, "reopened": reopened, "actor_id": actor.pk}
+    activation.process.artifact = case
+    return activation.process
+
+
+def start_referral_process(activation, *, referral: Referral, actor):
+    activation.process.data = {
+        "case_id": referral.case_id,
+        "referral_id": referral.pk,
+        "actor_id": actor.pk,
+    }
+    activation.process.artifact = referral
+    return activation.process
+
+
+def _actor(process):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(pk=process.data["actor_id"])
+
+
+def check_registry(activation) -> None:
+    """Registry check (cek DTKS/DTSEN): store what later steps must see."""
+    from cases.selectors import registry_findings
+
+    case = case_of(activation.process)
+    case.registry_findings = registry_findings(case)
+    _save_case(case, _actor(activation.process), ["registry_findings"])
+
+
+def task_created(activation) -> None:
+    """Give the new human task its case, queue and stored due date; move the case's stage."""
+    kind = activation.flow_task.name
+    process = activation.process
+    case = case_of(process)
+    referral = referral_of(process) if kind in REFERRAL_KINDS else None
+    agency = referral.agency if referral else None
+    if kind == TaskKind.HANDLING and case.forwarded_agency_id:
+        agency = case.forwarded_agency
+    now = timezone.now()
+    deadline = deadline_for(
+        kind,
+        start=now,
+        region=case.region_id,
+        service=referral.service if referral else None,
+        agency=agency,
+        tier=case.complaint_tier if case.kind != CaseKind.SERVICE_REQUEST else "",
+    )
+    WorkItem.objects.create(
+        task=activation.task,
+        kind=kind,
+        case=case,
+        referral=referral,
+        region_id=case.region_id,
+        agency=agency,
+        created_at=now,
+        due_at=deadline.due_at,
+        at_risk_at=deadline.at_risk_at,
+        round=case.round,
+    )
+    stage = STAGE_BY_KIND[kind]
+    if kind in REFERRAL_KINDS and case.stage == Stage.DELIVERY:
+        return  # one referral reaching delivery keeps the case there
+    if case.stage != stage:
+        case.stage = stage
+        _save_case(case, _actor(process), ["stage"])
+
+
+def start_referral_flows(activation) -> None:
+    """Fan out: one referral flow per referral the assessment created."""
+    from .flows import ReferralFlow
+
+    process = activation.process
+    actor = _actor(process)
+    case = case_of(process)
+    for referral in Referral.objects.filter(pk__in=process.data.get("referral_ids", [])):
+        referral_process = ReferralFlow.start.run(referral=referral, actor=actor)
+        referral.process = referral_process
+        referral._history_user = actor
+        referral.save(update_fields=["process"])
+    case.stage = Stage.REFERRAL
+    _save_case(case, actor, ["stage"])
+
+
+def collect_referral_results(activation) -> None:
+    """Fan in, once every referral of this round has ended: decide where the case goes."""
+    process = activation.process
+    statuses = set(
+        Referral.objects.filter(pk__in=process.data.get("referral_ids", [])).values_list(
+            "status", flat=True
+        )
+    )
+    if ReferralStatus.REJECTED in statuses:
+        outcome = "reassess"
+    elif ReferralStatus.DELIVERED in statuses:
+        outcome = "delivered"
+    else:
+        outcome = "none"
+    process.data["referrals"] = outcome
+    process.save(update_fields=["data"])

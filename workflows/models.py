@@ -1,0 +1,221 @@
+"""Workflow-side domain data: what each viewflow task is about, its deadline, notifications.
+
+viewflow owns the workflow state (``Process``/``Task``); a :class:`WorkItem` sits beside each
+human task with the case, the kind, the queue it belongs to and the stored due date, so that
+inboxes, queues and "overdue" are plain indexed queries that never parse viewflow internals.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history import register as register_history
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import STATUS
+
+OPEN_TASK_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+
+
+class TaskKind(models.TextChoices):
+    VERIFICATION = "verification", _("Verifikasi (kunjungan rumah)")
+    ASSESSMENT = "assessment", _("Asesmen")
+    REFERRAL_REVIEW = "referral_review", _("Tanggapan rujukan")
+    APPROVAL = "approval", _("Persetujuan")
+    DELIVERY = "delivery", _("Penyaluran")
+    FOLLOW_UP = "follow_up", _("Tindak lanjut")
+    CLOSURE = "closure", _("Penutupan")
+    HANDLING = "handling", _("Penanganan pengaduan")
+    RESPONSE = "response", _("Jawaban")
+
+
+class CaseProcess(Process):
+    """The process of one case's flow; ``process.case`` is the concrete Case row."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("proses kasus")
+        verbose_name_plural = _("proses kasus")
+
+
+class ReferralProcess(Process):
+    """The process of one referral's flow; ``process.referral`` is the Referral row."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("proses rujukan")
+        verbose_name_plural = _("proses rujukan")
+
+
+class WorkItemQuerySet(models.QuerySet):
+    def open(self) -> WorkItemQuerySet:
+        return self.filter(task__status__in=OPEN_TASK_STATUSES)
+
+    def overdue(self, now) -> WorkItemQuerySet:
+        return self.open().filter(due_at__lt=now)
+
+    def at_risk(self, now) -> WorkItemQuerySet:
+        """Less than a quarter of the allowed time left, not yet overdue."""
+        return self.open().filter(at_risk_at__lte=now, due_at__gte=now)
+
+
+class WorkItem(models.Model):
+    """The domain side of one human viewflow task."""
+
+    task = models.OneToOneField(
+        Task, primary_key=True, on_delete=models.CASCADE, related_name="work"
+    )
+    kind = models.CharField(_("jenis tugas"), max_length=20, choices=TaskKind.choices)
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("kasus"), on_delete=models.CASCADE, related_name="work_items"
+    )
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        verbose_name=_("rujukan"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="work_items",
+    )
+    # Queue: the case's village (matched against staff areas) or the receiving agency.
+    region = models.ForeignKey(
+        "agencies.Region", verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("instansi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuat"))
+    due_at = models.DateTimeField(_("tenggat"))
+    at_risk_at = models.DateTimeField(_("mulai berisiko"))
+    # 0: on time; 1: overdue notice sent; 2: escalated. Raised by compare-and-set only.
+    escalation_step = models.PositiveSmallIntegerField(_("tahap eskalasi"), default=0)
+    round = models.PositiveSmallIntegerField(_("putaran"), default=1)
+
+    objects = WorkItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tugas")
+        verbose_name_plural = _("tugas")
+        ordering = ["due_at"]
+        indexes = [
+            models.Index(fields=["due_at"]),
+            models.Index(fields=["at_risk_at"]),
+            models.Index(fields=["kind", "due_at"]),
+            models.Index(fields=["agency", "due_at"]),
+            models.Index(fields=["region", "due_at"]),
+            models.Index(fields=["escalation_step", "due_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.case.number}"
+
+
+class DeadlineRule(models.Model):
+    """Allowed working days for a task kind, optionally narrowed to a service, agency or tier.
+
+    The most specific matching rule wins; ``escalate_after_days`` is the second period after
+    the due date at which an overdue task escalates to the head of agency / SLRT manager.
+    """
+
+    kind = models.CharField(_("jenis tugas"), max_length=20, choices=TaskKind.choices)
+    service = models.ForeignKey(
+        "agencies.Service",
+        verbose_name=_("layanan"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("instansi"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+    )
+    complaint_tier = models.CharField(
+        _("tingkat pengaduan"),
+        max_length=15,
+        blank=True,
+        choices=[
+            ("minor", _("Ringan")),
+            ("normative", _("Normatif")),
+            ("non_oversight", _("Non-pengawasan")),
+            ("investigation", _("Perlu investigasi")),
+        ],
+    )
+    working_days = models.PositiveSmallIntegerField(_("hari kerja"))
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("eskalasi setelah terlambat (hari kerja)"), default=3
+    )
+
+    class Meta:
+        verbose_name = _("aturan tenggat")
+        verbose_name_plural = _("aturan tenggat")
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "service", "agency", "complaint_tier"],
+                name="one_deadline_rule_per_scope",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        scope = " / ".join(
+            str(x) for x in (self.service, self.agency, self.get_complaint_tier_display()) if x
+        )
+        return f"{self.get_kind_display()} {scope}: {self.working_days}"
+
+
+class Notification(models.Model):
+    """An in-app notice (also e-mailed) to one user."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("penerima"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("jenis"), max_length=30)
+    message = models.CharField(_("pesan"), max_length=300)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("kasus"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    work_item = models.ForeignKey(
+        WorkItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    read_at = models.DateTimeField(_("dibaca"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("dikirim lewat email"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notifikasi")
+        verbose_name_plural = _("notifikasi")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+        constraints = [
+            # One notice per task, kind and person: a re-run of the escalation job is harmless.
+            models.UniqueConstraint(
+                fields=["work_item", "kind", "recipient"],
+                condition=Q(work_item__isnull=False),
+                name="one_notice_per_task_kind_recipient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# viewflow's tasks get a history too: who claimed, who was reassigned, when each status came.
+register_history(Task, app="workflows", table_name="workflows_historicaltask")

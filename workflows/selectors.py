@@ -1,0 +1,76 @@
+"""Who may act on which task: the queues, in one place."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from agencies.models import AGENCY_ROLES, Region, Role
+from agencies.selectors import active_memberships
+
+from .models import TaskKind, WorkItem
+
+# The task kinds each role works on. Agency roles act only on their own agency's items.
+KINDS_BY_ROLE: dict[str, set[str]] = {
+    Role.SOCIAL_WORKER: {TaskKind.VERIFICATION, TaskKind.FOLLOW_UP},
+    Role.BACK_OFFICE: {TaskKind.ASSESSMENT, TaskKind.HANDLING, TaskKind.RESPONSE},
+    Role.SUPERVISOR: {TaskKind.CLOSURE},
+    Role.AGENCY_STAFF: {TaskKind.REFERRAL_REVIEW, TaskKind.DELIVERY, TaskKind.HANDLING},
+    Role.AGENCY_APPROVER: {
+        TaskKind.REFERRAL_REVIEW,
+        TaskKind.APPROVAL,
+        TaskKind.DELIVERY,
+        TaskKind.HANDLING,
+    },
+}
+
+
+def queue_q(user) -> Q:
+    """Items in the user's queues: by role and area, or by role and agency."""
+    q = Q(pk__in=[])
+    for membership in active_memberships(user):
+        kinds = KINDS_BY_ROLE.get(membership.role)
+        if not kinds:
+            continue
+        if membership.role in AGENCY_ROLES:
+            q |= Q(agency_id=membership.agency_id, kind__in=kinds)
+        else:
+            q |= Q(agency__isnull=True, kind__in=kinds) & Region.within_q(membership.area_id)
+    return q
+
+
+def actionable_tasks(user) -> QuerySet[WorkItem]:
+    """Open tasks the user can act on now: assigned to them, or unclaimed in their queues."""
+    if not user.is_authenticated:
+        return WorkItem.objects.none()
+    return (
+        WorkItem.objects.open()
+        .filter(queue_q(user))
+        .filter(Q(task__owner__isnull=True) | Q(task__owner=user))
+        .select_related("case__beneficiary", "task__owner", "referral__service", "agency")
+        .order_by("due_at", "pk")
+    )
+
+
+def can_act(user, item: WorkItem) -> bool:
+    return WorkItem.objects.filter(queue_q(user), pk=item.pk).exists()
+
+
+def supervised_tasks(user) -> QuerySet[WorkItem]:
+    """Open tasks in a supervisor's area (any queue), for the dashboard and reassignment."""
+    q = Q(pk__in=[])
+    for membership in active_memberships(user):
+        if membership.role == Role.SUPERVISOR:
+            q |= Region.within_q(membership.area_id)
+        elif membership.role == Role.AGENCY_APPROVER:
+            q |= Q(agency_id=membership.agency_id)
+    return WorkItem.objects.open().filter(q)
+
+
+def overdue(qs: QuerySet[WorkItem], now=None) -> QuerySet[WorkItem]:
+    return qs.filter(due_at__lt=now or timezone.now())
+
+
+def at_risk(qs: QuerySet[WorkItem], now=None) -> QuerySet[WorkItem]:
+    now = now or timezone.now()
+    return qs.filter(at_risk_at__lte=now, due_at__gte=now)

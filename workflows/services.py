@@ -1,0 +1,782 @@
+"""Workflow actions: claim, assign, and complete each kind of task; revoke; reopen.
+
+Every action is one transaction under the flow's row lock (``select_for_update`` on
+PostgreSQL): the domain records are written (visit, referral, delivery, ...), the decision is
+put on ``process.data`` for the flow's gateways, and viewflow moves on to the next tasks.
+Two people acting on one task at once: the first wins, the second gets ``TaskTaken`` or
+``TaskNotOpen`` with who holds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.models import Task
+
+from agencies.models import Agency, Role, Service
+from agencies.selectors import active_memberships, suggest_agency
+from cases.errors import NotAllowed, TaskNotOpen, TaskTaken, WorkflowError
+from cases.history import acting_as
+from cases.models import (
+    Case,
+    CaseKind,
+    CaseStatus,
+    Channel,
+    FollowUp,
+    FollowUpOutcome,
+    HomeVisit,
+    Note,
+    NoteKind,
+    Outcome,
+    Recommendation,
+    Stage,
+)
+from cases.selectors import cases_visible_to
+from referrals.models import (
+    Delivery,
+    DeliveryChannel,
+    Referral,
+    ReferralStatus,
+    aid_period_key,
+)
+
+from . import selectors
+from .deadlines import deadline_for
+from .models import OPEN_TASK_STATUSES, TaskKind, WorkItem
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _require(errors: dict[str, list[str]]) -> None:
+    errors = {k: v for k, v in errors.items() if v}
+    if errors:
+        raise WorkflowError(field_errors=errors)
+
+
+def start_case_flow(case: Case, *, actor, reopened: bool = False) -> None:
+    """Start the case's flow (service request or complaint) and link it to the case."""
+    from .flows import CaseFlow, ComplaintFlow
+
+    flow = CaseFlow if case.kind == CaseKind.SERVICE_REQUEST else ComplaintFlow
+    with acting_as(actor):
+        process = flow.start.run(case=case, actor=actor, reopened=reopened)
+        case.refresh_from_db()
+        case.process = process
+        case.save(update_fields=["process"])
+
+
+def _visible_item(actor, task_id: int) -> WorkItem:
+    """The task if the actor may see it; otherwise WorkItem.DoesNotExist (answer 404)."""
+    item = (
+        WorkItem.objects.select_related("case", "referral__service", "referral__agency")
+        .filter(pk=task_id)
+        .first()
+    )
+    if item is None:
+        raise WorkItem.DoesNotExist
+    if selectors.can_act(actor, item) or cases_visible_to(actor).filter(pk=item.case_id).exists():
+        return item
+    raise WorkItem.DoesNotExist
+
+
+def _lock(item: WorkItem):
+    flow_class = item.task.flow_task.flow_class
+    return flow_class.lock(item.task.process_id)
+
+
+def _fresh_task(item: WorkItem) -> Task:
+    task = Task.objects.select_related("process", "owner").get(pk=item.pk)
+    if task.status not in OPEN_TASK_STATUSES:
+        raise TaskNotOpen(_("Tugas ini sudah selesai atau dibatalkan."))
+    return task
+
+
+def claim_task(*, actor, task_id: int) -> WorkItem:
+    """Take an unclaimed task from a queue (ambil tugas)."""
+    item = _visible_item(actor, task_id)
+    try:
+        with transaction.atomic(), acting_as(actor), _lock(item):
+            task = _fresh_task(item)
+            if task.owner_id == actor.pk:
+                return item
+            if task.owner_id:
+                raise TaskTaken(_name(task.owner))
+            if not selectors.can_act(actor, item):
+                raise NotAllowed(_("Tugas ini bukan untuk peran atau wilayah Anda."))
+            task.flow_task.activation_class(task).assign(actor)
+    except FlowLockFailed:
+        raise TaskTaken(_("pengguna lain (sedang diproses)")) from None
+    return item
+
+
+def assign_task(*, actor, task_id: int, assignee) -> WorkItem:
+    """A supervisor (or head of agency) hands a task to a named officer (alihkan tugas)."""
+    item = _visible_item(actor, task_id)
+    with transaction.atomic(), acting_as(actor), _lock(item):
+        task = _fresh_task(item)
+        if not selectors.supervised_tasks(actor).filter(pk=item.pk).exists():
+            raise NotAllowed(_("Hanya penyelia wilayah ini yang dapat mengalihkan tugas."))
+        if not selectors.can_act(assignee, item):
+            raise WorkflowError(
+                field_errors={
+                    "assignee": [
+                        _("%(name)s tidak memiliki peran untuk tugas ini.")
+                        % {"name": _name(assignee)}
+                    ]
+                }
+            )
+        activation = task.flow_task.activation_class(task)
+        if task.owner_id:
+            activation.reassign(assignee)
+        else:
+            activation.assign(assignee)
+    return item
+
+
+def _complete(
+    *,
+    actor,
+    task_id: int,
+    kind: str,
+    apply: Callable[[WorkItem, Any], Any],
+    then: Callable[[WorkItem], None] | None = None,
+) -> WorkItem:
+    """Run ``apply`` (domain writes + decision) and move the flow, all under the lock.
+
+    ``then`` runs after the task's own flow has moved, in the same transaction: a referral
+    that ended wakes the case flow (locks are always taken referral first, then case).
+    """
+    item = _visible_item(actor, task_id)
+    if item.kind != kind:
+        raise WorkflowError(
+            field_errors={"kind": [_("Tugas ini berjenis %(kind)s.") % {"kind": item.kind}]}
+        )
+    try:
+        with transaction.atomic(), acting_as(actor), _lock(item):
+            task = _fresh_task(item)
+            if task.owner_id and task.owner_id != actor.pk:
+                raise TaskTaken(_name(task.owner))
+            if not selectors.can_act(actor, item):
+                raise NotAllowed(_("Tugas ini bukan untuk peran atau wilayah Anda."))
+            process = task.process
+            apply(item, process)
+            process.data["actor_id"] = actor.pk
+            process.save(update_fields=["data"])
+            activation = task.flow_task.activation_class(task)
+            if task.owner_id is None:
+                activation.assign(actor)
+            activation.start(None)
+            activation.execute()
+            if then is not None:
+                then(item)
+    except FlowLockFailed:
+        raise TaskTaken(_("pengguna lain (sedang diproses)")) from None
+    return item
+
+
+def _case_for_update(item: WorkItem) -> Case:
+    return Case.objects.select_related("beneficiary", "region").get(pk=item.case_id)
+
+
+# --- service request: verification -------------------------------------------------------
+
+
+def complete_verification(
+    *,
+    actor,
+    task_id: int,
+    visited_at: dt.datetime | None,
+    findings: str,
+    recommendation: str,
+    household_conditions: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+) -> WorkItem:
+    """Record the home visit; ``not_eligible`` sends the case to closure."""
+    errors: dict[str, list[str]] = {
+        "visited_at": [] if visited_at else [_("Waktu kunjungan wajib diisi.")],
+        "findings": [] if findings.strip() else [_("Hasil kunjungan wajib diisi.")],
+        "recommendation": []
+        if recommendation in Recommendation.values
+        else [_("Rekomendasi harus 'eligible' atau 'not_eligible'.")],
+    }
+    if visited_at and visited_at > timezone.now() + dt.timedelta(minutes=5):
+        errors["visited_at"].append(_("Waktu kunjungan tidak boleh di masa depan."))
+    if (latitude is None) != (longitude is None):
+        errors["latitude"] = [_("Lintang dan bujur diisi berpasangan.")]
+    if latitude is not None and not -90 <= latitude <= 90:
+        errors["latitude"] = [_("Lintang harus antara -90 dan 90.")]
+    if longitude is not None and not -180 <= longitude <= 180:
+        errors["longitude"] = [_("Bujur harus antara -180 dan 180.")]
+    _require(errors)
+
+    def apply(item: WorkItem, process) -> None:
+        HomeVisit.objects.create(
+            case_id=item.case_id,
+            visited_at=visited_at,
+            findings=findings.strip(),
+            household_conditions=household_conditions.strip(),
+            recommendation=recommendation,
+            latitude=latitude,
+            longitude=longitude,
+            visited_by=actor,
+        )
+        process.data["verification"] = recommendation
+        if recommendation == Recommendation.NOT_ELIGIBLE:
+            case = _case_for_update(item)
+            case.outcome = Outcome.REJECTED_AFTER_VERIFICATION
+            case.save(update_fields=["outcome"])
+
+    return _complete(actor=actor, task_id=task_id, kind=TaskKind.VERIFICATION, apply=apply)
+
+
+def waive_verification(*, actor, task_id: int, reason: str) -> WorkItem:
+    """A supervisor skips the home visit, with a written reason (e.g. bedridden, disaster)."""
+    _require({"reason": [] if reason.strip() else [_("Alasan wajib diisi.")]})
+    item = _visible_item(actor, task_id)
+    if not selectors.supervised_tasks(actor).filter(pk=item.pk).exists():
+        raise NotAllowed(_("Hanya penyelia wilayah ini yang dapat meniadakan kunjungan."))
+    if item.kind != TaskKind.VERIFICATION:
+        raise WorkflowError(field_errors={"kind": [_("Hanya tugas verifikasi.")]})
+    with transaction.atomic(), acting_as(actor), _lock(item):
+        task = _fresh_task(item)
+        process = task.process
+        case = _case_for_update(item)
+        case.verification_waiver_reason = reason.strip()
+        case.save(update_fields=["verification_waiver_reason"])
+        process.data.update({"verification": "waived", "actor_id": actor.pk})
+        process.save(update_fields=["data"])
+        activation = task.flow_task.activation_class(task)
+        if task.owner_id is None:
+            activation.assign(actor)
+        elif task.owner_id != actor.pk:
+            activation.reassign(actor)
+        activation.start(None)
+        activation.execute()
+    return item
+
+
+# --- assessment and referrals ------------------------------------------------------------
+
+
+def complete_assessment(
+    *,
+    actor,
+    task_id: int,
+    resolution: str,
+    referrals: list[dict] | None = None,
+    note: str = "",
+) -> WorkItem:
+    """Resolve locally (with a note), or refer to one or more agencies for services.
+
+    Each referral names a service code, optionally an agency code (default: the routing
+    rules' suggestion) and a note.
+    """
+    referrals = referrals or []
+    errors: dict[str, list[str]] = {}
+    if resolution not in ("refer", "resolved_locally"):
+        errors["resolution"] = [_("Pilih 'refer' atau 'resolved_locally'.")]
+    if resolution == "resolved_locally" and not note.strip():
+        errors["note"] = [_("Catatan penyelesaian lokal wajib diisi.")]
+    if resolution == "refer" and not referrals:
+        errors["referrals"] = [_("Tambahkan minimal satu rujukan.")]
+    _require(errors)
+
+    item = _visible_item(actor, task_id)
+    case = item.case
+    services = {s.code: s for s in Service.objects.filter(is_active=True)}
+    agencies = {a.code: a for a in Agency.objects.filter(is_active=True)}
+    targets: list[tuple[Service, Agency, str]] = []
+    for index, spec in enumerate(referrals if resolution == "refer" else []):
+        service = services.get(spec.get("service", ""))
+        if service is None:
+            errors[f"referrals.{index}.service"] = [_("Layanan tidak dikenal.")]
+            continue
+        agency_code = spec.get("agency") or ""
+        if agency_code:
+            agency = agencies.get(agency_code)
+        else:
+            agency = suggest_agency(
+                service=service, ppks_category=case.ppks_category, region=case.region
+            )
+        if agency is None:
+            errors[f"referrals.{index}.agency"] = [
+                _("Tidak ada instansi tujuan untuk layanan ini; pilih instansi.")
+                if not agency_code
+                else _("Instansi tidak dikenal.")
+            ]
+            continue
+        if agency.regency_id != case.region.regency_code:
+            errors[f"referrals.{index}.agency"] = [_("Instansi harus dari kabupaten/kota kasus.")]
+            continue
+        targets.append((service, agency, (spec.get("note") or "").strip()))
+    pairs = [(s.pk, a.pk) for s, a, _note in targets]
+    if len(pairs) != len(set(pairs)):
+        errors["referrals"] = [_("Rujukan ganda: layanan dan instansi yang sama.")]
+    _require(errors)
+
+    def apply(item: WorkItem, process) -> None:
+        if note.strip():
+            Note.objects.create(
+                case_id=item.case_id, kind=NoteKind.ASSESSMENT, text=note.strip(), author=actor
+            )
+        now = timezone.now()
+        created = []
+        for service, agency, referral_note in targets:
+            deadline = deadline_for(
+                TaskKind.REFERRAL_REVIEW,
+                start=now,
+                region=case.region_id,
+                service=service,
+                agency=agency,
+            )
+            created.append(
+                Referral.objects.create(
+                    case_id=item.case_id,
+                    service=service,
+                    agency=agency,
+                    note=referral_note,
+                    sent_by=actor,
+                    sent_at=now,
+                    due_at=deadline.due_at,
+                    at_risk_at=deadline.at_risk_at,
+                )
+            )
+        process.data["assessment"] = resolution
+        process.data["referral_ids"] = [r.pk for r in created]
+        if resolution == "resolved_locally":
+            fresh = _case_for_update(item)
+            fresh.outcome = Outcome.RESOLVED_LOCALLY
+            fresh.save(update_fields=["outcome"])
+
+    return _complete(actor=actor, task_id=task_id, kind=TaskKind.ASSESSMENT, apply=apply)
+
+
+def _end_referral(referral: Referral, status: str, reason: str = "") -> None:
+    referral.status = status
+    referral.decision_reason = reason
+    referral.ended_at = timezone.now()
+    referral.save(update_fields=["status", "decision_reason", "ended_at"])
+
+
+def _resume_case_when_referrals_end(case_id: int) -> None:
+    """Fan-in: when the last referral of the round has ended, wake the waiting case flow."""
+    from .flows import CaseFlow
+
+    case = Case.objects.get(pk=case_id)
+    if case.process_id is None:
+        return
+    process = case.process
+    pending = Referral.objects.filter(
+        pk__in=process.data.get("referral_ids", []),
+        status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.APPROVED],
+    )
+    if pending.exists():
+        return
+    waiting = Task.objects.filter(
+        process=process, flow_task=CaseFlow.referrals_ended, status__in=OPEN_TASK_STATUSES
+    ).first()
+    if waiting is not None:
+        CaseFlow.referrals_ended.run(waiting)
+
+
+def review_referral(*, actor, task_id: int, decision: str, reason: str = "") -> WorkItem:
+    """The agency accepts the referral, or rejects it with a reason (back to assessment)."""
+    _require(
+        {
+            "decision": [] if decision in ("accept", "reject") else [_("Pilih terima atau tolak.")],
+            "reason": [_("Alasan penolakan wajib diisi.")]
+            if decision == "reject" and not reason.strip()
+            else [],
+        }
+    )
+
+    def apply(item: WorkItem, process) -> None:
+        referral = Referral.objects.select_for_update().get(pk=item.referral_id)
+        if decision == "accept":
+            referral.status = ReferralStatus.ACCEPTED
+            referral.decision_reason = reason.strip()
+            referral.save(update_fields=["status", "decision_reason"])
+        else:
+            _end_referral(referral, ReferralStatus.REJECTED, reason.strip())
+        process.data["review"] = decision
+
+    return _complete(
+        actor=actor,
+        task_id=task_id,
+        kind=TaskKind.REFERRAL_REVIEW,
+        apply=apply,
+        then=_resume_case if decision == "reject" else None,
+    )
+
+
+def _resume_case(item: WorkItem) -> None:
+    _resume_case_when_referrals_end(item.case_id)
+
+
+def decide_approval(*, actor, task_id: int, decision: str, note: str = "") -> WorkItem:
+    """An approver approves (next level or delivery), rejects (reason) or sends back."""
+    _require(
+        {
+            "decision": []
+            if decision in ("approve", "reject", "revise")
+            else [_("Pilih setujui, tolak, atau kembalikan.")],
+            "note": [_("Alasan wajib diisi.")]
+            if decision in ("reject", "revise") and not note.strip()
+            else [],
+        }
+    )
+
+    def apply(item: WorkItem, process) -> None:
+        referral = (
+            Referral.objects.select_for_update().select_related("service").get(pk=item.referral_id)
+        )
+        if decision == "approve":
+            referral.approvals_done += 1
+            last = referral.approvals_done >= referral.service.approval_levels
+            if last:
+                referral.status = ReferralStatus.APPROVED
+            referral.decision_reason = note.strip()
+            referral.save(update_fields=["approvals_done", "status", "decision_reason"])
+            process.data["approval"] = "approve" if last else "next_level"
+        elif decision == "revise":
+            referral.status = ReferralStatus.SENT
+            referral.approvals_done = 0
+            referral.decision_reason = note.strip()
+            referral.save(update_fields=["status", "approvals_done", "decision_reason"])
+            process.data["approval"] = "revise"
+        else:
+            _end_referral(referral, ReferralStatus.DECLINED, note.strip())
+            process.data["approval"] = "reject"
+
+    return _complete(
+        actor=actor,
+        task_id=task_id,
+        kind=TaskKind.APPROVAL,
+        apply=apply,
+        then=_resume_case if decision == "reject" else None,
+    )
+
+
+def _is_approver(user, agency_id: int) -> bool:
+    return any(
+        m.role == Role.AGENCY_APPROVER and m.agency_id == agency_id
+        for m in active_memberships(user)
+    )
+
+
+def record_delivery(
+    *,
+    actor,
+    task_id: int,
+    delivered_at: dt.datetime | None,
+    channel: str,
+    amount: Any = None,
+    items: str = "",
+    note: str = "",
+    proof=None,
+    double_aid_override_reason: str = "",
+) -> WorkItem:
+    """Record the aid as delivered. Refused when the same aid type already reached the same
+    person in the same period (from any agency), unless an approver overrides with a reason.
+    """
+    errors: dict[str, list[str]] = {
+        "delivered_at": [] if delivered_at else [_("Tanggal penyaluran wajib diisi.")],
+        "channel": []
+        if channel in DeliveryChannel.values
+        else [_("Cara penyaluran: bank_transfer, in_kind, service atau cash.")],
+    }
+    if delivered_at and delivered_at > timezone.now() + dt.timedelta(minutes=5):
+        errors["delivered_at"].append(_("Tanggal penyaluran tidak boleh di masa depan."))
+    parsed_amount = None
+    if amount not in (None, ""):
+        try:
+            parsed_amount = Decimal(str(amount))
+        except InvalidOperation:
+            errors["amount"] = [_("Nilai harus berupa angka rupiah.")]
+        else:
+            if parsed_amount < 0:
+                errors["amount"] = [_("Nilai tidak boleh negatif.")]
+    if parsed_amount is None and not items.strip() and channel != DeliveryChannel.SERVICE:
+        errors["amount"] = errors.get("amount") or [
+            _("Isi nilai bantuan atau barang yang disalurkan.")
+        ]
+    _require(errors)
+
+    def apply(item: WorkItem, process) -> None:
+        referral = (
+            Referral.objects.select_for_update()
+            .select_related("service", "case")
+            .get(pk=item.referral_id)
+        )
+        service = referral.service
+        person = referral.case.beneficiary
+        period = aid_period_key(service.aid_period, timezone.localtime(delivered_at).date())
+        override = double_aid_override_reason.strip()
+        if service.aid_type:
+            earlier = (
+                Delivery.objects.filter(person=person, aid_type=service.aid_type, period=period)
+                .select_related("referral__agency")
+                .first()
+            )
+            if earlier is not None:
+                if not override:
+                    raise WorkflowError(
+                        field_errors={
+                            "double_aid_override_reason": [
+                                _(
+                                    "Bantuan ganda: %(person)s sudah menerima bantuan jenis "
+                                    "%(type)s periode %(period)s dari %(agency)s. Penyaluran "
+                                    "hanya dapat dilakukan dengan pengecualian oleh pejabat "
+                                    "penyetuju."
+                                )
+                                % {
+                                    "person": person.full_name,
+                                    "type": service.aid_type,
+                                    "period": period,
+                                    "agency": earlier.referral.agency.name,
+                                }
+                            ]
+                        }
+                    )
+                if not _is_approver(actor, referral.agency_id):
+                    raise NotAllowed(
+                        _("Pengecualian bantuan ganda hanya oleh pejabat penyetuju instansi.")
+                    )
+            else:
+                override = ""
+        else:
+            override = ""
+        Delivery.objects.create(
+            referral=referral,
+            person=person,
+            service=service,
+            aid_type=service.aid_type,
+            period=period,
+            delivered_at=delivered_at,
+            channel=channel,
+            amount=parsed_amount,
+            items=items.strip(),
+            note=note.strip(),
+            proof=proof or "",
+            double_aid_override_reason=override,
+            double_aid_override_by=actor if override else None,
+            recorded_by=actor,
+        )
+        _end_referral(referral, ReferralStatus.DELIVERED)
+
+    return _complete(
+        actor=actor, task_id=task_id, kind=TaskKind.DELIVERY, apply=apply, then=_resume_case
+    )
+
+
+def revoke_referral(*, actor, referral_id: int, reason: str) -> Referral:
+    """The sender withdraws a referral not yet delivered (with a reason)."""
+    from .flows import ReferralFlow
+
+    _require({"reason": [] if reason.strip() else [_("Alasan pembatalan wajib diisi.")]})
+    referral = (
+        Referral.objects.filter(case__in=cases_visible_to(actor), pk=referral_id)
+        .select_related("case")
+        .first()
+    )
+    if referral is None:
+        raise Referral.DoesNotExist
+    memberships = active_memberships(actor)
+    if not any(
+        m.role in (Role.BACK_OFFICE, Role.SUPERVISOR) and m.area.contains(referral.case.region_id)
+        for m in memberships
+    ):
+        raise NotAllowed(_("Hanya back office atau penyelia pengirim yang dapat membatalkan."))
+    with transaction.atomic(), acting_as(actor):
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        if referral.is_ended:
+            raise WorkflowError(
+                field_errors={
+                    "status": [
+                        _("Rujukan sudah berakhir (%(status)s).")
+                        % {"status": referral.get_status_display()}
+                    ]
+                }
+            )
+        _end_referral(referral, ReferralStatus.REVOKED, reason.strip())
+        if referral.process_id:
+            ReferralFlow.instance.cancel(referral.process)
+        _resume_case_when_referrals_end(referral.case_id)
+    return referral
+
+
+# --- follow-up and closure ---------------------------------------------------------------
+
+
+def complete_follow_up(
+    *, actor, task_id: int, contacted_at: dt.datetime | None, outcome: str, note: str = ""
+) -> WorkItem:
+    """Record how the family is doing; ``needs_more_help`` returns the case to assessment."""
+    _require(
+        {
+            "contacted_at": [] if contacted_at else [_("Waktu kontak wajib diisi.")],
+            "outcome": []
+            if outcome in FollowUpOutcome.values
+            else [_("Hasil: improved, unchanged, worse atau needs_more_help.")],
+        }
+    )
+
+    def apply(item: WorkItem, process) -> None:
+        FollowUp.objects.create(
+            case_id=item.case_id,
+            contacted_at=contacted_at,
+            outcome=outcome,
+            note=note.strip(),
+            recorded_by=actor,
+        )
+        process.data["follow_up"] = outcome
+
+    return _complete(actor=actor, task_id=task_id, kind=TaskKind.FOLLOW_UP, apply=apply)
+
+
+def _final_outcome(case: Case) -> str:
+    if case.outcome:
+        return case.outcome
+    statuses = set(case.referrals.values_list("status", flat=True))
+    if ReferralStatus.DELIVERED in statuses:
+        others = statuses - {ReferralStatus.DELIVERED, ReferralStatus.REVOKED}
+        return Outcome.PARTLY_SERVED if others else Outcome.SERVED
+    if case.kind != CaseKind.SERVICE_REQUEST:
+        return Outcome.ANSWERED
+    return Outcome.REJECTED
+
+
+def complete_closure(
+    *, actor, task_id: int, decision: str, outcome: str = "", note: str = ""
+) -> WorkItem:
+    """Close the case with an outcome (default: derived from what happened), or reopen it."""
+    _require(
+        {
+            "decision": [] if decision in ("close", "reopen") else [_("Pilih tutup atau buka.")],
+            "outcome": [_("Hasil tidak dikenal.")]
+            if outcome and outcome not in Outcome.values
+            else [],
+            "note": [_("Alasan membuka kembali wajib diisi.")]
+            if decision == "reopen" and not note.strip()
+            else [],
+        }
+    )
+
+    def apply(item: WorkItem, process) -> None:
+        case = _case_for_update(item)
+        if note.strip():
+            Note.objects.create(case=case, kind=NoteKind.CLOSURE, text=note.strip(), author=actor)
+        if decision == "close":
+            case.outcome = outcome or _final_outcome(case)
+            case.status = CaseStatus.CLOSED
+            case.stage = Stage.CLOSED
+            case.closed_at = timezone.now()
+        else:
+            case.outcome = ""
+            case.round += 1
+        case.save(update_fields=["outcome", "status", "stage", "closed_at", "round"])
+        process.data["closure"] = decision
+        process.data.pop("referrals", None)
+
+    return _complete(actor=actor, task_id=task_id, kind=TaskKind.CLOSURE, apply=apply)
+
+
+def reopen_case(*, actor, number: str, reason: str) -> Case:
+    """A supervisor reopens a closed case: a new round starts at assessment, history kept."""
+    _require({"reason": [] if reason.strip() else [_("Alasan membuka kembali wajib diisi.")]})
+    case = cases_visible_to(actor).filter(number=number).first()
+    if case is None:
+        raise Case.DoesNotExist
+    if not any(
+        m.role == Role.SUPERVISOR and m.area.contains(case.region_id)
+        for m in active_memberships(actor)
+    ):
+        raise NotAllowed(_("Hanya penyelia yang dapat membuka kembali kasus."))
+    with transaction.atomic(), acting_as(actor):
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.status != CaseStatus.CLOSED:
+            raise WorkflowError(field_errors={"status": [_("Kasus masih berjalan.")]})
+        Note.objects.create(case=case, kind=NoteKind.CLOSURE, text=reason.strip(), author=actor)
+        case.status = CaseStatus.OPEN
+        case.outcome = ""
+        case.closed_at = None
+        case.round += 1
+        case.save(update_fields=["status", "outcome", "closed_at", "round"])
+        start_case_flow(case, actor=actor, reopened=True)
+    return case
+
+
+# --- complaint, question, suggestion -----------------------------------------------------
+
+
+def complete_handling(*, actor, task_id: int, note: str, forward_to_agency: str = "") -> WorkItem:
+    """Handle a complaint: record what was done, or forward it to an agency to handle."""
+    _require({"note": [] if note.strip() else [_("Catatan penanganan wajib diisi.")]})
+    agency = None
+    if forward_to_agency:
+        agency = Agency.objects.filter(code=forward_to_agency, is_active=True).first()
+        if agency is None:
+            raise WorkflowError(field_errors={"forward_to_agency": [_("Instansi tidak dikenal.")]})
+
+    def apply(item: WorkItem, process) -> None:
+        case = _case_for_update(item)
+        if agency is not None and agency.regency_id != case.region.regency_code:
+            raise WorkflowError(
+                field_errors={"forward_to_agency": [_("Instansi harus dari kabupaten/kota kasus.")]}
+            )
+        Note.objects.create(case=case, kind=NoteKind.HANDLING, text=note.strip(), author=actor)
+        if agency is not None:
+            case.forwarded_agency = agency
+            case.save(update_fields=["forwarded_agency"])
+            process.data["forwarded"] = agency.code
+
+    item = _visible_item(actor, task_id)
+    if agency is not None and item.agency_id is None:
+        # Forwarding: the agency gets its own handling task; this one is done.
+        return _forward_handling(actor=actor, item=item, apply=apply)
+    return _complete(actor=actor, task_id=task_id, kind=TaskKind.HANDLING, apply=apply)
+
+
+def _forward_handling(*, actor, item: WorkItem, apply) -> WorkItem:
+    """Complete the back office's handling by re-queueing it to the agency (same task)."""
+    with transaction.atomic(), acting_as(actor), _lock(item):
+        task = _fresh_task(item)
+        if not selectors.can_act(actor, item):
+            raise NotAllowed(_("Tugas ini bukan untuk peran atau wilayah Anda."))
+        apply(item, task.process)
+        item.agency = Case.objects.get(pk=item.case_id).forwarded_agency
+        item.save(update_fields=["agency"])
+        if task.owner_id:
+            task.flow_task.activation_class(task).unassign()
+    return item
+
+
+def complete_response(*, actor, task_id: int, response: str, channel: str) -> WorkItem:
+    """Record the answer given to the citizen and the channel used."""
+    _require(
+        {
+            "response": [] if response.strip() else [_("Jawaban wajib diisi.")],
+            "channel": [] if channel in Channel.values else [_("Saluran tidak dikenal.")],
+        }
+    )
+
+    def apply(item: WorkItem, process) -> None:
+        Note.objects.create(
+            case_id=item.case_id,
+            kind=NoteKind.RESPONSE,
+            text=response.strip(),
+            channel=channel,
+            author=actor,
+        )
+
+    return _complete(actor=actor, task_id=task_id, kind=TaskKind.RESPONSE, apply=apply)
