@@ -7,7 +7,7 @@ from difflib import SequenceMatcher
 
 from django.db.models import Q, QuerySet
 
-from agencies.models import Region, Role
+from agencies.models import AGENCY_ROLES, Region, Role
 from agencies.selectors import active_memberships
 
 from .models import Case, CaseStatus, Person, normalize_name
@@ -49,17 +49,25 @@ def cases_visible_to(user) -> QuerySet[Case]:
     """Every case ``user`` may see, by their active memberships. Nothing for anyone else.
 
     Intake officers see their area's cases and the ones they opened; social workers, back
-    office and supervisors see their area's. Agency staff see nothing here until a case is
-    referred to their agency. Administrators configure; they do not read case contents.
+    office and supervisors see their area's. Agency staff see a case once it is referred or
+    forwarded to their agency. Administrators configure; they do not read case contents.
     """
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
     scope = Q(pk__in=[])
+    agency_ids = set()
     for membership in active_memberships(user):
         if membership.role in AREA_ROLES:
             scope |= Region.within_q(membership.area_id)
         elif membership.role == Role.INTAKE:
             scope |= Region.within_q(membership.area_id) | Q(opened_by=user)
+        elif membership.role in AGENCY_ROLES:
+            agency_ids.add(membership.agency_id)
+    if agency_ids:
+        from referrals.models import Referral
+
+        referred = Referral.objects.filter(agency_id__in=agency_ids).values("case_id")
+        scope |= Q(pk__in=referred) | Q(forwarded_agency_id__in=agency_ids)
     return Case.objects.filter(scope)
 
 

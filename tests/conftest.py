@@ -102,6 +102,9 @@ def staff(offices, agencies):
         "backoffice": make_user("backoffice", Role.BACK_OFFICE, "19.04", office=offices["slrt"]),
         "manajer": make_user("manajer", Role.SUPERVISOR, "19.04", office=offices["slrt"]),
         "dinkes": make_user("dinkes", Role.AGENCY_STAFF, "19.04", agency=agencies["dinkes"]),
+        "kadinkes": make_user("kadinkes", Role.AGENCY_APPROVER, "19.04", agency=agencies["dinkes"]),
+        "dinsos": make_user("dinsos", Role.AGENCY_STAFF, "19.04", agency=agencies["dinsos"]),
+        "peksos2": make_user("peksos2", Role.SOCIAL_WORKER, "19.04", office=offices["slrt"]),
         "petugas_bks": make_user(
             "petugas.bks", Role.INTAKE, KOTA_BENGKALIS, office=offices["slrt_bks"]
         ),
@@ -138,3 +141,16 @@ def intake(actor, **overrides):
     }
     kwargs.update(overrides)
     return open_case(**kwargs)
+
+
+def open_task(case, kind: str):
+    """The one open task of ``kind`` on ``case``."""
+    from workflows.models import WorkItem
+
+    return WorkItem.objects.open().get(case=case, kind=kind)
+
+
+def open_kinds(case) -> list[str]:
+    from workflows.models import WorkItem
+
+    return sorted(WorkItem.objects.open().filter(case=case).values_list("kind", flat=True))

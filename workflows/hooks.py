@@ -1,6 +1,7 @@
 """Callbacks the flows run at their nodes: start a process, create the work item of a task,
-fan out referral flows, gather their results. They run inside the flow's lock and
-transaction; the history they write is attributed to the user who moved the flow.
+fan out referral flows, gather their results. They run inside the flow's lock and the
+service's transaction; the history they write is attributed to the user the service acts
+as (``cases.history.acting_as``).
 """
 
 from __future__ import annotations
@@ -38,31 +39,16 @@ def referral_of(process) -> Referral | None:
     return Referral.objects.select_related("service", "agency").get(pk=referral_id)
 
 
-def _save_case(case: Case, actor, fields: list[str]) -> None:
-    case._history_user = actor
-    case.save(update_fields=fields)
-
-
-def start_case_process(activation, *, case: Case, actor, reopened: bool = False):
-    activation.process.data = {"case_id": case.pk, "reopened": reopened, "actor_id": actor.pk}
+def start_case_process(activation, *, case: Case, reopened: bool = False):
+    activation.process.data = {"case_id": case.pk, "reopened": reopened}
     activation.process.artifact = case
     return activation.process
 
 
-def start_referral_process(activation, *, referral: Referral, actor):
-    activation.process.data = {
-        "case_id": referral.case_id,
-        "referral_id": referral.pk,
-        "actor_id": actor.pk,
-    }
+def start_referral_process(activation, *, referral: Referral):
+    activation.process.data = {"case_id": referral.case_id, "referral_id": referral.pk}
     activation.process.artifact = referral
     return activation.process
-
-
-def _actor(process):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.get(pk=process.data["actor_id"])
 
 
 def check_registry(activation) -> None:
@@ -71,7 +57,7 @@ def check_registry(activation) -> None:
 
     case = case_of(activation.process)
     case.registry_findings = registry_findings(case)
-    _save_case(case, _actor(activation.process), ["registry_findings"])
+    case.save(update_fields=["registry_findings"])
 
 
 def task_created(activation) -> None:
@@ -109,7 +95,7 @@ def task_created(activation) -> None:
         return  # one referral reaching delivery keeps the case there
     if case.stage != stage:
         case.stage = stage
-        _save_case(case, _actor(process), ["stage"])
+        case.save(update_fields=["stage"])
 
 
 def start_referral_flows(activation) -> None:
@@ -117,15 +103,12 @@ def start_referral_flows(activation) -> None:
     from .flows import ReferralFlow
 
     process = activation.process
-    actor = _actor(process)
     case = case_of(process)
     for referral in Referral.objects.filter(pk__in=process.data.get("referral_ids", [])):
-        referral_process = ReferralFlow.start.run(referral=referral, actor=actor)
-        referral.process = referral_process
-        referral._history_user = actor
+        referral.process = ReferralFlow.start.run(referral=referral)
         referral.save(update_fields=["process"])
     case.stage = Stage.REFERRAL
-    _save_case(case, actor, ["stage"])
+    case.save(update_fields=["stage"])
 
 
 def collect_referral_results(activation) -> None:

@@ -68,7 +68,7 @@ def start_case_flow(case: Case, *, actor, reopened: bool = False) -> None:
 
     flow = CaseFlow if case.kind == CaseKind.SERVICE_REQUEST else ComplaintFlow
     with acting_as(actor):
-        process = flow.start.run(case=case, actor=actor, reopened=reopened)
+        process = flow.start.run(case=case, reopened=reopened)
         case.refresh_from_db()
         case.process = process
         case.save(update_fields=["process"])
@@ -169,7 +169,6 @@ def _complete(
                 raise NotAllowed(_("Tugas ini bukan untuk peran atau wilayah Anda."))
             process = task.process
             apply(item, process)
-            process.data["actor_id"] = actor.pk
             process.save(update_fields=["data"])
             activation = task.flow_task.activation_class(task)
             if task.owner_id is None:
@@ -253,7 +252,7 @@ def waive_verification(*, actor, task_id: int, reason: str) -> WorkItem:
         case = _case_for_update(item)
         case.verification_waiver_reason = reason.strip()
         case.save(update_fields=["verification_waiver_reason"])
-        process.data.update({"verification": "waived", "actor_id": actor.pk})
+        process.data["verification"] = "waived"
         process.save(update_fields=["data"])
         activation = task.flow_task.activation_class(task)
         if task.owner_id is None:
