@@ -13,7 +13,7 @@ MANAGE := $(BIN)/python manage.py
 ARGS ?=
 # The demo always runs on this SQLite file, whatever DATABASE_URL says (shell or .env).
 DEMO_DB ?= $(CURDIR)/var/simpul.sqlite3
-DEMO_ENV := DATABASE_URL=sqlite:///$(DEMO_DB)
+DEMO_ENV := DATABASE_URL=sqlite:///$(DEMO_DB) BACKGROUND_ENGINE=embedded
 
 .PHONY: help venv install demo test lint
 

@@ -113,6 +113,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
+# Who runs timers, escalations and e-mails every minute: "embedded" (a thread in the web
+# process, the demo), "celery" (worker + beat on REDIS_URL, production) or "none".
+BACKGROUND_ENGINE = env.str(
+    "BACKGROUND_ENGINE", default="celery" if PRODUCTION and REDIS_URL else "none"
+)
+
+# Celery (config/celery.py reads every CELERY_* name). Without REDIS_URL nothing connects:
+# importing the app is harmless, and a worker or beat refuses to start.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SOFT_TIME_LIMIT = 240  # seconds; the periodic jobs take well under one
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_RESULT_EXPIRES = 3600
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "Asia/Jakarta"
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -74,3 +74,49 @@ def overdue(qs: QuerySet[WorkItem], now=None) -> QuerySet[WorkItem]:
 def at_risk(qs: QuerySet[WorkItem], now=None) -> QuerySet[WorkItem]:
     now = now or timezone.now()
     return qs.filter(at_risk_at__lte=now, due_at__gte=now)
+
+
+def _ancestor_codes(code: str) -> list[str]:
+    parts = code.split(".")
+    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _users(memberships) -> QuerySet:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True, memberships__in=memberships).distinct()
+
+
+def queue_members(item: WorkItem) -> QuerySet:
+    """Everyone who could take ``item`` from its queue."""
+    from agencies.models import Membership
+
+    roles = [role for role, kinds in KINDS_BY_ROLE.items() if item.kind in kinds]
+    memberships = Membership.objects.filter(is_active=True, role__in=roles)
+    if item.agency_id:
+        memberships = memberships.filter(agency_id=item.agency_id)
+    else:
+        memberships = memberships.filter(area_id__in=_ancestor_codes(item.region_id)).exclude(
+            role__in=AGENCY_ROLES
+        )
+    return _users(memberships)
+
+
+def supervisors_of(region_code: str, *, regency_level_only: bool = False) -> QuerySet:
+    """Supervisors whose area covers the region; the SLRT manager when regency-level only."""
+    from agencies.models import Membership
+
+    codes = _ancestor_codes(region_code)
+    if regency_level_only:
+        codes = codes[:2]
+    return _users(
+        Membership.objects.filter(is_active=True, role=Role.SUPERVISOR, area_id__in=codes)
+    )
+
+
+def agency_heads(agency_id: int) -> QuerySet:
+    from agencies.models import Membership
+
+    return _users(
+        Membership.objects.filter(is_active=True, role=Role.AGENCY_APPROVER, agency_id=agency_id)
+    )
