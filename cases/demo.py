@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -110,6 +111,22 @@ ACCOUNTS = [
     DemoAccount(
         "petugas.bks", "Nurul", "Hidayah", Role.INTAKE, "14.03.01.1001", office="14.03.01.1001"
     ),
+    # A social worker for the districts outside Koba, so every demo village has one.
+    DemoAccount(
+        "peksos.bateng",
+        "Rahmat",
+        "Hidayat",
+        Role.SOCIAL_WORKER,
+        BANGKA_TENGAH,
+        office=BANGKA_TENGAH,
+    ),
+]
+
+# Every Bangka Tengah agency also gets a staff member and a head, so every referral can move.
+AGENCY_STAFF_ACCOUNTS = [
+    (f"staf.{code}", f"kepala.{code}", code)
+    for code, _name, _kind, regency in AGENCIES
+    if regency == BANGKA_TENGAH
 ]
 
 ACCOUNT_LABELS = {
@@ -289,6 +306,8 @@ def ensure_master_data() -> None:
 
 def ensure_accounts() -> None:
     User = get_user_model()
+    # Hashing is slow on purpose; the demo accounts share one password, so hash it once.
+    password_hash = make_password(DEMO_PASSWORD)
     for account in ACCOUNTS:
         user, created = User.objects.get_or_create(
             username=account.username,
@@ -301,7 +320,7 @@ def ensure_accounts() -> None:
             },
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = password_hash
             user.save(update_fields=["password"])
         office = None
         if account.office:
@@ -315,6 +334,18 @@ def ensure_accounts() -> None:
             office=office,
             area_id=account.area,
         )
+    for staff_name, head_name, code in AGENCY_STAFF_ACCOUNTS:
+        agency = Agency.objects.get(code=code)
+        for username, role in ((staff_name, Role.AGENCY_STAFF), (head_name, Role.AGENCY_APPROVER)):
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"first_name": agency.name[:30]}
+            )
+            if created:
+                user.password = password_hash
+                user.save(update_fields=["password"])
+            Membership.objects.get_or_create(
+                user=user, role=role, agency=agency, area_id=BANGKA_TENGAH
+            )
 
 
 def _villages(regency: str) -> list[Region]:
@@ -437,11 +468,209 @@ def create_cases(count: int = 200, bengkalis_count: int = 8, seed: int = 2026) -
     return created
 
 
+def _agency_user(agency, role: str):
+    member = (
+        Membership.objects.filter(agency=agency, role=role, is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return member.user
+
+
+def _advance(case: Case, step: int, rng: random.Random) -> None:
+    """Move one demo case ``step`` steps along its flow, through the real services."""
+    from workflows import services as wf
+    from workflows.models import WorkItem
+
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(
+            username__in=["peksos", "peksos.bateng", "backoffice", "manajer"]
+        )
+    }
+    social_worker = users["peksos" if case.region_id.startswith(KOBA + ".") else "peksos.bateng"]
+
+    def task(kind):
+        return WorkItem.objects.open().get(case=case, kind=kind)
+
+    def when(hours):
+        return max(
+            case.opened_at + dt.timedelta(hours=hours), timezone.now() - dt.timedelta(hours=1)
+        )
+
+    if case.kind != "service_request":
+        steps = [
+            lambda: wf.complete_handling(
+                actor=users["backoffice"],
+                task_id=task("handling").pk,
+                note="Dicek ke SIKS-NG dan dikoordinasikan dengan pendamping PKH.",
+            ),
+            lambda: wf.complete_response(
+                actor=users["backoffice"],
+                task_id=task("response").pk,
+                response="Sudah kami tindak lanjuti; bantuan akan cair pada tahap berikutnya.",
+                channel=rng.choice(["phone", "walk_in"]),
+            ),
+            lambda: wf.complete_closure(
+                actor=users["manajer"], task_id=task("closure").pk, decision="close"
+            ),
+        ]
+        for action in steps[:step]:
+            action()
+        return
+
+    # step: 0 verification, 1 not eligible & closed, 2 assessment, 3 resolved locally & closed,
+    # 4 referral review, 5 approval, 6 delivery, 7 follow-up, 8 served & closed.
+    if step == 0:
+        return
+    eligible = step != 1
+    wf.complete_verification(
+        actor=social_worker,
+        task_id=task("verification").pk,
+        visited_at=when(30),
+        findings=rng.choice(
+            [
+                "Rumah semi permanen, dinding papan, atap seng bocor. Penghasilan tidak tetap.",
+                "Tinggal bersama anak dan cucu; kepala keluarga buruh harian tambang timah.",
+                "Lansia sakit menahun, tidak mampu bekerja; makan dibantu tetangga.",
+            ]
+        )
+        if eligible
+        else "Keluarga memiliki usaha warung dan kendaraan roda empat.",
+        household_conditions=f"{rng.randint(2, 7)} anggota keluarga",
+        recommendation="eligible" if eligible else "not_eligible",
+    )
+    if step == 1:
+        wf.complete_closure(actor=users["manajer"], task_id=task("closure").pk, decision="close")
+        return
+    if step == 2:
+        return
+    if step == 3:
+        wf.complete_assessment(
+            actor=users["backoffice"],
+            task_id=task("assessment").pk,
+            resolution="resolved_locally",
+            note="Diselesaikan oleh Puskesos bersama pemerintah desa.",
+        )
+        wf.complete_closure(actor=users["manajer"], task_id=task("closure").pk, decision="close")
+        return
+    services = [s.code for s in case.requested_services.all()] or ["baznas"]
+    wf.complete_assessment(
+        actor=users["backoffice"],
+        task_id=task("assessment").pk,
+        resolution="refer",
+        referrals=[{"service": code, "note": "Mohon ditindaklanjuti."} for code in services[:1]],
+    )
+    if step == 4:
+        return
+    review = task("referral_review")
+    wf.review_referral(
+        actor=_agency_user(review.agency, Role.AGENCY_STAFF), task_id=review.pk, decision="accept"
+    )
+    if step == 5:
+        return
+    approval = task("approval")
+    wf.decide_approval(
+        actor=_agency_user(approval.agency, Role.AGENCY_APPROVER),
+        task_id=approval.pk,
+        decision="approve",
+    )
+    if step == 6:
+        return
+    delivery = task("delivery")
+    wf.record_delivery(
+        actor=_agency_user(delivery.agency, Role.AGENCY_STAFF),
+        task_id=delivery.pk,
+        delivered_at=when(24 * 10),
+        channel="in_kind",
+        items="Sesuai program",
+        amount=rng.choice([None, 300000, 600000, 1250000]),
+    )
+    if step == 7:
+        return
+    wf.complete_follow_up(
+        actor=social_worker,
+        task_id=task("follow_up").pk,
+        contacted_at=when(24 * 14),
+        outcome="improved",
+        note="Kondisi keluarga membaik.",
+    )
+    wf.complete_closure(actor=users["manajer"], task_id=task("closure").pk, decision="close")
+
+
+def _age_open_tasks(rng: random.Random) -> None:
+    """Date the open demo tasks back a little, so some are at risk and some overdue.
+
+    Each task is taken to have started up to 1.4 times its allowed time ago (never before
+    its case was opened): about a quarter end up overdue, a sixth at risk.
+    """
+    from referrals.models import Referral
+    from workflows.deadlines import deadline_for
+    from workflows.models import WorkItem
+
+    now = timezone.now()
+    for item in WorkItem.objects.open().select_related("case", "referral__service"):
+        service = item.referral.service if item.referral else None
+        tier = item.case.complaint_tier if item.case.kind != "service_request" else ""
+        allowed = (
+            deadline_for(
+                item.kind,
+                start=now,
+                region=item.region_id,
+                service=service,
+                agency=item.agency,
+                tier=tier,
+            ).due_at
+            - now
+        )
+        start = max(item.case.opened_at, now - allowed * rng.uniform(0, 1.4))
+        deadline = deadline_for(
+            item.kind,
+            start=start,
+            region=item.region_id,
+            service=service,
+            agency=item.agency,
+            tier=tier,
+        )
+        WorkItem.objects.filter(pk=item.pk).update(
+            created_at=start, due_at=deadline.due_at, at_risk_at=deadline.at_risk_at
+        )
+        if item.kind == "referral_review":
+            Referral.objects.filter(pk=item.referral_id).update(
+                sent_at=start, due_at=deadline.due_at, at_risk_at=deadline.at_risk_at
+            )
+
+
+def advance_cases(seed: int = 7) -> None:
+    """Spread the demo cases over every stage: the older ones closed, the newer ones open."""
+    rng = random.Random(seed)
+    cases = list(
+        Case.objects.filter(region__code__startswith=BANGKA_TENGAH + ".").order_by("opened_at")
+    )
+    for index, case in enumerate(cases):
+        old = index < len(cases) * 0.4
+        if case.kind == "service_request":
+            step = rng.choice([1, 3, 8, 8, 8]) if old else rng.choice([0, 0, 2, 2, 4, 5, 6, 7])
+        else:
+            step = 3 if old else rng.randint(0, 2)
+        _advance(case, step, rng)
+    _age_open_tasks(rng)
+
+
 @transaction.atomic
 def load_demo() -> int:
+    from workflows.escalation import check_deadlines
+    from workflows.models import Notification
+
     system_user()
     ensure_master_data()
     ensure_accounts()
     if Case.objects.filter(opened_by__username__in=["petugas", "frontoffice"]).exists():
         return 0
-    return create_cases()
+    created = create_cases()
+    advance_cases()
+    # The backlog of overdue notices shows in the bells; it is not e-mailed on first start.
+    check_deadlines()
+    Notification.objects.update(emailed_at=timezone.now())
+    return created

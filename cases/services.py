@@ -25,6 +25,7 @@ from .models import (
     CaseKind,
     CaseSequence,
     Channel,
+    ComplaintTier,
     Family,
     LifeStatus,
     Person,
@@ -280,6 +281,7 @@ def open_case(
     requested_services: list[str] | None = None,
     kk_number: str = "",
     priority: str = Priority.NORMAL,
+    complaint_tier: str = ComplaintTier.NORMATIVE,
     deceased_override_reason: str = "",
     opened_at: dt.datetime | None = None,
 ) -> IntakeResult:
@@ -298,6 +300,8 @@ def open_case(
         errors.add("channel", _("Saluran tidak dikenal."))
     if priority not in Priority.values:
         errors.add("priority", _("Prioritas tidak dikenal."))
+    if complaint_tier not in ComplaintTier.values:
+        errors.add("complaint_tier", _("Tingkat pengaduan tidak dikenal."))
     if not (description or "").strip():
         errors.add("description", _("Uraian kebutuhan wajib diisi."))
     category = PpksCategory.objects.filter(code=ppks_category, is_active=True).first()
@@ -393,6 +397,7 @@ def open_case(
             description=description.strip(),
             region=beneficiary_person.region,
             priority=priority,
+            complaint_tier=complaint_tier,
             intake_warnings=warnings,
             deceased_override_reason=deceased_override_reason.strip(),
             opened_by=actor,

@@ -8,6 +8,7 @@ inboxes, queues and "overdue" are plain indexed queries that never parse viewflo
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -158,19 +159,22 @@ class DeadlineRule(models.Model):
         verbose_name = _("aturan tenggat")
         verbose_name_plural = _("aturan tenggat")
         ordering = ["kind"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "service", "agency", "complaint_tier"],
-                name="one_deadline_rule_per_scope",
-                nulls_distinct=False,
-            )
-        ]
 
     def __str__(self) -> str:
         scope = " / ".join(
             str(x) for x in (self.service, self.agency, self.get_complaint_tier_display()) if x
         )
         return f"{self.get_kind_display()} {scope}: {self.working_days}"
+
+    def clean(self) -> None:
+        duplicate = DeadlineRule.objects.filter(
+            kind=self.kind,
+            service=self.service,
+            agency=self.agency,
+            complaint_tier=self.complaint_tier,
+        ).exclude(pk=self.pk)
+        if duplicate.exists():
+            raise ValidationError(_("Aturan tenggat untuk cakupan ini sudah ada."))
 
 
 class Notification(models.Model):

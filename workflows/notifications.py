@@ -59,10 +59,12 @@ def send_pending_emails(limit: int = 200) -> int:
             )
             if not claimed:
                 continue
-            subject = f"[Simpul] {notice.case.number if notice.case else ''} {notice.kind}"
+            subject = f"[Simpul] {notice.message}"
+            if len(subject) > 100:
+                subject = subject[:99] + "…"
             try:
                 send_mail(
-                    subject.strip(),
+                    subject,
                     notice.message,
                     settings.DEFAULT_FROM_EMAIL,
                     [notice.recipient.email],

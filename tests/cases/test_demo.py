@@ -2,10 +2,12 @@ from io import StringIO
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from cases.models import Case, Family, Person
 from cases.nik import nik_warnings
 from cases.selectors import cases_visible_to
+from workflows.models import Notification, WorkItem
 
 
 def test_demo_loads_a_living_dataset_and_a_second_run_adds_nothing(db):
@@ -52,3 +54,20 @@ def test_demo_loads_a_living_dataset_and_a_second_run_adds_nothing(db):
         .exists()
     )
     assert cases_visible_to(petugas).filter(region_id="19.04.01.2003").exists()
+
+    # A living system: cases at every stage, some tasks at risk, some overdue, bells ringing.
+    stages = set(Case.objects.values_list("stage", flat=True))
+    assert stages >= {
+        "verification",
+        "assessment",
+        "referral",
+        "delivery",
+        "follow_up",
+        "closure",
+        "closed",
+    }
+    now = timezone.now()
+    assert WorkItem.objects.overdue(now).exists()
+    assert WorkItem.objects.at_risk(now).exists()
+    assert Notification.objects.filter(kind="overdue").exists()
+    assert not Notification.objects.filter(emailed_at=None).exists()  # backlog not e-mailed
