@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Case, Family, Person
+from .models import Case, Family, FollowUp, HomeVisit, Note, Person
 
 
 class MemberInline(admin.TabularInline):
@@ -44,3 +44,30 @@ class CaseAdmin(SimpleHistoryAdmin):
     list_select_related = ["beneficiary", "region"]
     date_hierarchy = "opened_at"
     show_full_result_count = False
+
+
+@admin.register(HomeVisit)
+class HomeVisitAdmin(SimpleHistoryAdmin):
+    list_display = ["case", "visited_at", "recommendation", "visited_by"]
+    list_filter = ["recommendation"]
+    search_fields = ["=case__number"]
+    raw_id_fields = ["case", "visited_by"]
+    list_select_related = ["case", "visited_by"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(SimpleHistoryAdmin):
+    list_display = ["case", "contacted_at", "outcome", "recorded_by"]
+    list_filter = ["outcome"]
+    search_fields = ["=case__number"]
+    raw_id_fields = ["case", "recorded_by"]
+    list_select_related = ["case", "recorded_by"]
+
+
+@admin.register(Note)
+class NoteAdmin(SimpleHistoryAdmin):
+    list_display = ["case", "kind", "author", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["=case__number"]
+    raw_id_fields = ["case", "author"]
+    list_select_related = ["case", "author"]

@@ -178,3 +178,37 @@ def registry_findings(case: Case) -> dict:
         ),
         "prior_aid": prior_aid(case.beneficiary, aid_types=aid_types, on=timezone.localdate()),
     }
+
+
+def sees_whole_case(user, case: Case) -> bool:
+    """Case team in the area (or the officer who opened it) sees everything on the case;
+    agency staff see only what their own referral needs."""
+    if case.opened_by_id == user.pk:
+        return True
+    return any(
+        m.role not in AGENCY_ROLES and m.area.contains(case.region_id)
+        for m in active_memberships(user)
+    )
+
+
+def case_page(user, case: Case) -> dict:
+    """Everything the case page shows besides tasks, in a fixed number of queries."""
+    from referrals.models import Referral
+
+    whole = sees_whole_case(user, case)
+    referrals = Referral.objects.filter(case=case).select_related(
+        "service", "agency", "delivery", "sent_by"
+    )
+    if not whole:
+        agency_ids = [m.agency_id for m in active_memberships(user) if m.role in AGENCY_ROLES]
+        referrals = referrals.filter(agency_id__in=agency_ids)
+    return {
+        "whole_case": whole,
+        "referrals": list(referrals.order_by("sent_at")),
+        "visits": list(case.visits.select_related("visited_by")) if whole else [],
+        "follow_ups": list(case.follow_ups.select_related("recorded_by")) if whole else [],
+        "notes": list(case.notes.select_related("author")) if whole else [],
+        "history": list(case.history.select_related("history_user").order_by("-history_date")[:50])
+        if whole
+        else [],
+    }

@@ -108,10 +108,28 @@ def case_open(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+def render_case_page(
+    request: HttpRequest, number: str, *, bound_forms: dict | None = None, status: int = 200
+) -> HttpResponse:
+    """The case page; ``bound_forms`` carries a task form back with its errors."""
+    from workflows.forms import WaiveForm, form_for
+    from workflows.selectors import case_tasks
+
     try:
         case = selectors.case_detail(request.user, number)
     except Case.DoesNotExist:
         raise Http404 from None
-    return render(request, "cases/case_detail.html", {"case": case})
+    bound_forms = bound_forms or {}
+    tasks = case_tasks(request.user, case)
+    for row in tasks:
+        if row["can_complete"]:
+            row["form"] = bound_forms.get(row["item"].pk) or form_for(row["item"])
+        if row["can_assign"] and row["item"].kind == "verification":
+            row["waive_form"] = WaiveForm()
+    context = {"case": case, "tasks": tasks, **selectors.case_page(request.user, case)}
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    return render_case_page(request, number)

@@ -11,5 +11,6 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("workflows.urls")),
     path("", include("cases.urls")),
 ]

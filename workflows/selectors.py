@@ -120,3 +120,68 @@ def agency_heads(agency_id: int) -> QuerySet:
     return _users(
         Membership.objects.filter(is_active=True, role=Role.AGENCY_APPROVER, agency_id=agency_id)
     )
+
+
+def case_tasks(user, case) -> list[dict]:
+    """The case's open tasks, with what ``user`` may do to each (for the case page)."""
+    items = list(
+        WorkItem.objects.open()
+        .filter(case=case)
+        .select_related("task__owner", "agency", "referral__service", "case__region")
+        .order_by("due_at")
+    )
+    if not items:
+        return []
+    ids = [item.pk for item in items]
+    actionable = set(
+        WorkItem.objects.filter(queue_q(user), pk__in=ids).values_list("pk", flat=True)
+    )
+    supervised = set(supervised_tasks(user).filter(pk__in=ids).values_list("pk", flat=True))
+    candidates = _assignee_candidates(case, items) if supervised else []
+    now = timezone.now()
+    rows = []
+    for item in items:
+        owner = item.task.owner
+        mine = item.pk in actionable and owner in (None, user)
+        rows.append(
+            {
+                "item": item,
+                "owner": owner,
+                "overdue": item.due_at < now,
+                "at_risk": item.at_risk_at <= now <= item.due_at,
+                "can_claim": mine and owner is None,
+                "can_complete": mine,
+                "can_assign": item.pk in supervised,
+                "assignees": _assignees_for(item, candidates) if item.pk in supervised else [],
+            }
+        )
+    return rows
+
+
+def _assignee_candidates(case, items: list[WorkItem]) -> list:
+    """Active memberships that could hold any of the case's tasks, in one query."""
+    from agencies.models import Membership
+
+    agency_ids = {item.agency_id for item in items if item.agency_id}
+    return list(
+        Membership.objects.filter(is_active=True, user__is_active=True)
+        .filter(
+            (Q(area_id__in=_ancestor_codes(case.region_id)) & ~Q(role__in=AGENCY_ROLES))
+            | Q(agency_id__in=agency_ids)
+        )
+        .select_related("user")
+        .order_by("user__first_name", "user__username")
+    )
+
+
+def _assignees_for(item: WorkItem, memberships: list) -> list:
+    users = {}
+    for membership in memberships:
+        if item.kind not in KINDS_BY_ROLE.get(membership.role, ()):
+            continue
+        if item.agency_id and membership.agency_id != item.agency_id:
+            continue
+        if not item.agency_id and membership.role in AGENCY_ROLES:
+            continue
+        users.setdefault(membership.user_id, membership.user)
+    return list(users.values())

@@ -1,10 +1,23 @@
-"""The officers' pages live in cases/ and referrals/; viewflow's View nodes point here."""
+"""Task pages: the inbox, claiming, completing, reassigning; the notification list."""
 
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import redirect
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from cases.errors import DomainError, NotAllowed, TaskNotOpen, TaskTaken
 from cases.selectors import cases_visible_to
+
+from . import notifications, selectors, services
+from .forms import WaiveForm, form_for
+from .models import Notification, WorkItem
 
 
 @login_required
@@ -14,3 +27,139 @@ def task_redirect(request, process_pk=None, task_pk=None, **kwargs):
     if case is None:
         raise Http404
     return redirect("case_detail", number=case.number)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Kotak masuk: the tasks I can act on now, nearest due first."""
+    page = Paginator(selectors.actionable_tasks(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "workflows/inbox.html", {"page": page, "now": timezone.now()})
+
+
+def _item_or_404(user, task_id: int) -> WorkItem:
+    try:
+        return services._visible_item(user, task_id)
+    except WorkItem.DoesNotExist:
+        raise Http404 from None
+
+
+def _back(item: WorkItem):
+    return redirect("case_detail", number=item.case.number)
+
+
+def _report(request, error: DomainError) -> None:
+    if isinstance(error, TaskTaken):
+        messages.error(request, _("Tugas sudah diambil oleh %(name)s.") % {"name": error.holder})
+    elif isinstance(error, (TaskNotOpen, NotAllowed)):
+        messages.error(request, error.message)
+    else:
+        for field, errors in error.field_errors.items():
+            for message in errors:
+                messages.error(request, f"{field}: {message}")
+
+
+@login_required
+@require_POST
+def task_claim(request: HttpRequest, task_id: int) -> HttpResponse:
+    item = _item_or_404(request.user, task_id)
+    try:
+        services.claim_task(actor=request.user, task_id=item.pk)
+    except DomainError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Tugas diambil."))
+    return _back(item)
+
+
+@login_required
+@require_POST
+def task_assign(request: HttpRequest, task_id: int) -> HttpResponse:
+    item = _item_or_404(request.user, task_id)
+    assignee = get_user_model().objects.filter(pk=request.POST.get("assignee") or 0).first()
+    if assignee is None:
+        messages.error(request, _("Pilih petugas tujuan."))
+        return _back(item)
+    try:
+        services.assign_task(actor=request.user, task_id=item.pk, assignee=assignee)
+    except DomainError as error:
+        _report(request, error)
+    else:
+        messages.success(
+            request,
+            _("Tugas dialihkan ke %(name)s.")
+            % {"name": assignee.get_full_name() or assignee.username},
+        )
+    return _back(item)
+
+
+@login_required
+@require_POST
+def task_waive(request: HttpRequest, task_id: int) -> HttpResponse:
+    item = _item_or_404(request.user, task_id)
+    form = WaiveForm(request.POST)
+    form.is_valid()
+    try:
+        services.waive_verification(
+            actor=request.user, task_id=item.pk, reason=form.cleaned_data.get("reason", "")
+        )
+    except DomainError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Kunjungan rumah ditiadakan."))
+    return _back(item)
+
+
+@login_required
+@require_POST
+def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
+    item = _item_or_404(request.user, task_id)
+    form = form_for(item, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            form.submit(request.user, item.pk)
+        except DomainError as error:
+            if isinstance(error, (TaskTaken, TaskNotOpen, NotAllowed)):
+                _report(request, error)
+                return _back(item)
+            for field, errors in error.field_errors.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("%(task)s selesai.") % {"task": item.get_kind_display()})
+            return _back(item)
+    from cases.views import render_case_page
+
+    return render_case_page(request, item.case.number, bound_forms={item.pk: form}, status=400)
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    qs = Notification.objects.filter(recipient=request.user).select_related("case")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "workflows/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    try:
+        notice = notifications.mark_read(user=request.user, notification_id=notification_id)
+    except Notification.DoesNotExist:
+        raise Http404 from None
+    if notice.case_id and cases_visible_to(request.user).filter(pk=notice.case_id).exists():
+        return redirect("case_detail", number=notice.case.number)
+    return redirect("notification_list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    notifications.mark_all_read(user=request.user)
+    return redirect("notification_list")
+
+
+def unread_notifications(request: HttpRequest) -> dict:
+    """Template context: the bell's unread count (one query per page)."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    return {"unread_notifications": notifications.unread_count(request.user)}

@@ -1,0 +1,143 @@
+"""Doing tasks from the case page, the inbox and the notification bell."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import HomeVisit
+from tests.conftest import intake, open_kinds, open_task, person
+from workflows import services as wf
+from workflows.models import Notification, WorkItem
+from workflows.notifications import notify
+
+
+@pytest.fixture
+def case(staff):
+    return intake(staff["petugas"]).case
+
+
+def test_social_worker_claims_and_completes_a_visit_from_the_case_page(client, staff, case):
+    client.force_login(staff["peksos"])
+    page = client.get(reverse("case_detail", args=[case.number])).content.decode()
+    assert "Ambil tugas" in page and "Hasil kunjungan" in page
+    task = open_task(case, "verification")
+    client.post(reverse("task_claim", args=[task.pk]))
+    response = client.post(
+        reverse("task_complete", args=[task.pk]),
+        {
+            f"t{task.pk}-visited_at": (timezone.localtime() - dt.timedelta(hours=1)).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+            f"t{task.pk}-findings": "Rumah papan, atap bocor.",
+            f"t{task.pk}-recommendation": "eligible",
+        },
+    )
+    assert response.status_code == 302
+    assert HomeVisit.objects.get(case=case).visited_by == staff["peksos"]
+    assert open_kinds(case) == ["assessment"]
+
+
+def test_service_errors_show_next_to_the_field_and_keep_the_task_open(client, staff, case):
+    client.force_login(staff["peksos"])
+    task = open_task(case, "verification")
+    response = client.post(
+        reverse("task_complete", args=[task.pk]),
+        {f"t{task.pk}-findings": "", f"t{task.pk}-recommendation": "eligible"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Waktu kunjungan wajib diisi." in body and "Hasil kunjungan wajib diisi." in body
+    assert open_kinds(case) == ["verification"]
+
+
+def test_claimed_task_shows_who_holds_it_to_colleagues(client, staff, case):
+    task = open_task(case, "verification")
+    wf.claim_task(actor=staff["peksos"], task_id=task.pk)
+    client.force_login(staff["peksos2"])
+    page = client.get(reverse("case_detail", args=[case.number])).content.decode()
+    assert "Dipegang oleh peksos" in page and "Ambil tugas" not in page
+    response = client.post(reverse("task_claim", args=[task.pk]), follow=True)
+    assert "Tugas sudah diambil oleh peksos." in response.content.decode()
+
+
+def test_supervisor_reassigns_from_the_case_page(client, staff, case):
+    task = open_task(case, "verification")
+    wf.claim_task(actor=staff["peksos"], task_id=task.pk)
+    client.force_login(staff["manajer"])
+    page = client.get(reverse("case_detail", args=[case.number])).content.decode()
+    assert "Alihkan" in page
+    client.post(reverse("task_assign", args=[task.pk]), {"assignee": staff["peksos2"].pk})
+    assert WorkItem.objects.get(pk=task.pk).task.owner == staff["peksos2"]
+
+
+def test_other_regency_gets_404_on_task_actions(client, staff, case):
+    task = open_task(case, "verification")
+    client.force_login(staff["petugas_bks"])
+    assert client.post(reverse("task_claim", args=[task.pk])).status_code == 404
+    assert client.post(reverse("task_complete", args=[task.pk])).status_code == 404
+
+
+def _open_cases(actor, n):
+    for i in range(n):
+        intake(
+            actor,
+            applicant=person(
+                nik=f"19040112088{i:05d}", birth_date=dt.date(1988, 8, 12), full_name=f"Warga {i}"
+            ),
+        )
+
+
+def test_inbox_lists_my_queue_with_a_constant_query_count(client, staff):
+    client.force_login(staff["peksos"])
+    _open_cases(staff["petugas"], 2)
+    with CaptureQueriesContext(connection) as small:
+        body = client.get(reverse("inbox")).content.decode()
+    assert body.count("Verifikasi (kunjungan rumah)") == 2
+    _open_cases(staff["petugas"], 30)
+    with CaptureQueriesContext(connection) as large:
+        body = client.get(reverse("inbox")).content.decode()
+    assert len(small) == len(large)
+    assert "Halaman 1 dari 2" in body
+    client.force_login(staff["dinkes"])
+    assert "Tidak ada tugas" in client.get(reverse("inbox")).content.decode()
+
+
+def test_case_page_query_count_does_not_grow_with_its_tasks(client, staff, case):
+    client.force_login(staff["manajer"])
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("case_detail", args=[case.number]))
+    wf.complete_verification(
+        actor=staff["peksos"],
+        task_id=open_task(case, "verification").pk,
+        visited_at=timezone.now(),
+        findings="ok",
+        recommendation="eligible",
+    )
+    wf.complete_assessment(
+        actor=staff["backoffice"],
+        task_id=open_task(case, "assessment").pk,
+        resolution="refer",
+        referrals=[{"service": "pbi-jk"}, {"service": "atensi"}],
+    )
+    with CaptureQueriesContext(connection) as after:
+        client.get(reverse("case_detail", args=[case.number]))
+    # Two open referral tasks (with assignee lists) instead of one visit: the same queries.
+    assert len(after) == len(before)
+
+
+def test_notification_bell_counts_and_reading_opens_the_case(client, staff, case):
+    notify([staff["peksos"]], kind="overdue", message="Tugas terlambat", case=case)
+    client.force_login(staff["peksos"])
+    page = client.get(reverse("notification_list")).content.decode()
+    assert "Tugas terlambat" in page and "belum dibaca" in page
+    notice = Notification.objects.get()
+    response = client.post(reverse("notification_read", args=[notice.pk]))
+    assert response["Location"] == reverse("case_detail", args=[case.number])
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+    client.force_login(staff["peksos2"])
+    assert client.post(reverse("notification_read", args=[notice.pk])).status_code == 404

@@ -1,0 +1,195 @@
+"""One form per task kind; each hands its cleaned data to the matching workflow service.
+
+Forms only parse input. The rules (what is required for which decision, double aid, ...)
+live in ``workflows.services`` and come back as field errors.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, Service
+from cases.models import Channel, FollowUpOutcome, Outcome, Recommendation
+from referrals.models import DeliveryChannel
+
+from . import services
+from .models import TaskKind
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _text(label, required=False, rows=3):
+    return forms.CharField(
+        label=label, required=required, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
+class VerificationForm(forms.Form):
+    visited_at = forms.DateTimeField(label=_("Waktu kunjungan"), widget=DATETIME, required=False)
+    findings = _text(_("Hasil kunjungan"), rows=4)
+    household_conditions = _text(_("Kondisi rumah tangga"))
+    recommendation = forms.ChoiceField(
+        label=_("Rekomendasi"), choices=Recommendation.choices, widget=forms.RadioSelect
+    )
+    latitude = forms.DecimalField(
+        label=_("Lintang (GPS)"), required=False, max_digits=9, decimal_places=6
+    )
+    longitude = forms.DecimalField(
+        label=_("Bujur (GPS)"), required=False, max_digits=9, decimal_places=6
+    )
+
+    def submit(self, actor, task_id):
+        return services.complete_verification(actor=actor, task_id=task_id, **self.cleaned_data)
+
+
+class AssessmentForm(forms.Form):
+    resolution = forms.ChoiceField(
+        label=_("Keputusan"),
+        choices=[("refer", _("Rujuk ke instansi")), ("resolved_locally", _("Selesai di lokal"))],
+        widget=forms.RadioSelect,
+    )
+    services = forms.ModelMultipleChoiceField(
+        label=_("Layanan yang dirujuk"),
+        queryset=Service.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Instansi tujuan dipilih oleh aturan rujukan kabupaten/kota."),
+    )
+    note = _text(_("Catatan"))
+
+    def submit(self, actor, task_id):
+        data = self.cleaned_data
+        return services.complete_assessment(
+            actor=actor,
+            task_id=task_id,
+            resolution=data["resolution"],
+            referrals=[{"service": s.code, "note": data["note"]} for s in data["services"]],
+            note=data["note"],
+        )
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Tanggapan"),
+        choices=[("accept", _("Terima")), ("reject", _("Tolak"))],
+        widget=forms.RadioSelect,
+    )
+    reason = _text(_("Alasan (wajib bila ditolak)"))
+
+    def submit(self, actor, task_id):
+        return services.review_referral(actor=actor, task_id=task_id, **self.cleaned_data)
+
+
+class ApprovalForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Keputusan"),
+        choices=[
+            ("approve", _("Setujui")),
+            ("reject", _("Tolak")),
+            ("revise", _("Kembalikan untuk diperbaiki")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = _text(_("Catatan / alasan"))
+
+    def submit(self, actor, task_id):
+        return services.decide_approval(actor=actor, task_id=task_id, **self.cleaned_data)
+
+
+class DeliveryForm(forms.Form):
+    delivered_at = forms.DateTimeField(label=_("Waktu penyaluran"), widget=DATETIME, required=False)
+    channel = forms.ChoiceField(label=_("Cara penyaluran"), choices=DeliveryChannel.choices)
+    amount = forms.DecimalField(label=_("Nilai (Rp)"), required=False, min_value=0)
+    items = forms.CharField(label=_("Barang / layanan"), required=False, max_length=255)
+    note = _text(_("Catatan"))
+    proof = forms.FileField(label=_("Bukti penyaluran"), required=False)
+    double_aid_override_reason = _text(
+        _("Alasan pengecualian bantuan ganda (khusus pejabat penyetuju)")
+    )
+
+    def submit(self, actor, task_id):
+        return services.record_delivery(actor=actor, task_id=task_id, **self.cleaned_data)
+
+
+class FollowUpForm(forms.Form):
+    contacted_at = forms.DateTimeField(label=_("Waktu kontak"), widget=DATETIME, required=False)
+    outcome = forms.ChoiceField(
+        label=_("Hasil"), choices=FollowUpOutcome.choices, widget=forms.RadioSelect
+    )
+    note = _text(_("Catatan"))
+
+    def submit(self, actor, task_id):
+        return services.complete_follow_up(actor=actor, task_id=task_id, **self.cleaned_data)
+
+
+class ClosureForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Keputusan"),
+        choices=[("close", _("Tutup kasus")), ("reopen", _("Kembalikan ke asesmen"))],
+        widget=forms.RadioSelect,
+    )
+    outcome = forms.ChoiceField(
+        label=_("Hasil (kosongkan: ditentukan dari jalannya kasus)"),
+        choices=[("", "—")] + Outcome.choices,
+        required=False,
+    )
+    note = _text(_("Catatan"))
+
+    def submit(self, actor, task_id):
+        return services.complete_closure(actor=actor, task_id=task_id, **self.cleaned_data)
+
+
+class HandlingForm(forms.Form):
+    note = _text(_("Catatan penanganan"), rows=4)
+    forward_to_agency = forms.ModelChoiceField(
+        label=_("Teruskan ke instansi (opsional)"),
+        queryset=Agency.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+    )
+
+    def submit(self, actor, task_id):
+        agency = self.cleaned_data["forward_to_agency"]
+        return services.complete_handling(
+            actor=actor,
+            task_id=task_id,
+            note=self.cleaned_data["note"],
+            forward_to_agency=agency.code if agency else "",
+        )
+
+
+class ResponseForm(forms.Form):
+    response = _text(_("Jawaban kepada warga"), rows=4)
+    channel = forms.ChoiceField(label=_("Saluran"), choices=Channel.choices)
+
+    def submit(self, actor, task_id):
+        return services.complete_response(actor=actor, task_id=task_id, **self.cleaned_data)
+
+
+class WaiveForm(forms.Form):
+    reason = _text(_("Alasan kunjungan ditiadakan"), required=False)
+
+
+FORM_BY_KIND: dict[str, type[forms.Form]] = {
+    TaskKind.VERIFICATION: VerificationForm,
+    TaskKind.ASSESSMENT: AssessmentForm,
+    TaskKind.REFERRAL_REVIEW: ReviewForm,
+    TaskKind.APPROVAL: ApprovalForm,
+    TaskKind.DELIVERY: DeliveryForm,
+    TaskKind.FOLLOW_UP: FollowUpForm,
+    TaskKind.CLOSURE: ClosureForm,
+    TaskKind.HANDLING: HandlingForm,
+    TaskKind.RESPONSE: ResponseForm,
+}
+
+
+def form_for(item, data=None, files=None) -> forms.Form:
+    form_class = FORM_BY_KIND[item.kind]
+    form = form_class(data, files, prefix=f"t{item.pk}")
+    if isinstance(form, HandlingForm):
+        form.fields["forward_to_agency"].queryset = Agency.objects.filter(
+            is_active=True, regency_id=item.case.region.regency_code
+        )
+    return form
