@@ -452,3 +452,58 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number}: {self.text[:40]}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    # Random names: the original file name may hold a NIK or a person's name.
+    import uuid
+    from pathlib import Path
+
+    return f"attachments/{instance.case_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class AttachmentKind(models.TextChoices):
+    KTP = "ktp", _("KTP")
+    KK = "kk", _("Kartu Keluarga")
+    SKTM = "sktm", _("SKTM")
+    VISIT_PHOTO = "visit_photo", _("Foto kunjungan rumah")
+    DELIVERY_PROOF = "delivery_proof", _("Bukti penyaluran")
+    LETTER = "letter", _("Surat")
+    OTHER = "other", _("Lainnya")
+
+
+class Attachment(models.Model):
+    """A document or photo on a case (lampiran): KTP, KK, SKTM, visit photos, proofs."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("kasus"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    kind = models.CharField(_("jenis"), max_length=15, choices=AttachmentKind.choices)
+    file = models.FileField(_("berkas"), upload_to=attachment_path)
+    original_name = models.CharField(_("nama berkas asal"), max_length=255, blank=True)
+    content_type = models.CharField(_("tipe"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("ukuran (byte)"), default=0)
+    visit = models.ForeignKey(
+        HomeVisit,
+        verbose_name=_("kunjungan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="photos",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diunggah oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("diunggah pada"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lampiran")
+        verbose_name_plural = _("lampiran")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.get_kind_display()}"

@@ -205,7 +205,9 @@ def case_page(user, case: Case) -> dict:
     return {
         "whole_case": whole,
         "referrals": list(referrals.order_by("sent_at")),
-        "visits": list(case.visits.select_related("visited_by")) if whole else [],
+        "visits": list(case.visits.select_related("visited_by").prefetch_related("photos"))
+        if whole
+        else [],
         "follow_ups": list(case.follow_ups.select_related("recorded_by")) if whole else [],
         "notes": list(case.notes.select_related("author")) if whole else [],
         "history": list(case.history.select_related("history_user").order_by("-history_date")[:50])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from . import selectors
 from .errors import IntakeError
 from .forms import ERROR_FIELD_MAP, CaseForm, PersonForm
-from .models import Case
+from .models import Attachment, Case
 from .services import open_case
 
 PAGE_SIZE = 25
@@ -133,3 +135,20 @@ def render_case_page(
 @login_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render_case_page(request, number)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A case document, only for those who may see the case (never a public media URL)."""
+    attachment = (
+        Attachment.objects.filter(pk=pk, case__in=selectors.cases_visible_to(request.user))
+        .select_related("case")
+        .first()
+    )
+    if attachment is None or not selectors.sees_whole_case(request.user, attachment.case):
+        raise Http404
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = f'inline; filename="lampiran-{attachment.pk}'
+    response["Content-Disposition"] += f'{Path(attachment.file.name).suffix}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -8,7 +8,12 @@
 # If no PostgreSQL can be had, that pass is skipped with the reason; under CI=true a skip
 # is a failure. Exit status is non-zero if either pass fails (including "no tests collected").
 #
-# Environment: CI, TEST_DATABASE_URL, PYTEST (default .venv/bin/pytest),
+# The PostgreSQL pass also gets a Redis server from scripts/redis.sh (TEST_REDIS_URL if set
+# and reachable, else a throwaway local server, stopped again on exit), exported to pytest as
+# TEST_REDIS_URL for the test that runs a real Celery worker. Without Redis the reason is
+# printed and that test skips, except under CI=true, where it fails.
+#
+# Environment: CI, TEST_DATABASE_URL, TEST_REDIS_URL, PYTEST (default .venv/bin/pytest),
 #              SKIP_POSTGRES=1 (local only: skip the PostgreSQL pass on purpose).
 set -euo pipefail
 
@@ -23,7 +28,9 @@ case ${CI:-} in true | 1 | yes) ci=true ;; esac
 
 tmp=$(mktemp -d)
 pg_started=
+redis_started=
 cleanup() {
+    if [[ -n $redis_started ]]; then bash scripts/redis.sh stop || true; fi
     if [[ -n $pg_started ]]; then bash scripts/postgres.sh stop || true; fi
     rm -rf "$tmp"
 }
@@ -80,9 +87,31 @@ else
     fi
 fi
 if [[ -n $pg_url ]]; then
+    # Redis for the Celery test (tests/workflows/test_celery.py), this pass only.
+    echo
+    echo "=== Redis: getting a server (scripts/redis.sh) ==="
+    redis_url='' redis_reason=''
+    if ! redis_url=$(REDIS_SH_REASON_FILE=$tmp/redis-reason bash scripts/redis.sh start); then
+        redis_url=
+        redis_reason=$(cat "$tmp/redis-reason" 2>/dev/null || echo "scripts/redis.sh failed")
+    elif [[ -z $redis_url ]]; then
+        redis_reason="scripts/redis.sh printed no REDIS_URL"
+    elif [[ $redis_url != "${TEST_REDIS_URL:-}" ]]; then
+        redis_started=1 # a throwaway server of ours: the EXIT trap stops it
+    fi
+    if [[ -n $redis_url ]]; then
+        export TEST_REDIS_URL=$redis_url
+        echo "Redis: TEST_REDIS_URL=$redis_url"
+    else
+        unset TEST_REDIS_URL
+        echo "Redis: none ($redis_reason); the Celery test will $(
+            [[ $ci == true ]] && echo "FAIL (CI=true)" || echo "be skipped"
+        )"
+    fi
     run_pass PostgreSQL "$pg_url"
     summary+=("PostgreSQL pass: $(describe "$rc")")
     ((rc == 0)) || status=1
+    if [[ -z $redis_url ]]; then summary[-1]+=" (no Redis: $redis_reason)"; fi
 else
     summary+=("PostgreSQL pass skipped: $reason")
     if [[ $ci == true ]]; then

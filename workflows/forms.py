@@ -25,6 +25,24 @@ def _text(label, required=False, rows=3):
     )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
 class VerificationForm(forms.Form):
     visited_at = forms.DateTimeField(label=_("Waktu kunjungan"), widget=DATETIME, required=False)
     findings = _text(_("Hasil kunjungan"), rows=4)
@@ -37,6 +55,9 @@ class VerificationForm(forms.Form):
     )
     longitude = forms.DecimalField(
         label=_("Bujur (GPS)"), required=False, max_digits=9, decimal_places=6
+    )
+    photos = MultipleFileField(
+        label=_("Foto rumah"), required=False, help_text=_("JPG/PNG, maksimal 5 MB per foto.")
     )
 
     def submit(self, actor, task_id):

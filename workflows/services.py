@@ -22,9 +22,11 @@ from viewflow.workflow.models import Task
 
 from agencies.models import Agency, Role, Service
 from agencies.selectors import active_memberships, suggest_agency
+from cases.attachments import attachment_errors, save_attachment
 from cases.errors import NotAllowed, TaskNotOpen, TaskTaken, WorkflowError
 from cases.history import acting_as
 from cases.models import (
+    AttachmentKind,
     Case,
     CaseKind,
     CaseStatus,
@@ -199,8 +201,9 @@ def complete_verification(
     household_conditions: str = "",
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
+    photos: list | None = None,
 ) -> WorkItem:
-    """Record the home visit; ``not_eligible`` sends the case to closure."""
+    """Record the home visit (with photos); ``not_eligible`` sends the case to closure."""
     errors: dict[str, list[str]] = {
         "visited_at": [] if visited_at else [_("Waktu kunjungan wajib diisi.")],
         "findings": [] if findings.strip() else [_("Hasil kunjungan wajib diisi.")],
@@ -216,10 +219,12 @@ def complete_verification(
         errors["latitude"] = [_("Lintang harus antara -90 dan 90.")]
     if longitude is not None and not -180 <= longitude <= 180:
         errors["longitude"] = [_("Bujur harus antara -180 dan 180.")]
+    photos = photos or []
+    errors["photos"] = [message for photo in photos for message in attachment_errors(photo)]
     _require(errors)
 
     def apply(item: WorkItem, process) -> None:
-        HomeVisit.objects.create(
+        visit = HomeVisit.objects.create(
             case_id=item.case_id,
             visited_at=visited_at,
             findings=findings.strip(),
@@ -229,6 +234,14 @@ def complete_verification(
             longitude=longitude,
             visited_by=actor,
         )
+        for photo in photos:
+            save_attachment(
+                actor=actor,
+                case_id=item.case_id,
+                upload=photo,
+                kind=AttachmentKind.VISIT_PHOTO,
+                visit=visit,
+            )
         process.data["verification"] = recommendation
         if recommendation == Recommendation.NOT_ELIGIBLE:
             case = _case_for_update(item)
@@ -505,6 +518,8 @@ def record_delivery(
         else:
             if parsed_amount < 0:
                 errors["amount"] = [_("Nilai tidak boleh negatif.")]
+    if proof:
+        errors["proof"] = attachment_errors(proof)
     if parsed_amount is None and not items.strip() and channel != DeliveryChannel.SERVICE:
         errors["amount"] = errors.get("amount") or [
             _("Isi nilai bantuan atau barang yang disalurkan.")

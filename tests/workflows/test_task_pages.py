@@ -106,10 +106,8 @@ def test_inbox_lists_my_queue_with_a_constant_query_count(client, staff):
     assert "Tidak ada tugas" in client.get(reverse("inbox")).content.decode()
 
 
-def test_case_page_query_count_does_not_grow_with_its_tasks(client, staff, case):
-    client.force_login(staff["manajer"])
-    with CaptureQueriesContext(connection) as before:
-        client.get(reverse("case_detail", args=[case.number]))
+def _referred_case(staff, nik, services):
+    case = intake(staff["petugas"], applicant=person(nik=nik)).case
     wf.complete_verification(
         actor=staff["peksos"],
         task_id=open_task(case, "verification").pk,
@@ -121,12 +119,22 @@ def test_case_page_query_count_does_not_grow_with_its_tasks(client, staff, case)
         actor=staff["backoffice"],
         task_id=open_task(case, "assessment").pk,
         resolution="refer",
-        referrals=[{"service": "pbi-jk"}, {"service": "atensi"}],
+        referrals=[{"service": code} for code in services],
     )
-    with CaptureQueriesContext(connection) as after:
-        client.get(reverse("case_detail", args=[case.number]))
-    # Two open referral tasks (with assignee lists) instead of one visit: the same queries.
-    assert len(after) == len(before)
+    return case
+
+
+def test_case_page_query_count_does_not_grow_with_its_tasks(client, staff):
+    one = _referred_case(staff, "1904011208850001", ["pbi-jk"])
+    three = _referred_case(staff, "1904011208850002", ["pbi-jk", "jamkesda", "atensi"])
+    client.force_login(staff["manajer"])
+    counts = []
+    for case in (one, three):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("case_detail", args=[case.number])).status_code == 200
+        counts.append(len(queries))
+    assert WorkItem.objects.open().filter(case=three, kind="referral_review").count() == 3
+    assert counts[0] == counts[1]
 
 
 def test_notification_bell_counts_and_reading_opens_the_case(client, staff, case):
@@ -141,3 +149,47 @@ def test_notification_bell_counts_and_reading_opens_the_case(client, staff, case
     assert notice.read_at is not None
     client.force_login(staff["peksos2"])
     assert client.post(reverse("notification_read", args=[notice.pk])).status_code == 404
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_visit_photos_are_stored_and_served_only_to_the_case_team(
+    client, staff, case, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.models import Attachment
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(staff["peksos"])
+    task = open_task(case, "verification")
+    data = {
+        f"t{task.pk}-visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        f"t{task.pk}-findings": "Rumah papan.",
+        f"t{task.pk}-recommendation": "eligible",
+    }
+    bad = client.post(
+        reverse("task_complete", args=[task.pk]),
+        {**data, f"t{task.pk}-photos": [SimpleUploadedFile("catatan.txt", b"hello")]},
+    )
+    assert bad.status_code == 400
+    assert "bukan foto" in bad.content.decode()
+    ok = client.post(
+        reverse("task_complete", args=[task.pk]),
+        {
+            **data,
+            f"t{task.pk}-photos": [
+                SimpleUploadedFile("rumah 1904011208850001.png", PNG, "image/png"),
+                SimpleUploadedFile("dapur.png", PNG, "image/png"),
+            ],
+        },
+    )
+    assert ok.status_code == 302
+    photos = list(Attachment.objects.filter(case=case, kind="visit_photo"))
+    assert len(photos) == 2
+    assert "1904011208850001" not in photos[0].file.name  # stored under a random name
+    url = reverse("attachment_download", args=[photos[0].pk])
+    assert client.get(url).status_code == 200
+    client.force_login(staff["petugas_bks"])
+    assert client.get(url).status_code == 404

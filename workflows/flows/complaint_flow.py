@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from workflows import hooks
+from workflows.locks import ROW_LOCK
 from workflows.models import CaseProcess
 from workflows.views import task_redirect
 
@@ -18,7 +19,7 @@ class ComplaintFlow(flow.Flow):
     """
 
     process_class = CaseProcess
-    lock_impl = lock.select_for_update_lock
+    lock_impl = ROW_LOCK
 
     start = flow.StartHandle(hooks.start_case_process).Next(this.handling)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from workflows import hooks
+from workflows.locks import ROW_LOCK
 from workflows.models import ReferralProcess
 from workflows.views import task_redirect
 
@@ -18,7 +19,7 @@ class ReferralFlow(flow.Flow):
     """
 
     process_class = ReferralProcess
-    lock_impl = lock.select_for_update_lock
+    lock_impl = ROW_LOCK
 
     start = flow.StartHandle(hooks.start_referral_process).Next(this.referral_review)
 
