@@ -20,18 +20,32 @@ class MemberInline(admin.TabularInline):
 class FamilyAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "registry_status", "decile", "registry_as_of"]
     list_filter = ["registry_status", "decile"]
-    search_fields = ["=kk_number"]
+    search_fields = ["registry_source"]
     inlines = [MemberInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        """A 16-digit term is looked up by its blind index; the number is never stored."""
+        term = search_term.strip()
+        if term.isdigit() and len(term) == 16:
+            return queryset.by_kk_number(term), False
+        return super().get_search_results(request, queryset, search_term)
 
 
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
     list_display = ["full_name", "masked_nik", "birth_date", "sex", "region", "life_status"]
     list_filter = ["life_status", "sex"]
-    search_fields = ["=nik", "search_name"]
+    search_fields = ["search_name"]
     raw_id_fields = ["region", "family", "created_by"]
     list_select_related = ["region"]
     show_full_result_count = False
+    exclude = ["search_name"]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if term.isdigit() and len(term) == 16:
+            return queryset.by_nik(term), False
+        return super().get_search_results(request, queryset, search_term)
 
 
 @admin.register(Case)

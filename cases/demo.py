@@ -361,7 +361,7 @@ def create_cases(count: int = 200, bengkalis_count: int = 8, seed: int = 2026) -
     intake_bks = User.objects.get(username="petugas.bks")
     bateng = _villages(BANGKA_TENGAH)
     bks = _villages(BENGKALIS)[:10]
-    used_nik = set(Person.objects.exclude(nik=None).values_list("nik", flat=True))
+    used_nik = set(Person.objects.filter(nik__isnull=False).values_list("nik", flat=True))
     used_kk: set[str] = set()
     now = timezone.now()
     created = 0

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from agencies.models import PpksCategory, Region, Service
 
+from .crypto import EncryptedCharField, blind_index
 from .nik import mask_nik, validate_kk_number, validate_nik
 
 rt_rw_validator = RegexValidator(r"^\d{1,3}$", _("RT/RW berupa angka 1-3 digit."))
@@ -58,12 +59,16 @@ class Relationship(models.TextChoices):
     OTHER = "other", _("Famili lain")
 
 
+class FamilyQuerySet(models.QuerySet):
+    def by_kk_number(self, kk_number: str) -> FamilyQuerySet:
+        return self.filter(kk_index=blind_index(kk_number))
+
+
 class Family(models.Model):
     """A family card (Kartu Keluarga). Many people share one KK; the KK number is the family's."""
 
-    kk_number = models.CharField(
-        _("nomor KK"), max_length=16, unique=True, validators=[validate_kk_number]
-    )
+    kk_number = EncryptedCharField(_("nomor KK"), validators=[validate_kk_number])
+    kk_index = models.CharField(max_length=64, unique=True, editable=False)
     registry_status = models.CharField(
         _("status DTKS/DTSEN"),
         max_length=15,
@@ -81,10 +86,12 @@ class Family(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = FamilyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("keluarga (KK)")
         verbose_name_plural = _("keluarga (KK)")
-        ordering = ["kk_number"]
+        ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(decile__isnull=True) | Q(decile__gte=1, decile__lte=10),
@@ -95,17 +102,28 @@ class Family(models.Model):
     def __str__(self) -> str:
         return _("KK %(number)s") % {"number": mask_nik(self.kk_number)}
 
+    def save(self, *args, **kwargs) -> None:
+        self.kk_index = blind_index(self.kk_number)
+        super().save(*args, **kwargs)
+
     @property
     def head(self) -> Person | None:
         return self.members.filter(relationship=Relationship.HEAD).first()
 
 
-class Person(models.Model):
-    """A citizen. One record per NIK; people without a NIK yet can be registered and flagged."""
+class PersonQuerySet(models.QuerySet):
+    def by_nik(self, nik: str) -> PersonQuerySet:
+        return self.filter(nik_index=blind_index(nik))
 
-    nik = models.CharField(
-        _("NIK"), max_length=16, unique=True, null=True, blank=True, validators=[validate_nik]
-    )
+
+class Person(models.Model):
+    """A citizen. One record per NIK; people without a NIK yet can be registered and flagged.
+
+    The NIK is stored encrypted; ``nik_index`` (a keyed hash) finds a person by NIK.
+    """
+
+    nik = EncryptedCharField(_("NIK"), null=True, blank=True, validators=[validate_nik])
+    nik_index = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001 (NULL for people without a NIK; unique allows many)
     no_nik_reason = models.CharField(
         _("alasan tanpa NIK"),
         max_length=200,
@@ -154,6 +172,8 @@ class Person(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("penduduk")
         verbose_name_plural = _("penduduk")
@@ -171,6 +191,9 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.search_name = normalize_name(self.full_name)
+        self.nik_index = blind_index(self.nik) if self.nik else None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name", "nik_index"}
         super().save(*args, **kwargs)
 
     @property
@@ -507,3 +530,54 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number}: {self.get_kind_display()}"
+
+
+class AccessAction(models.TextChoices):
+    VIEW_CASE = "view_case", _("Melihat kasus")
+    VIEW_PERSON = "view_person", _("Melihat data penduduk")
+    REVEAL_NIK = "reveal_nik", _("Menampilkan NIK lengkap")
+    DOWNLOAD = "download", _("Mengunduh lampiran")
+    EXPORT = "export", _("Mengekspor data")
+
+
+class AccessLog(models.Model):
+    """Who read which citizen's data, when, and why (UU 27/2022 PDP): append-only."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pengguna"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("tindakan"), max_length=15, choices=AccessAction.choices)
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("kasus"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("penduduk"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="access_logs",
+    )
+    route = models.CharField(_("rute"), max_length=100)
+    purpose = models.CharField(_("tujuan"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("log akses")
+        verbose_name_plural = _("log akses")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["person", "-at"]),
+            models.Index(fields=["case", "-at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"

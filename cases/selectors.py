@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from agencies.models import AGENCY_ROLES, Region, Role
 from agencies.selectors import active_memberships
 
+from .crypto import blind_index
 from .models import Case, CaseStatus, Person, normalize_name
 
 LIKELY_DUPLICATE_RATIO = 0.8
@@ -19,7 +20,7 @@ AREA_ROLES = {Role.BACK_OFFICE, Role.SUPERVISOR, Role.SOCIAL_WORKER}
 
 
 def person_by_nik(nik: str) -> Person | None:
-    return Person.objects.filter(nik=nik).select_related("region", "family").first()
+    return Person.objects.by_nik(nik).select_related("region", "family").first()
 
 
 def names_differ(a: str, b: str) -> bool:
@@ -33,7 +34,7 @@ def likely_duplicates(
     wanted = normalize_name(full_name)
     candidates = Person.objects.filter(birth_date=birth_date, region=region)
     if exclude_nik:
-        candidates = candidates.exclude(nik=exclude_nik)
+        candidates = candidates.exclude(nik_index=blind_index(exclude_nik))
     return [
         person
         for person in candidates[:50]
@@ -78,7 +79,8 @@ def case_list(user, *, q: str = "") -> QuerySet[Case]:
     )
     q = q.strip()
     if q.isdigit() and len(q) == 16:
-        qs = qs.filter(Q(beneficiary__nik=q) | Q(applicant__nik=q))
+        index = blind_index(q)
+        qs = qs.filter(Q(beneficiary__nik_index=index) | Q(applicant__nik_index=index))
     elif q:
         qs = qs.filter(
             Q(number__icontains=q) | Q(beneficiary__search_name__contains=normalize_name(q))
@@ -111,7 +113,7 @@ def intake_duplicate_candidates(data) -> list[Person]:
     """
     if data.existing_person_id or not (data.full_name and data.birth_date and data.region_code):
         return []
-    if data.nik and Person.objects.filter(nik=data.nik).exists():
+    if data.nik and Person.objects.by_nik(data.nik).exists():
         return []
     region = Region.objects.filter(code=data.region_code).first()
     if region is None:

@@ -198,7 +198,10 @@ def _save_person(resolved: _ResolvedPerson, *, actor) -> Person:
 def _attach_family(person: Person, kk_number: str, *, actor, relationship: str = "") -> list[str]:
     """File ``person`` on the family card ``kk_number`` (created if new); one KK at a time."""
     warnings = []
-    family, _created = Family.objects.get_or_create(kk_number=kk_number)
+    family = Family.objects.by_kk_number(kk_number).first()
+    if family is None:
+        family = Family(kk_number=kk_number)
+        family.save()
     if person.family_id == family.pk and (not relationship or person.relationship == relationship):
         return warnings
     if person.family_id not in (None, family.pk):

@@ -41,6 +41,38 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV=production.")
     SECRET_KEY = _local_secret_key()
 
+
+def _local_key(name: str, make) -> str:
+    """A key kept in var/ for local use; production must set it in the environment."""
+    key_file = VAR_DIR / name
+    if not key_file.exists():
+        key_file.write_text(make())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _required_key(variable: str, file_name: str, make) -> str:
+    value = env.str(variable, default="")
+    if value:
+        return value
+    if PRODUCTION:
+        raise ImproperlyConfigured(f"{variable} must be set when DJANGO_ENV=production.")
+    return _local_key(file_name, make)
+
+
+def _fernet_key() -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+# NIK and No. KK are encrypted at rest: the first key encrypts, all keys decrypt (rotation).
+FIELD_ENCRYPTION_KEYS = _required_key(
+    "FIELD_ENCRYPTION_KEYS", "field_encryption_key", _fernet_key
+).split(",")
+# Keyed hash for exact NIK / KK lookup without storing the number.
+BLIND_INDEX_KEY = _required_key("BLIND_INDEX_KEY", "blind_index_key", lambda: secrets.token_hex(32))
+
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -30,9 +32,23 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         DJANGO_ENV="production",
         SECRET_KEY="a-long-random-production-key-" + "x7Gq9" * 10,
         ALLOWED_HOSTS="simpul.example.go.id",
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        BLIND_INDEX_KEY="b" * 64,
         VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_encryption_keys(tmp_path):
+    result = _manage(
+        "check",
+        DJANGO_ENV="production",
+        SECRET_KEY="k" * 60,
+        ALLOWED_HOSTS="simpul.example.go.id",
+        VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS must be set" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

@@ -77,7 +77,7 @@ def test_likely_duplicate_by_name_birth_date_and_village_is_reported(staff):
     assert any("Kemungkinan data ganda" in w for w in result.warnings)
     # No decision means a second record; choosing the existing one links instead.
     assert Person.objects.count() == 2
-    existing = Person.objects.get(nik=NIK_MALE)
+    existing = Person.objects.by_nik(NIK_MALE).get()
     linked = intake(staff["petugas"], applicant=person(existing_person_id=existing.pk))
     assert linked.case.beneficiary == existing
 
@@ -108,7 +108,7 @@ def test_kk_is_shared_by_several_people(staff):
         kk_number=KK,
     )
     assert head.family == wife.family
-    assert Family.objects.get(kk_number=KK).members.count() == 2
+    assert Family.objects.by_kk_number(KK).get().members.count() == 2
 
 
 def test_a_person_is_on_one_kk_at_a_time(staff):
@@ -119,7 +119,7 @@ def test_a_person_is_on_one_kk_at_a_time(staff):
     budi.refresh_from_db()
     assert budi.family.kk_number == "1904010101200002"
     assert warnings
-    assert Family.objects.get(kk_number=KK).members.count() == 0
+    assert Family.objects.by_kk_number(KK).get().members.count() == 0
 
 
 def test_separate_beneficiary_goes_on_the_kk(staff):
