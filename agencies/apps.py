@@ -6,3 +6,6 @@ class AgenciesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "agencies"
     verbose_name = _("Instansi dan wilayah")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

@@ -317,6 +317,11 @@ class Service(models.Model):
         default="month",
         help_text=_("Periode yang dipakai aturan bantuan ganda."),
     )
+    shares_sensitive_category = models.BooleanField(
+        _("instansi perlu melihat kategori PPKS sensitif"),
+        default=False,
+        help_text=_("Mis. layanan kesehatan untuk ODHA. Bila tidak, kategori dirahasiakan."),
+    )
     approval_levels = models.PositiveSmallIntegerField(
         _("jenjang persetujuan"),
         default=1,

@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_scope import ScopedAdminMixin
 from .models import Case, Family, FollowUp, HomeVisit, Note, Person
+from .selectors import cases_visible_to, people_visible_to
+
+
+class CaseChildScope(ScopedAdminMixin):
+    def scope(self, request, queryset):
+        return queryset.filter(case__in=cases_visible_to(request.user))
 
 
 class MemberInline(admin.TabularInline):
@@ -17,7 +24,10 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Family)
-class FamilyAdmin(SimpleHistoryAdmin):
+class FamilyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    def scope(self, request, queryset):
+        return queryset.filter(members__in=people_visible_to(request.user)).distinct()
+
     list_display = ["__str__", "registry_status", "decile", "registry_as_of"]
     list_filter = ["registry_status", "decile"]
     search_fields = ["registry_source"]
@@ -32,7 +42,10 @@ class FamilyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    def scope(self, request, queryset):
+        return queryset.filter(pk__in=people_visible_to(request.user).values("pk"))
+
     list_display = ["full_name", "masked_nik", "birth_date", "sex", "region", "life_status"]
     list_filter = ["life_status", "sex"]
     search_fields = ["search_name"]
@@ -49,7 +62,10 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    def scope(self, request, queryset):
+        return queryset.filter(pk__in=cases_visible_to(request.user).values("pk"))
+
     list_display = ["number", "kind", "stage", "status", "beneficiary", "region", "opened_at"]
     list_filter = ["kind", "stage", "status", "priority"]
     search_fields = ["=number"]
@@ -61,7 +77,7 @@ class CaseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(HomeVisit)
-class HomeVisitAdmin(SimpleHistoryAdmin):
+class HomeVisitAdmin(CaseChildScope, SimpleHistoryAdmin):
     list_display = ["case", "visited_at", "recommendation", "visited_by"]
     list_filter = ["recommendation"]
     search_fields = ["=case__number"]
@@ -70,7 +86,7 @@ class HomeVisitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(SimpleHistoryAdmin):
+class FollowUpAdmin(CaseChildScope, SimpleHistoryAdmin):
     list_display = ["case", "contacted_at", "outcome", "recorded_by"]
     list_filter = ["outcome"]
     search_fields = ["=case__number"]
@@ -79,7 +95,7 @@ class FollowUpAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Note)
-class NoteAdmin(SimpleHistoryAdmin):
+class NoteAdmin(CaseChildScope, SimpleHistoryAdmin):
     list_display = ["case", "kind", "author", "created_at"]
     list_filter = ["kind"]
     search_fields = ["=case__number"]

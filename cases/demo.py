@@ -360,7 +360,7 @@ def create_cases(count: int = 200, bengkalis_count: int = 8, seed: int = 2026) -
     front_office = User.objects.get(username="frontoffice")
     intake_bks = User.objects.get(username="petugas.bks")
     bateng = _villages(BANGKA_TENGAH)
-    bks = _villages(BENGKALIS)[:10]
+    bks = [Region.objects.get(code="14.03.01.1001")]  # petugas.bks's village
     used_nik = set(Person.objects.filter(nik__isnull=False).values_list("nik", flat=True))
     used_kk: set[str] = set()
     now = timezone.now()

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from agencies.models import PpksCategory, Region, Service
@@ -340,6 +341,7 @@ class Case(models.Model):
         verbose_name = _("kasus")
         verbose_name_plural = _("kasus")
         ordering = ["-opened_at"]
+        permissions = [("act_on_case", _("Dapat menindaklanjuti kasus yang dirujuk"))]
         indexes = [
             models.Index(fields=["region", "-opened_at"]),
             models.Index(fields=["status", "stage"]),
@@ -351,6 +353,26 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """guardian's per-object permission on a case, by direct foreign key (fast joins)."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("izin kasus per pengguna")
+        verbose_name_plural = _("izin kasus per pengguna")
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    """An agency group's permission on a referred case (granted on send, narrowed on end)."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("izin kasus per instansi")
+        verbose_name_plural = _("izin kasus per instansi")
 
 
 class CaseSequence(models.Model):
@@ -581,3 +603,23 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST sent with an ``Idempotency-Key`` (see config.idempotency)."""
+
+    scope = models.CharField(max_length=64)
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(default=b"")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="one_record_per_scope_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

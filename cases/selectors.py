@@ -46,30 +46,61 @@ def open_cases_of(person: Person) -> QuerySet[Case]:
     return Case.objects.filter(beneficiary=person, status=CaseStatus.OPEN).order_by("opened_at")
 
 
-def cases_visible_to(user) -> QuerySet[Case]:
-    """Every case ``user`` may see, by their active memberships. Nothing for anyone else.
-
-    Intake officers see their area's cases and the ones they opened; social workers, back
-    office and supervisors see their area's. Agency staff see a case once it is referred or
-    forwarded to their agency. Administrators configure; they do not read case contents.
-    """
-    if not user.is_authenticated or not user.is_active:
-        return Case.objects.none()
+def _scope(user) -> tuple[Q, list[int], list[int]]:
+    """(case filter of the user's area/team memberships, agency ids, agency group ids)."""
     scope = Q(pk__in=[])
-    agency_ids = set()
+    agency_ids, group_ids = [], []
     for membership in active_memberships(user):
         if membership.role in AREA_ROLES:
             scope |= Region.within_q(membership.area_id)
         elif membership.role == Role.INTAKE:
             scope |= Region.within_q(membership.area_id) | Q(opened_by=user)
-        elif membership.role in AGENCY_ROLES:
-            agency_ids.add(membership.agency_id)
-    if agency_ids:
-        from referrals.models import Referral
+        elif membership.role in AGENCY_ROLES and membership.agency.is_active:
+            agency_ids.append(membership.agency_id)
+            group_ids.append(membership.agency.group_id)
+    return scope, agency_ids, group_ids
 
-        referred = Referral.objects.filter(agency_id__in=agency_ids).values("case_id")
-        scope |= Q(pk__in=referred) | Q(forwarded_agency_id__in=agency_ids)
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Every case ``user`` may see, by their active memberships. Nothing for anyone else.
+
+    Intake officers see their area's cases and the ones they opened; social workers, back
+    office and supervisors see their area's. Agency staff see a case only through the object
+    permission its referral (or forwarded complaint) granted their agency's group.
+    Administrators configure; they do not read case contents.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    scope, _agency_ids, group_ids = _scope(user)
+    if group_ids:
+        from .access import agency_case_ids
+
+        scope |= Q(pk__in=agency_case_ids(group_ids))
     return Case.objects.filter(scope)
+
+
+def referrals_visible_to(user):
+    """Referrals ``user`` may see: all on their team's cases; their own agency's otherwise."""
+    from referrals.models import Referral
+
+    if not user.is_authenticated or not user.is_active:
+        return Referral.objects.none()
+    scope, agency_ids, _group_ids = _scope(user)
+    case_scope = Case.objects.filter(scope).values("pk")
+    return Referral.objects.filter(Q(case_id__in=case_scope) | Q(agency_id__in=agency_ids))
+
+
+def search_cases(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
+    """By full NIK (through the blind index), case number, or beneficiary name."""
+    q = q.strip()
+    if q.isdigit() and len(q) == 16:
+        index = blind_index(q)
+        return qs.filter(Q(beneficiary__nik_index=index) | Q(applicant__nik_index=index))
+    if q:
+        return qs.filter(
+            Q(number__icontains=q) | Q(beneficiary__search_name__contains=normalize_name(q))
+        )
+    return qs
 
 
 def case_list(user, *, q: str = "") -> QuerySet[Case]:
@@ -77,15 +108,7 @@ def case_list(user, *, q: str = "") -> QuerySet[Case]:
     qs = cases_visible_to(user).select_related(
         "beneficiary", "region", "ppks_category", "opened_by"
     )
-    q = q.strip()
-    if q.isdigit() and len(q) == 16:
-        index = blind_index(q)
-        qs = qs.filter(Q(beneficiary__nik_index=index) | Q(applicant__nik_index=index))
-    elif q:
-        qs = qs.filter(
-            Q(number__icontains=q) | Q(beneficiary__search_name__contains=normalize_name(q))
-        )
-    return qs.order_by("-opened_at", "-pk")
+    return search_cases(qs, q).order_by("-opened_at", "-pk")
 
 
 def case_detail(user, number: str) -> Case:
@@ -195,16 +218,12 @@ def sees_whole_case(user, case: Case) -> bool:
 
 def case_page(user, case: Case) -> dict:
     """Everything the case page shows besides tasks, in a fixed number of queries."""
-    from referrals.models import Referral
-
     whole = sees_whole_case(user, case)
-    referrals = Referral.objects.filter(case=case).select_related(
-        "service", "agency", "delivery", "sent_by"
-    )
-    if not whole:
-        agency_ids = [m.agency_id for m in active_memberships(user) if m.role in AGENCY_ROLES]
-        referrals = referrals.filter(agency_id__in=agency_ids)
+    referrals = referrals_visible_to(user).filter(case=case)
+    referrals = referrals.select_related("service", "agency", "delivery", "sent_by")
+    shares_sensitive = any(r.service.shares_sensitive_category for r in referrals)
     return {
+        "show_category": whole or not case.ppks_category.is_sensitive or shares_sensitive,
         "whole_case": whole,
         "referrals": list(referrals.order_by("sent_at")),
         "visits": list(case.visits.select_related("visited_by").prefetch_related("photos"))
@@ -212,7 +231,110 @@ def case_page(user, case: Case) -> dict:
         else [],
         "follow_ups": list(case.follow_ups.select_related("recorded_by")) if whole else [],
         "notes": list(case.notes.select_related("author")) if whole else [],
-        "history": list(case.history.select_related("history_user").order_by("-history_date")[:50])
-        if whole
-        else [],
     }
+
+
+def people_visible_to(user) -> QuerySet[Person]:
+    """People on the cases of the user's own team (agencies see people only on a case page)."""
+    if not user.is_authenticated or not user.is_active:
+        return Person.objects.none()
+    cases = Case.objects.filter(_scope(user)[0])
+    return Person.objects.filter(
+        Q(pk__in=cases.values("applicant_id")) | Q(pk__in=cases.values("beneficiary_id"))
+    )
+
+
+def is_supervisor_for(user, region_code: str) -> bool:
+    return any(
+        m.role == Role.SUPERVISOR and m.area.contains(region_code) for m in active_memberships(user)
+    )
+
+
+def person_export(person: Person) -> dict:
+    """Everything held about one person, and who accessed it (data-subject access request)."""
+    from referrals.models import Delivery
+
+    from .models import AccessLog
+
+    def who(user):
+        return user.get_username() if user else None
+
+    cases = Case.objects.filter(Q(applicant=person) | Q(beneficiary=person)).select_related(
+        "ppks_category", "opened_by"
+    )
+    return {
+        "person": {
+            "nik": person.nik,
+            "full_name": person.full_name,
+            "birth_place": person.birth_place,
+            "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+            "sex": person.sex,
+            "phone": person.phone,
+            "region_code": person.region_id,
+            "rt": person.rt,
+            "rw": person.rw,
+            "street": person.street,
+            "life_status": person.life_status,
+            "family": {
+                "kk_number": person.family.kk_number,
+                "relationship": person.relationship,
+                "registry_status": person.family.registry_status,
+                "decile": person.family.decile,
+                "registry_as_of": str(person.family.registry_as_of or ""),
+                "registry_source": person.family.registry_source,
+            }
+            if person.family
+            else None,
+        },
+        "changes": [
+            {"at": h.history_date.isoformat(), "by": who(h.history_user), "type": h.history_type}
+            for h in person.history.select_related("history_user")
+        ],
+        "cases": [
+            {
+                "number": c.number,
+                "role": "beneficiary" if c.beneficiary_id == person.pk else "applicant",
+                "kind": c.kind,
+                "category": c.ppks_category.name,
+                "description": c.description,
+                "stage": c.stage,
+                "status": c.status,
+                "outcome": c.outcome,
+                "opened_at": c.opened_at.isoformat(),
+                "opened_by": who(c.opened_by),
+            }
+            for c in cases
+        ],
+        "deliveries": [
+            {
+                "service": d.service.name,
+                "delivered_at": d.delivered_at.isoformat(),
+                "channel": d.channel,
+                "amount": str(d.amount) if d.amount is not None else None,
+                "items": d.items,
+            }
+            for d in Delivery.objects.filter(person=person).select_related("service")
+        ],
+        "accesses": [
+            {
+                "at": a.at.isoformat(),
+                "by": who(a.user),
+                "action": a.action,
+                "route": a.route,
+                "case": a.case.number if a.case else None,
+            }
+            for a in AccessLog.objects.filter(Q(person=person) | Q(case__in=cases))
+            .select_related("user", "case")
+            .order_by("at")
+        ],
+    }
+
+
+INTAKE_ROLES = {Role.INTAKE, Role.BACK_OFFICE, Role.SUPERVISOR}
+
+
+def may_register_in(user, region_code: str) -> bool:
+    """Whether ``user`` may open a case for someone living in ``region_code``."""
+    return any(
+        m.role in INTAKE_ROLES and m.area.contains(region_code) for m in active_memberships(user)
+    )

@@ -363,6 +363,16 @@ def open_case(
     if errors.by_field:
         raise IntakeError(field_errors=errors.by_field)
 
+    region = resolved_beneficiary.region
+    if region is not None and not selectors.may_register_in(actor, region.code):
+        field = "beneficiary" if beneficiary else "applicant"
+        errors.add(
+            f"{field}.address.region_code",
+            _("%(village)s di luar wilayah kerja Anda.") % {"village": region.name},
+        )
+    if errors.by_field:
+        raise IntakeError(field_errors=errors.by_field)
+
     for resolved in resolved_people:
         warnings += resolved.warnings
 
@@ -442,3 +452,31 @@ def record_registry_status(
     family._history_user = actor
     family.save()
     return family
+
+
+EDITABLE_CASE_FIELDS = {"priority", "description", "complaint_tier"}
+
+
+def update_case(*, actor, case: Case, changes: dict) -> Case:
+    """Edit what may change after intake: priority, description, complaint tier."""
+    errors = _Errors()
+    unknown = set(changes) - EDITABLE_CASE_FIELDS
+    for name in sorted(unknown):
+        errors.add(name, _("Kolom ini tidak dapat diubah."))
+    if "priority" in changes and changes["priority"] not in Priority.values:
+        errors.add("priority", _("Prioritas tidak dikenal."))
+    if "complaint_tier" in changes and changes["complaint_tier"] not in ComplaintTier.values:
+        errors.add("complaint_tier", _("Tingkat pengaduan tidak dikenal."))
+    if "description" in changes and not str(changes["description"] or "").strip():
+        errors.add("description", _("Uraian kebutuhan wajib diisi."))
+    if case.status == "closed":
+        errors.add("status", _("Kasus yang sudah ditutup tidak dapat diubah."))
+    if errors.by_field:
+        raise IntakeError(field_errors=errors.by_field)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        for name, value in changes.items():
+            setattr(case, name, value.strip() if isinstance(value, str) else value)
+        case._history_user = actor
+        case.save(update_fields=list(changes))
+    return case

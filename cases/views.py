@@ -6,17 +6,21 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors
+from .access import log_access
 from .errors import IntakeError
 from .forms import ERROR_FIELD_MAP, CaseForm, PersonForm
-from .models import Attachment, Case
+from .models import AccessAction, AccessLog, Attachment, Case
 from .services import open_case
+from .timeline import case_timeline
 
 PAGE_SIZE = 25
 
@@ -111,9 +115,17 @@ def case_open(request: HttpRequest) -> HttpResponse:
 
 
 def render_case_page(
-    request: HttpRequest, number: str, *, bound_forms: dict | None = None, status: int = 200
+    request: HttpRequest,
+    number: str,
+    *,
+    bound_forms: dict | None = None,
+    status: int = 200,
+    reveal_nik: bool = False,
 ) -> HttpResponse:
-    """The case page; ``bound_forms`` carries a task form back with its errors."""
+    """The case page; ``bound_forms`` carries a task form back with its errors.
+
+    Every rendering is written to the access log (who read which citizen's data, when).
+    """
     from workflows.forms import WaiveForm, form_for
     from workflows.selectors import case_tasks
 
@@ -128,13 +140,83 @@ def render_case_page(
             row["form"] = bound_forms.get(row["item"].pk) or form_for(row["item"])
         if row["can_assign"] and row["item"].kind == "verification":
             row["waive_form"] = WaiveForm()
-    context = {"case": case, "tasks": tasks, **selectors.case_page(request.user, case)}
+    log_access(
+        user=request.user,
+        action=AccessAction.REVEAL_NIK if reveal_nik else AccessAction.VIEW_CASE,
+        route=request.resolver_match.url_name if request.resolver_match else "case_detail",
+        case=case,
+        person=case.beneficiary,
+    )
+    context = {
+        "case": case,
+        "tasks": tasks,
+        "reveal_nik": reveal_nik,
+        "timeline": case_timeline(case, viewer=request.user),
+        **selectors.case_page(request.user, case),
+    }
     return render(request, "cases/case_detail.html", context, status=status)
 
 
 @login_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render_case_page(request, number)
+
+
+@login_required
+@require_POST
+def case_reveal_nik(request: HttpRequest, number: str) -> HttpResponse:
+    """Show the full NIK on the case page (by POST, so it is deliberate; logged)."""
+    return render_case_page(request, number, reveal_nik=True)
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = (
+        selectors.people_visible_to(request.user)
+        .select_related("region__parent__parent", "family")
+        .filter(pk=pk)
+        .first()
+    )
+    if person is None:
+        raise Http404
+    log_access(
+        user=request.user, action=AccessAction.VIEW_PERSON, route="person_detail", person=person
+    )
+    supervisor = selectors.is_supervisor_for(request.user, person.region_id)
+    context = {
+        "person": person,
+        "cases": selectors.cases_visible_to(request.user)
+        .filter(Q(applicant=person) | Q(beneficiary=person))
+        .select_related("region")
+        .order_by("-opened_at"),
+        "members": person.family.members.exclude(pk=person.pk) if person.family else [],
+        "supervisor": supervisor,
+        "accesses": AccessLog.objects.filter(person=person).select_related("user", "case")[:100]
+        if supervisor
+        else [],
+    }
+    return render(request, "cases/person_detail.html", context)
+
+
+@login_required
+@require_POST
+def person_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """A data-subject access request: everything held about the person, as JSON (logged)."""
+    person = selectors.people_visible_to(request.user).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    if not selectors.is_supervisor_for(request.user, person.region_id):
+        raise PermissionDenied
+    log_access(
+        user=request.user,
+        action=AccessAction.EXPORT,
+        route="person_export",
+        person=person,
+        purpose="Permintaan akses subjek data",
+    )
+    response = JsonResponse(selectors.person_export(person), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="data-penduduk-{person.pk}.json"'
+    return response
 
 
 @login_required
@@ -147,6 +229,12 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if attachment is None or not selectors.sees_whole_case(request.user, attachment.case):
         raise Http404
+    log_access(
+        user=request.user,
+        action=AccessAction.DOWNLOAD,
+        route="attachment_download",
+        case=attachment.case,
+    )
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
     response["Content-Disposition"] = f'inline; filename="lampiran-{attachment.pk}'
     response["Content-Disposition"] += f'{Path(attachment.file.name).suffix}"'

@@ -1,6 +1,9 @@
 from django.contrib import admin
 
+from cases.admin_scope import ScopedAdminMixin
+
 from .models import DeadlineRule, Notification, WorkItem
+from .selectors import tasks_visible_to
 
 
 @admin.register(DeadlineRule)
@@ -19,8 +22,11 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkItem)
-class WorkItemAdmin(admin.ModelAdmin):
+class WorkItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Read-only: tasks move only through the workflow services."""
+
+    def scope(self, request, queryset):
+        return queryset.filter(pk__in=tasks_visible_to(request.user).values("pk"))
 
     list_display = ["kind", "case", "agency", "region", "due_at", "escalation_step"]
     list_filter = ["kind", "escalation_step"]
@@ -38,7 +44,10 @@ class WorkItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    def scope(self, request, queryset):
+        return queryset.filter(recipient=request.user)
+
     list_display = ["recipient", "kind", "message", "created_at", "read_at", "emailed_at"]
     list_filter = ["kind"]
     raw_id_fields = ["recipient", "case", "work_item"]

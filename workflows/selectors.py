@@ -185,3 +185,16 @@ def _assignees_for(item: WorkItem, memberships: list) -> list:
             continue
         users.setdefault(membership.user_id, membership.user)
     return list(users.values())
+
+
+def tasks_visible_to(user) -> QuerySet[WorkItem]:
+    """Tasks the user may see: on their team's cases, or of their own agency's queue."""
+    from cases.selectors import _scope
+
+    if not user.is_authenticated or not user.is_active:
+        return WorkItem.objects.none()
+    scope, agency_ids, _group_ids = _scope(user)
+    from cases.models import Case
+
+    team_cases = Case.objects.filter(scope).values("pk")
+    return WorkItem.objects.filter(Q(case_id__in=team_cases) | Q(agency_id__in=agency_ids))

@@ -22,6 +22,7 @@ from viewflow.workflow.models import Task
 
 from agencies.models import Agency, Role, Service
 from agencies.selectors import active_memberships, suggest_agency
+from cases.access import end_agency_action, grant_agency_access
 from cases.attachments import attachment_errors, save_attachment
 from cases.errors import NotAllowed, TaskNotOpen, TaskTaken, WorkflowError
 from cases.history import acting_as
@@ -42,6 +43,7 @@ from cases.models import (
 )
 from cases.selectors import cases_visible_to
 from referrals.models import (
+    ENDED_STATUSES,
     Delivery,
     DeliveryChannel,
     Referral,
@@ -363,6 +365,8 @@ def complete_assessment(
                     at_risk_at=deadline.at_risk_at,
                 )
             )
+        for referral in created:
+            grant_agency_access(case, referral.agency)
         process.data["assessment"] = resolution
         process.data["referral_ids"] = [r.pk for r in created]
         if resolution == "resolved_locally":
@@ -374,10 +378,18 @@ def complete_assessment(
 
 
 def _end_referral(referral: Referral, status: str, reason: str = "") -> None:
+    """End a referral; its agency keeps read-only access to the case."""
     referral.status = status
     referral.decision_reason = reason
     referral.ended_at = timezone.now()
     referral.save(update_fields=["status", "decision_reason", "ended_at"])
+    still_open = (
+        Referral.objects.filter(case_id=referral.case_id, agency_id=referral.agency_id)
+        .exclude(pk=referral.pk)
+        .exclude(status__in=ENDED_STATUSES)
+        .exists()
+    )
+    end_agency_action(referral.case, referral.agency, still_open=still_open)
 
 
 def _resume_case_when_referrals_end(case_id: int) -> None:
@@ -691,6 +703,8 @@ def complete_closure(
         if note.strip():
             Note.objects.create(case=case, kind=NoteKind.CLOSURE, text=note.strip(), author=actor)
         if decision == "close":
+            if case.forwarded_agency_id:
+                end_agency_action(case, case.forwarded_agency, still_open=False)
             case.outcome = outcome or _final_outcome(case)
             case.status = CaseStatus.CLOSED
             case.stage = Stage.CLOSED
@@ -752,6 +766,7 @@ def complete_handling(*, actor, task_id: int, note: str, forward_to_agency: str 
         if agency is not None:
             case.forwarded_agency = agency
             case.save(update_fields=["forwarded_agency"])
+            grant_agency_access(case, agency)
             process.data["forwarded"] = agency.code
 
     item = _visible_item(actor, task_id)

@@ -85,7 +85,7 @@ def test_likely_duplicate_by_name_birth_date_and_village_is_reported(staff):
 def test_same_name_in_another_village_is_not_a_likely_duplicate(staff):
     intake(staff["petugas"])
     result = intake(
-        staff["petugas"],
+        staff["backoffice"],
         applicant=person(nik="", no_nik_reason="belum rekam", region_code=AIR_MESU),
     )
     assert not any("Kemungkinan data ganda" in w for w in result.warnings)
@@ -194,3 +194,15 @@ def test_history_records_who_opened_the_case(staff):
         case.requested_services.get().pk
     ]
     assert case.beneficiary.history.earliest().history_user == staff["petugas"]
+
+
+def test_intake_officer_cannot_register_outside_their_villages(staff):
+    with pytest.raises(IntakeError) as excinfo:
+        intake(staff["petugas"], applicant=person(region_code=AIR_MESU))
+    assert (
+        "di luar wilayah kerja Anda"
+        in excinfo.value.field_errors["applicant.address.region_code"][0]
+    )
+    assert Case.objects.count() == 0
+    # The regency's back office may.
+    assert intake(staff["backoffice"], applicant=person(region_code=AIR_MESU)).case.pk

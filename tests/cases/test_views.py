@@ -66,6 +66,7 @@ def test_intake_officer_opens_a_case_through_the_form(petugas_client):
     assert response["Location"] == reverse("case_detail", args=[case.number])
     detail = petugas_client.get(response["Location"]).content.decode()
     assert case.number in detail and "Budi Santoso" in detail
+    assert f"<title>{case.number} · Simpul</title>" in detail
     assert NIK_MALE not in detail  # masked
     assert "1904••••••••0001" in detail
     assert case.beneficiary.family.kk_number == "1904010101200001"

@@ -1,0 +1,138 @@
+"""Catalogue endpoints and the caller's own profile."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from .models import Agency, Membership, PpksCategory, Region, Service
+from .selectors import active_memberships, regions_search
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token (failed logins are locked out)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    class TokenSerializer(serializers.Serializer):
+        token = serializers.CharField()
+
+    @extend_schema(responses={200: TokenSerializer})
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    office = serializers.StringRelatedField()
+    area = serializers.CharField(source="area_id")
+    area_name = serializers.CharField(source="area.name")
+
+    class Meta:
+        model = Membership
+        fields = ["role", "agency", "office", "area", "area_name"]
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    memberships = MembershipSerializer(many=True)
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        user = request.user
+        data = {
+            "username": user.get_username(),
+            "display_name": user.get_full_name() or user.get_username(),
+            "memberships": active_memberships(user),
+        }
+        return Response(MeSerializer(data).data)
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    parent = serializers.CharField(source="parent_id", allow_null=True)
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent"]
+
+
+class RegionList(generics.ListAPIView):
+    """Regions: children of ``parent`` (a code), names starting with ``q``."""
+
+    serializer_class = RegionSerializer
+    filter_backends: list = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("parent", OpenApiTypes.STR, description="Parent region code"),
+            OpenApiParameter("q", OpenApiTypes.STR, description="Name prefix"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return regions_search(parent=params.get("parent"), q=params.get("q"))[:200]
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    agency = serializers.CharField(source="agency_kind")
+    agency_name = serializers.CharField(source="get_agency_kind_display")
+    required_documents = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = Service
+        fields = [
+            "code",
+            "name",
+            "agency",
+            "agency_name",
+            "response_days",
+            "aid_type",
+            "required_documents",
+        ]
+
+
+class ServiceList(generics.ListAPIView):
+    serializer_class = ServiceSerializer
+    pagination_class = None
+    filter_backends: list = []
+    queryset = Service.objects.filter(is_active=True).prefetch_related("required_documents")
+
+
+class PpksCategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PpksCategory
+        fields = ["code", "name", "is_sensitive"]
+
+
+class PpksCategoryList(generics.ListAPIView):
+    serializer_class = PpksCategorySerializer
+    pagination_class = None
+    filter_backends: list = []
+    queryset = PpksCategory.objects.filter(is_active=True)
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    regency = serializers.CharField(source="regency_id")
+
+    class Meta:
+        model = Agency
+        fields = ["code", "name", "kind", "regency"]
+
+
+class AgencyList(generics.ListAPIView):
+    serializer_class = AgencySerializer
+    pagination_class = None
+    filter_backends: list = []
+    queryset = Agency.objects.filter(is_active=True).order_by("regency_id", "name")

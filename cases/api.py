@@ -1,0 +1,289 @@
+"""Case endpoints: open, list, read (with ETag), edit (If-Match), timeline, attachments."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.http import FileResponse, Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import NewestFirstCursor
+from workflows.models import WorkItem
+from workflows.selectors import tasks_visible_to
+
+from . import selectors
+from .access import log_access
+from .attachments import attachment_errors, save_attachment
+from .errors import IntakeError
+from .models import AccessAction, Attachment, AttachmentKind, Case, CaseKind, CaseStatus, Stage
+from .serializers import (
+    AttachmentOut,
+    CaseCreatedOut,
+    CaseDetailOut,
+    CaseIn,
+    CaseListOut,
+    CasePatch,
+    PersonIn,
+    TimelineEventOut,
+)
+from .services import open_case, update_case
+from .timeline import case_timeline
+
+
+class CaseFilter(django_filters.FilterSet):
+    stage = django_filters.ChoiceFilter(choices=Stage.choices)
+    status = django_filters.ChoiceFilter(choices=CaseStatus.choices)
+    kind = django_filters.ChoiceFilter(choices=CaseKind.choices)
+    region = django_filters.CharFilter(method="in_region", help_text="Region code prefix")
+    overdue = django_filters.BooleanFilter(method="with_overdue_task")
+    at_risk = django_filters.BooleanFilter(method="with_task_at_risk")
+    q = django_filters.CharFilter(method="search", help_text="Case number, name or full NIK")
+
+    class Meta:
+        model = Case
+        fields = ["stage", "status", "kind"]
+
+    def in_region(self, queryset, name, value):
+        code = value.strip().rstrip(".")
+        return queryset.filter(Q(region_id=code) | Q(region__code__startswith=code + "."))
+
+    def _tasks(self, **lookups):
+        return WorkItem.objects.open().filter(case=OuterRef("pk"), **lookups)
+
+    def with_overdue_task(self, queryset, name, value):
+        overdue = Exists(self._tasks(due_at__lt=timezone.now()))
+        return queryset.filter(overdue if value else ~overdue)
+
+    def with_task_at_risk(self, queryset, name, value):
+        now = timezone.now()
+        at_risk = Exists(self._tasks(at_risk_at__lte=now, due_at__gte=now))
+        return queryset.filter(at_risk if value else ~at_risk)
+
+    def search(self, queryset, name, value):
+        return selectors.search_cases(queryset, value)
+
+
+def _etag(case: Case) -> str:
+    latest = case.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    return f'"{case.pk}-{latest}"'
+
+
+def _detail_data(user, case: Case) -> dict:
+    page = selectors.case_page(user, case)
+    return {
+        **{f: getattr(case, f) for f in ("number", "kind", "channel", "stage", "status")},
+        "outcome": case.outcome,
+        "priority": case.priority,
+        "region": case.region,
+        "region_id": case.region_id,
+        "beneficiary": case.beneficiary,
+        "applicant": case.applicant,
+        "opened_at": case.opened_at,
+        "closed_at": case.closed_at,
+        "description": case.description,
+        "ppks_category": case.ppks_category.code if page["show_category"] else None,
+        "complaint_tier": case.complaint_tier,
+        "requested_services": [s.code for s in case.requested_services.all()],
+        "registry_findings": case.registry_findings if page["whole_case"] else None,
+        "intake_warnings": case.intake_warnings if page["whole_case"] else [],
+        "referrals": page["referrals"],
+        "open_tasks": list(
+            tasks_visible_to(user).open().filter(case=case).select_related("task__owner")
+        ),
+    }
+
+
+class CaseListCreate(generics.ListAPIView):
+    """Cases in the caller's scope (GET), or open a new case (POST)."""
+
+    serializer_class = CaseListOut
+    pagination_class = NewestFirstCursor
+    filterset_class = CaseFilter
+
+    def get_queryset(self):
+        return selectors.cases_visible_to(self.request.user).select_related("beneficiary", "region")
+
+    @extend_schema(request=CaseIn, responses={201: CaseCreatedOut})
+    def post(self, request):
+        data = CaseIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        person = PersonIn()
+        result = open_case(
+            actor=request.user,
+            kind=values["kind"],
+            channel=values["channel"],
+            ppks_category=values["ppks_category"],
+            description=values["description"],
+            requested_services=values["requested_services"],
+            applicant=person.to_input(values["applicant"]),
+            beneficiary=person.to_input(values["beneficiary"])
+            if values.get("beneficiary")
+            else None,
+            kk_number=values["kk_number"],
+            priority=values["priority"],
+            complaint_tier=values["complaint_tier"],
+            deceased_override_reason=values["deceased_override_reason"],
+        )
+        case = result.case
+        body = {
+            "number": case.number,
+            "kind": case.kind,
+            "stage": Case.objects.values_list("stage", flat=True).get(pk=case.pk),
+            "status": case.status,
+            "warnings": result.warnings,
+        }
+        return Response(CaseCreatedOut(body).data, status=status.HTTP_201_CREATED)
+
+
+def _visible_case(user, number: str) -> Case:
+    try:
+        return selectors.case_detail(user, number)
+    except Case.DoesNotExist:
+        raise Http404 from None
+
+
+class CaseDetail(APIView):
+    """One case. ``PATCH`` needs ``If-Match`` with the ETag of the version being edited."""
+
+    @extend_schema(responses=CaseDetailOut)
+    def get(self, request, number: str):
+        case = _visible_case(request.user, number)
+        log_access(
+            user=request.user,
+            action=AccessAction.VIEW_CASE,
+            route="api:case_detail",
+            case=case,
+            person=case.beneficiary,
+        )
+        response = Response(CaseDetailOut(_detail_data(request.user, case)).data)
+        response["ETag"] = _etag(case)
+        return response
+
+    @extend_schema(
+        request=CasePatch,
+        responses=CaseDetailOut,
+        parameters=[OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)],
+    )
+    def patch(self, request, number: str):
+        case = _visible_case(request.user, number)
+        if not selectors.sees_whole_case(request.user, case):
+            return Response(
+                {"detail": _("Hanya tim kasus yang dapat mengubah kasus.")},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        expected = request.headers.get("If-Match")
+        if not expected:
+            return Response(
+                {"If-Match": [_("Kirim header If-Match berisi ETag versi yang diubah.")]},
+                status=status.HTTP_428_PRECONDITION_REQUIRED,
+            )
+        if expected != _etag(case):
+            return Response(
+                {"If-Match": [_("Kasus sudah diubah orang lain; muat ulang lalu ulangi.")]},
+                status=status.HTTP_412_PRECONDITION_FAILED,
+            )
+        data = CasePatch(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        unknown = set(request.data) - set(CasePatch().fields)
+        if unknown:
+            raise IntakeError(
+                field_errors={name: [_("Kolom ini tidak dapat diubah.")] for name in unknown}
+            )
+        case = update_case(actor=request.user, case=case, changes=dict(data.validated_data))
+        case = _visible_case(request.user, number)
+        response = Response(CaseDetailOut(_detail_data(request.user, case)).data)
+        response["ETag"] = _etag(case)
+        return response
+
+
+class CaseTimeline(APIView):
+    @extend_schema(
+        responses=inline_serializer("CaseTimeline", {"results": TimelineEventOut(many=True)})
+    )
+    def get(self, request, number: str):
+        case = _visible_case(request.user, number)
+        events = case_timeline(case, viewer=request.user)
+        results = [
+            {
+                "at": e.at,
+                "actor": e.actor.get_username() if e.actor else None,
+                "kind": e.kind,
+                "summary": e.summary,
+                "detail": e.detail,
+                "changes": [{"field": f, "old": old, "new": new} for f, old, new in e.changes],
+            }
+            for e in events
+        ]
+        return Response({"results": TimelineEventOut(results, many=True).data})
+
+
+class AttachmentIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=AttachmentKind.choices)
+    file = serializers.FileField()
+
+
+def _attachment_out(attachment: Attachment) -> dict:
+    return {
+        "id": attachment.pk,
+        "kind": attachment.kind,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "uploaded_at": attachment.uploaded_at,
+        "download_url": reverse("api:attachment_download", args=[attachment.pk]),
+    }
+
+
+class CaseAttachments(APIView):
+    """Documents and photos of a case: JPG, PNG, WebP or PDF, at most 5 MB each."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=AttachmentIn, responses={201: AttachmentOut})
+    def post(self, request, number: str):
+        case = _visible_case(request.user, number)
+        if not selectors.sees_whole_case(request.user, case):
+            return Response(
+                {"detail": _("Hanya tim kasus yang dapat menambah lampiran.")},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        data = AttachmentIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        problems = attachment_errors(upload)
+        if problems:
+            return Response({"file": problems}, status=status.HTTP_400_BAD_REQUEST)
+        attachment = save_attachment(
+            actor=request.user,
+            case_id=case.pk,
+            upload=upload,
+            kind=data.validated_data["kind"],
+        )
+        return Response(AttachmentOut(_attachment_out(attachment)).data, status=201)
+
+
+class AttachmentDownload(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        attachment = (
+            Attachment.objects.filter(pk=pk, case__in=selectors.cases_visible_to(request.user))
+            .select_related("case")
+            .first()
+        )
+        if attachment is None or not selectors.sees_whole_case(request.user, attachment.case):
+            raise Http404
+        log_access(
+            user=request.user,
+            action=AccessAction.DOWNLOAD,
+            route="api:attachment_download",
+            case=attachment.case,
+        )
+        return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)

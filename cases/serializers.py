@@ -1,0 +1,163 @@
+"""API input and output shapes for people and cases. Parsing only; rules live in services."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from .models import CaseKind, Channel, ComplaintTier, Priority, Sex
+from .nik import mask_nik
+from .services import PersonInput
+
+
+class AddressIn(serializers.Serializer):
+    region_code = serializers.CharField(max_length=13)
+    rt = serializers.CharField(max_length=3, required=False, allow_blank=True, default="")
+    rw = serializers.CharField(max_length=3, required=False, allow_blank=True, default="")
+    street = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class PersonIn(serializers.Serializer):
+    nik = serializers.CharField(max_length=24, required=False, allow_blank=True, default="")
+    no_nik_reason = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    birth_date = serializers.DateField(required=False, allow_null=True, default=None)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False, allow_blank=True, default="")
+    birth_place = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    address = AddressIn(required=False)
+    existing_person_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+    def to_input(self, data: dict) -> PersonInput:
+        address = data.get("address") or {}
+        return PersonInput(
+            full_name=data["full_name"],
+            nik=data["nik"],
+            no_nik_reason=data["no_nik_reason"],
+            birth_place=data["birth_place"],
+            birth_date=data["birth_date"],
+            sex=data["sex"],
+            phone=data["phone"],
+            region_code=address.get("region_code", ""),
+            rt=address.get("rt", ""),
+            rw=address.get("rw", ""),
+            street=address.get("street", ""),
+            existing_person_id=data["existing_person_id"],
+        )
+
+
+class CaseIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CaseKind.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    ppks_category = serializers.CharField(max_length=40)
+    description = serializers.CharField(allow_blank=True)
+    requested_services = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, default=list
+    )
+    applicant = PersonIn()
+    beneficiary = PersonIn(required=False)
+    kk_number = serializers.CharField(max_length=24, required=False, allow_blank=True, default="")
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+    complaint_tier = serializers.ChoiceField(
+        choices=ComplaintTier.choices, default=ComplaintTier.NORMATIVE
+    )
+    deceased_override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CasePatch(serializers.Serializer):
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    description = serializers.CharField(required=False)
+    complaint_tier = serializers.ChoiceField(choices=ComplaintTier.choices, required=False)
+
+
+class PersonOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+    nik = serializers.SerializerMethodField(help_text="Masked: first and last four digits.")
+    sex = serializers.CharField()
+    birth_date = serializers.DateField(allow_null=True)
+    region_code = serializers.CharField(source="region_id")
+    rt = serializers.CharField()
+    rw = serializers.CharField()
+    street = serializers.CharField()
+    life_status = serializers.CharField()
+
+    def get_nik(self, person) -> str:
+        return mask_nik(person.nik)
+
+
+class CaseListOut(serializers.Serializer):
+    number = serializers.CharField()
+    kind = serializers.CharField()
+    channel = serializers.CharField()
+    stage = serializers.CharField()
+    status = serializers.CharField()
+    outcome = serializers.CharField()
+    priority = serializers.CharField()
+    region = serializers.CharField(source="region_id")
+    region_name = serializers.CharField(source="region.name")
+    beneficiary = PersonOut()
+    opened_at = serializers.DateTimeField()
+
+
+class CaseCreatedOut(serializers.Serializer):
+    number = serializers.CharField()
+    kind = serializers.CharField()
+    stage = serializers.CharField()
+    status = serializers.CharField()
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class ReferralBrief(serializers.Serializer):
+    id = serializers.IntegerField()
+    service = serializers.CharField(source="service.code")
+    agency = serializers.CharField(source="agency.code")
+    status = serializers.CharField()
+    due_at = serializers.DateTimeField()
+
+
+class TaskBrief(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    kind = serializers.CharField()
+    due_at = serializers.DateTimeField()
+    assignee = serializers.CharField(source="task.owner.username", allow_null=True, default=None)
+
+
+class CaseDetailOut(CaseListOut):
+    description = serializers.CharField()
+    ppks_category = serializers.CharField(allow_null=True)
+    complaint_tier = serializers.CharField()
+    requested_services = serializers.ListField(child=serializers.CharField())
+    applicant = PersonOut()
+    registry_findings = serializers.DictField(allow_null=True)
+    intake_warnings = serializers.ListField(child=serializers.CharField())
+    referrals = ReferralBrief(many=True)
+    open_tasks = TaskBrief(many=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+
+class ChangeOut(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.CharField(allow_null=True)
+    new = serializers.CharField(allow_null=True)
+
+
+class TimelineEventOut(serializers.Serializer):
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(allow_null=True)
+    kind = serializers.CharField()
+    summary = serializers.CharField()
+    detail = serializers.CharField(allow_blank=True, required=False)
+    changes = ChangeOut(many=True)
+
+
+class AttachmentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    uploaded_at = serializers.DateTimeField()
+    download_url = serializers.CharField()

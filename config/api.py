@@ -1,0 +1,65 @@
+"""What every API endpoint shares: error format, pagination, the lock-out answer."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from cases.errors import DomainError, NotAllowed, TaskNotOpen, TaskTaken
+
+
+def exception_handler(exc, context):
+    """Domain errors become JSON with field-keyed messages; nothing answers an HTML page."""
+    if isinstance(exc, TaskTaken):
+        return Response(
+            {
+                "detail": _("Tugas sudah diambil oleh %(name)s.") % {"name": exc.holder},
+                "holder": exc.holder,
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, TaskNotOpen):
+        return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, NotAllowed):
+        return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, DomainError):
+        body = exc.field_errors or {"detail": exc.message}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ObjectDoesNotExist):
+        exc = Http404()
+    if isinstance(exc, PermissionDenied):
+        exc = APIException(detail=str(exc) or _("Tidak diizinkan."))
+        exc.status_code = status.HTTP_403_FORBIDDEN
+    return drf_exception_handler(exc, context)
+
+
+class NewestFirstCursor(CursorPagination):
+    page_size = 25
+    max_page_size = 100
+    page_size_query_param = "page_size"
+    ordering = ("-opened_at", "-id")
+
+
+class DueFirstCursor(CursorPagination):
+    page_size = 25
+    max_page_size = 100
+    page_size_query_param = "page_size"
+    ordering = ("due_at", "pk")
+
+
+def lockout_response(request, credentials, *args, **kwargs):
+    """After repeated failed logins: JSON for the API, a page for people."""
+    message = _(
+        "Terlalu banyak percobaan masuk yang gagal. Akun dikunci selama satu jam; "
+        "coba lagi nanti atau hubungi administrator."
+    )
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=429)
+    return render(request, "registration/locked_out.html", status=429)

@@ -1,0 +1,48 @@
+"""/api/v1/: the stable, documented API."""
+
+from django.urls import path
+
+from agencies import api as agencies_api
+from cases import api as cases_api
+from referrals import api as referrals_api
+from workflows import api as workflows_api
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", agencies_api.TokenView.as_view(), name="token"),
+    path("me/", agencies_api.MeView.as_view(), name="me"),
+    path("regions/", agencies_api.RegionList.as_view(), name="regions"),
+    path("services/", agencies_api.ServiceList.as_view(), name="services"),
+    path("ppks-categories/", agencies_api.PpksCategoryList.as_view(), name="ppks_categories"),
+    path("agencies/", agencies_api.AgencyList.as_view(), name="agencies"),
+    path("cases/", cases_api.CaseListCreate.as_view(), name="cases"),
+    path("cases/<str:number>/", cases_api.CaseDetail.as_view(), name="case_detail"),
+    path("cases/<str:number>/timeline/", cases_api.CaseTimeline.as_view(), name="case_timeline"),
+    path(
+        "cases/<str:number>/attachments/",
+        cases_api.CaseAttachments.as_view(),
+        name="case_attachments",
+    ),
+    path(
+        "attachments/<int:pk>/", cases_api.AttachmentDownload.as_view(), name="attachment_download"
+    ),
+    path("tasks/", workflows_api.TaskList.as_view(), name="tasks"),
+    path("tasks/<int:task_id>/claim/", workflows_api.TaskClaim.as_view(), name="task_claim"),
+    path(
+        "tasks/<int:task_id>/complete/", workflows_api.TaskComplete.as_view(), name="task_complete"
+    ),
+    path("referrals/", referrals_api.ReferralList.as_view(), name="referrals"),
+    path(
+        "referrals/<int:referral_id>/revoke/",
+        referrals_api.ReferralRevoke.as_view(),
+        name="referral_revoke",
+    ),
+    path("dashboard/", workflows_api.Dashboard.as_view(), name="dashboard"),
+    path("notifications/", workflows_api.NotificationList.as_view(), name="notifications"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        workflows_api.NotificationRead.as_view(),
+        name="notification_read",
+    ),
+]

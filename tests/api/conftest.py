@@ -1,0 +1,30 @@
+import pytest
+from rest_framework.test import APIClient
+
+from cases.demo import DEMO_PASSWORD, ensure_accounts, ensure_master_data
+
+
+@pytest.fixture
+def demo_accounts(regions):
+    """The demo's agencies, offices and accounts (no cases) on the test's region slice."""
+    ensure_master_data()
+    ensure_accounts()
+
+
+@pytest.fixture
+def api(demo_accounts):
+    """``api("petugas")``: an API client authenticated with a token from /auth/token/."""
+    clients = {}
+
+    def client_for(username: str) -> APIClient:
+        if username not in clients:
+            client = APIClient()
+            response = client.post(
+                "/api/v1/auth/token/", {"username": username, "password": DEMO_PASSWORD}
+            )
+            assert response.status_code == 200, response.content
+            client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+            clients[username] = client
+        return clients[username]
+
+    return client_for

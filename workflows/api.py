@@ -1,0 +1,302 @@
+"""Task, dashboard and notification endpoints: the same services and queues as the pages."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.errors import WorkflowError
+from cases.models import Case, Channel, FollowUpOutcome, Outcome, Recommendation
+from cases.selectors import cases_visible_to
+from config.api import DueFirstCursor
+from referrals.models import DeliveryChannel
+
+from . import notifications, selectors, services
+from .models import Notification, TaskKind, WorkItem
+
+
+class TaskOut(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    kind = serializers.CharField()
+    case = serializers.CharField(source="case.number")
+    status = serializers.CharField(source="task.status")
+    assignee = serializers.CharField(source="task.owner.username", allow_null=True, default=None)
+    agency = serializers.CharField(source="agency.code", allow_null=True, default=None)
+    referral = serializers.IntegerField(source="referral_id", allow_null=True)
+    due_at = serializers.DateTimeField()
+    at_risk = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+
+    def get_at_risk(self, item) -> bool:
+        now = self.context["now"]
+        return item.at_risk_at <= now <= item.due_at
+
+    def get_overdue(self, item) -> bool:
+        return item.due_at < self.context["now"]
+
+
+class TaskFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=TaskKind.choices)
+    case = django_filters.CharFilter(field_name="case__number")
+
+    class Meta:
+        model = WorkItem
+        fields = ["kind", "case"]
+
+
+class TaskList(generics.ListAPIView):
+    """Tasks the caller can act on now: assigned to them or claimable from their queues."""
+
+    serializer_class = TaskOut
+    pagination_class = DueFirstCursor
+    filterset_class = TaskFilter
+
+    def get_queryset(self):
+        return selectors.actionable_tasks(self.request.user)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+
+def _task(user, task_id: int) -> WorkItem:
+    try:
+        return services._visible_item(user, task_id)
+    except WorkItem.DoesNotExist:
+        raise Http404 from None
+
+
+class StageOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    case = serializers.CharField()
+    stage = serializers.CharField()
+
+
+def _after(item: WorkItem) -> Response:
+    stage = Case.objects.values_list("stage", flat=True).get(pk=item.case_id)
+    return Response({"id": item.pk, "kind": item.kind, "case": item.case.number, "stage": stage})
+
+
+class TaskClaim(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: StageOut, 409: OpenApiResponse(description="Held by someone else")},
+    )
+    def post(self, request, task_id: int):
+        item = _task(request.user, task_id)
+        services.claim_task(actor=request.user, task_id=item.pk)
+        return _after(item)
+
+
+class VerificationIn(serializers.Serializer):
+    visited_at = serializers.DateTimeField()
+    findings = serializers.CharField()
+    recommendation = serializers.ChoiceField(choices=Recommendation.choices)
+    household_conditions = serializers.CharField(required=False, allow_blank=True, default="")
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True, default=None
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True, default=None
+    )
+
+
+class ReferralSpecIn(serializers.Serializer):
+    service = serializers.CharField(max_length=40)
+    agency = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssessmentIn(serializers.Serializer):
+    resolution = serializers.ChoiceField(choices=["refer", "resolved_locally"])
+    referrals = ReferralSpecIn(many=True, required=False, default=list)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReviewIn(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["accept", "reject"])
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ApprovalIn(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "reject", "revise"])
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DeliveryIn(serializers.Serializer):
+    delivered_at = serializers.DateTimeField()
+    channel = serializers.ChoiceField(choices=DeliveryChannel.choices)
+    amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=0,
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=0,
+    )
+    items = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    double_aid_override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FollowUpIn(serializers.Serializer):
+    contacted_at = serializers.DateTimeField()
+    outcome = serializers.ChoiceField(choices=FollowUpOutcome.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ClosureIn(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["close", "reopen"])
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices, required=False, allow_blank=True, default=""
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class HandlingIn(serializers.Serializer):
+    note = serializers.CharField()
+    forward_to_agency = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default=""
+    )
+
+
+class ResponseIn(serializers.Serializer):
+    response = serializers.CharField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+
+
+COMPLETIONS = {
+    TaskKind.VERIFICATION: (VerificationIn, services.complete_verification),
+    TaskKind.ASSESSMENT: (AssessmentIn, services.complete_assessment),
+    TaskKind.REFERRAL_REVIEW: (ReviewIn, services.review_referral),
+    TaskKind.APPROVAL: (ApprovalIn, services.decide_approval),
+    TaskKind.DELIVERY: (DeliveryIn, services.record_delivery),
+    TaskKind.FOLLOW_UP: (FollowUpIn, services.complete_follow_up),
+    TaskKind.CLOSURE: (ClosureIn, services.complete_closure),
+    TaskKind.HANDLING: (HandlingIn, services.complete_handling),
+    TaskKind.RESPONSE: (ResponseIn, services.complete_response),
+}
+
+
+class TaskComplete(APIView):
+    """Complete a task with the payload of its kind; answers the case's new stage."""
+
+    @extend_schema(
+        request=PolymorphicProxySerializer(
+            component_name="TaskCompletion",
+            serializers=[serializer for serializer, _service in COMPLETIONS.values()],
+            resource_type_field_name=None,
+        ),
+        responses={
+            200: StageOut,
+            400: OpenApiResponse(description="Field errors"),
+            409: OpenApiResponse(description="Task no longer open, or held by someone else"),
+        },
+    )
+    def post(self, request, task_id: int):
+        item = _task(request.user, task_id)
+        serializer_class, service = COMPLETIONS[item.kind]
+        data = serializer_class(data=request.data)
+        if not data.is_valid():
+            raise WorkflowError(
+                field_errors={k: [str(m) for m in v] for k, v in data.errors.items()}
+            )
+        service(actor=request.user, task_id=item.pk, **data.validated_data)
+        return _after(item)
+
+
+class DashboardOut(serializers.Serializer):
+    by_stage = serializers.DictField(child=serializers.IntegerField())
+    open_cases = serializers.IntegerField()
+    overdue_tasks = serializers.IntegerField()
+    at_risk_tasks = serializers.IntegerField()
+    by_agency = serializers.ListField(child=serializers.DictField())
+    by_district = serializers.ListField(child=serializers.DictField())
+
+
+class Dashboard(APIView):
+    """Counts in the caller's scope: cases by stage, overdue and at-risk tasks."""
+
+    @extend_schema(responses=DashboardOut)
+    def get(self, request):
+        now = timezone.now()
+        cases = cases_visible_to(request.user)
+        by_stage = dict(
+            cases.order_by().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")
+        )
+        tasks = selectors.tasks_visible_to(request.user).open()
+        overdue = Q(due_at__lt=now)
+        at_risk = Q(at_risk_at__lte=now, due_at__gte=now)
+        by_agency = (
+            tasks.filter(agency__isnull=False)
+            .order_by()
+            .values("agency__code", "agency__name")
+            .annotate(overdue=Count("pk", filter=overdue), at_risk=Count("pk", filter=at_risk))
+        )
+        by_district = (
+            tasks.order_by()
+            .values("region__parent_id", "region__parent__name")
+            .annotate(overdue=Count("pk", filter=overdue), at_risk=Count("pk", filter=at_risk))
+        )
+        data = {
+            "by_stage": by_stage,
+            "open_cases": cases.filter(status="open").count(),
+            "overdue_tasks": tasks.filter(overdue).count(),
+            "at_risk_tasks": tasks.filter(at_risk).count(),
+            "by_agency": [
+                {
+                    "agency": r["agency__code"],
+                    "name": r["agency__name"],
+                    "overdue": r["overdue"],
+                    "at_risk": r["at_risk"],
+                }
+                for r in by_agency
+            ],
+            "by_district": [
+                {
+                    "district": r["region__parent_id"],
+                    "name": r["region__parent__name"],
+                    "overdue": r["overdue"],
+                    "at_risk": r["at_risk"],
+                }
+                for r in by_district
+            ],
+        }
+        return Response(DashboardOut(data).data)
+
+
+class NotificationOut(serializers.ModelSerializer):
+    case = serializers.CharField(source="case.number", allow_null=True, default=None)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "message", "case", "created_at", "read_at"]
+
+
+class NotificationCursor(DueFirstCursor):
+    ordering = ("-created_at", "-id")
+
+
+class NotificationList(generics.ListAPIView):
+    serializer_class = NotificationOut
+    pagination_class = NotificationCursor
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return Notification.objects.filter(recipient=self.request.user).select_related("case")
+
+
+class NotificationRead(APIView):
+    @extend_schema(request=None, responses=NotificationOut)
+    def post(self, request, notification_id: int):
+        try:
+            notice = notifications.mark_read(user=request.user, notification_id=notification_id)
+        except Notification.DoesNotExist:
+            raise Http404 from None
+        return Response(NotificationOut(notice).data, status=status.HTTP_200_OK)
