@@ -25,12 +25,18 @@ class TokenView(ObtainAuthToken):
 
     @extend_schema(responses={200: TokenSerializer})
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        finally:
+            # django-axes marks the request it saw; make its lock-out visible to the
+            # middleware, which only sees Django's request, not DRF's wrapper.
+            if getattr(request, "axes_locked_out", False):
+                request._request.axes_locked_out = True
 
 
 class MembershipSerializer(serializers.ModelSerializer):
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    office = serializers.StringRelatedField()
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    office = serializers.CharField(source="office.name", allow_null=True, default=None)
     area = serializers.CharField(source="area_id")
     area_name = serializers.CharField(source="area.name")
 

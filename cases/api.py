@@ -271,7 +271,12 @@ class CaseAttachments(APIView):
 
 
 class AttachmentDownload(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            (200, media_type): OpenApiTypes.BINARY
+            for media_type in ("image/jpeg", "image/png", "image/webp", "application/pdf")
+        }
+    )
     def get(self, request, pk: int):
         attachment = (
             Attachment.objects.filter(pk=pk, case__in=selectors.cases_visible_to(request.user))

@@ -6,6 +6,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.pagination import CursorPagination
@@ -63,3 +64,48 @@ def lockout_response(request, credentials, *args, **kwargs):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=429)
     return render(request, "registration/locked_out.html", status=429)
+
+
+ERROR_BODY = {
+    "type": "object",
+    "description": _(
+        "Either {detail: message} or field-keyed lists of messages, e.g. "
+        '{"applicant.nik": ["NIK harus 16 digit"]}.'
+    ),
+    "additionalProperties": True,
+}
+
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input: messages keyed by field",
+    "401": "Not authenticated",
+    "403": "Authenticated, but this action is not allowed for you",
+    "404": "Not found, or outside your scope",
+    "409": "Conflict: the task is held by someone else or no longer open; or a retry of a "
+    "request still in progress",
+    "412": "If-Match does not match the current ETag",
+    "415": "Unsupported media type",
+    "422": "Idempotency-Key reused with a different request body",
+    "428": "If-Match header required",
+    "429": "Too many requests, or the account is locked after failed logins",
+}
+
+
+class SimpulAutoSchema(AutoSchema):
+    """Documents the error answers every endpoint can give, so clients can rely on them."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = ["400", "401", "403", "404", "429"]
+        if self.method == "POST":
+            codes += ["409", "415", "422"]
+        if self.method == "PATCH":
+            codes += ["409", "412", "415", "428"]
+        for code in codes:
+            responses.setdefault(
+                code,
+                {
+                    "description": ERROR_DESCRIPTIONS[code],
+                    "content": {"application/json": {"schema": ERROR_BODY}},
+                },
+            )
+        return responses

@@ -18,3 +18,6 @@ urlpatterns = [
     path("", include("workflows.urls")),
     path("", include("cases.urls")),
 ]
+
+handler404 = "config.views.not_found"
+handler500 = "config.views.server_error"

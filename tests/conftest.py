@@ -43,6 +43,14 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttle counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def indonesian_by_default():
     """Each test starts in the default language, whatever an earlier request switched to."""
     translation.activate("id")
