@@ -282,11 +282,14 @@ def _nik(i: int) -> str:
 def test_list_endpoints_keep_a_constant_query_count(api, username, path):
     from django.contrib.auth import get_user_model
 
+    from agencies.models import Agency, Service
     from cases.models import Case as CaseModel
     from referrals.models import Referral
     from workflows.notifications import notify
 
     client = api(username)
+    service = Service.objects.get(code="pbi-jk")
+    agency = Agency.objects.get(code="dinkes-bateng")
 
     def grow(start, count):
         for i in range(start, start + count):
@@ -305,8 +308,8 @@ def test_list_endpoints_keep_a_constant_query_count(api, username, path):
             )
             Referral.objects.create(
                 case=case,
-                service_id=1,
-                agency_id=1,
+                service=service,
+                agency=agency,
                 sent_by=case.opened_by,
                 sent_at=timezone.now(),
                 due_at=timezone.now(),
