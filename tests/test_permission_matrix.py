@@ -145,3 +145,44 @@ def test_admin_changelists_are_scoped_too(client, world, role):
     for obj, case in cases.items():
         link = reverse("admin:cases_case_change", args=[case.pk])
         assert (link in body) == (obj in SEES[role]), (role, obj)
+
+
+@pytest.mark.parametrize("role, obj", CELLS)
+def test_api_endpoints(world, role, obj):
+    """The same matrix through the API: scope decided by the same selectors."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    users, cases = world
+    case = cases[obj]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=users[role]).key}")
+    visible = obj in SEES[role]
+
+    assert client.get(f"/api/v1/cases/{case.number}/").status_code == (200 if visible else 404)
+    timeline = client.get(f"/api/v1/cases/{case.number}/timeline/")
+    assert timeline.status_code == (200 if visible else 404)
+    listed = client.get("/api/v1/cases/", {"q": case.number}).json()["results"]
+    assert bool(listed) == visible
+
+    task = open_task(case, "verification" if obj == "other_regency" else "referral_review")
+    claim = client.post(f"/api/v1/tasks/{task.pk}/claim/")
+    if not visible:
+        assert claim.status_code == 404
+    elif (role, obj) in CAN_CLAIM:
+        assert claim.status_code == 200
+    else:
+        assert claim.status_code == 403
+    tasks = client.get("/api/v1/tasks/", {"case": case.number}).json()["results"]
+    assert bool(tasks) == ((role, obj) in CAN_CLAIM)
+
+    referrals = client.get("/api/v1/referrals/").json()["results"]
+    own_referrals = [r for r in referrals if r["case"] == case.number]
+    assert bool(own_referrals) == (visible and obj != "other_regency")
+    patch = client.patch(f"/api/v1/cases/{case.number}/", {"priority": "high"}, format="json")
+    if not visible:
+        assert patch.status_code == 404
+    elif role in ("dinkes", "kadinkes", "dinsos"):
+        assert patch.status_code == 403  # agencies read what their referral needs, no edits
+    else:
+        assert patch.status_code == 428  # allowed, but must send If-Match
