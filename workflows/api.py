@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
@@ -13,7 +12,6 @@ from rest_framework.views import APIView
 
 from cases.errors import WorkflowError
 from cases.models import Case, Channel, FollowUpOutcome, Outcome, Recommendation
-from cases.selectors import cases_visible_to
 from config.api import DueFirstCursor
 from referrals.models import DeliveryChannel
 
@@ -211,6 +209,12 @@ class TaskComplete(APIView):
         return _after(item)
 
 
+class WeekOut(serializers.Serializer):
+    week = serializers.DateField()
+    opened = serializers.IntegerField()
+    closed = serializers.IntegerField()
+
+
 class DashboardOut(serializers.Serializer):
     by_stage = serializers.DictField(child=serializers.IntegerField())
     open_cases = serializers.IntegerField()
@@ -218,6 +222,8 @@ class DashboardOut(serializers.Serializer):
     at_risk_tasks = serializers.IntegerField()
     by_agency = serializers.ListField(child=serializers.DictField())
     by_district = serializers.ListField(child=serializers.DictField())
+    weeks = WeekOut(many=True)
+    median_days_to_close = serializers.FloatField(allow_null=True)
 
 
 class Dashboard(APIView):
@@ -225,49 +231,25 @@ class Dashboard(APIView):
 
     @extend_schema(responses=DashboardOut)
     def get(self, request):
-        now = timezone.now()
-        cases = cases_visible_to(request.user)
-        by_stage = dict(
-            cases.order_by().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")
-        )
-        tasks = selectors.tasks_visible_to(request.user).open()
-        overdue = Q(due_at__lt=now)
-        at_risk = Q(at_risk_at__lte=now, due_at__gte=now)
-        by_agency = (
-            tasks.filter(agency__isnull=False)
-            .order_by()
-            .values("agency__code", "agency__name")
-            .annotate(overdue=Count("pk", filter=overdue), at_risk=Count("pk", filter=at_risk))
-        )
-        by_district = (
-            tasks.order_by()
-            .values("region__parent_id", "region__parent__name")
-            .annotate(overdue=Count("pk", filter=overdue), at_risk=Count("pk", filter=at_risk))
-        )
-        data = {
-            "by_stage": by_stage,
-            "open_cases": cases.filter(status="open").count(),
-            "overdue_tasks": tasks.filter(overdue).count(),
-            "at_risk_tasks": tasks.filter(at_risk).count(),
-            "by_agency": [
-                {
-                    "agency": r["agency__code"],
-                    "name": r["agency__name"],
-                    "overdue": r["overdue"],
-                    "at_risk": r["at_risk"],
-                }
-                for r in by_agency
-            ],
-            "by_district": [
-                {
-                    "district": r["region__parent_id"],
-                    "name": r["region__parent__name"],
-                    "overdue": r["overdue"],
-                    "at_risk": r["at_risk"],
-                }
-                for r in by_district
-            ],
-        }
+        data = selectors.dashboard(request.user)
+        data["by_agency"] = [
+            {
+                "agency": r["agency__code"],
+                "name": r["agency__name"],
+                "overdue": r["overdue"],
+                "at_risk": r["at_risk"],
+            }
+            for r in data["by_agency"]
+        ]
+        data["by_district"] = [
+            {
+                "district": r["region__parent_id"],
+                "name": r["region__parent__name"],
+                "overdue": r["overdue"],
+                "at_risk": r["at_risk"],
+            }
+            for r in data["by_district"]
+        ]
         return Response(DashboardOut(data).data)
 
 

@@ -198,3 +198,106 @@ def tasks_visible_to(user) -> QuerySet[WorkItem]:
 
     team_cases = Case.objects.filter(scope).values("pk")
     return WorkItem.objects.filter(Q(case_id__in=team_cases) | Q(agency_id__in=agency_ids))
+
+
+def dashboard(user, now=None) -> dict:
+    """Counts in the user's scope: cases by stage, overdue and at-risk tasks by agency and
+    district, cases opened and closed per week, median days from intake to closure."""
+    import datetime as dt
+    import statistics
+
+    from django.db.models import Count
+    from django.db.models.functions import TruncWeek
+
+    from cases.selectors import cases_visible_to
+
+    now = now or timezone.now()
+    cases = cases_visible_to(user).order_by()
+    by_stage = dict(cases.values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    tasks = tasks_visible_to(user).open().order_by()
+    late = Q(due_at__lt=now)
+    risky = Q(at_risk_at__lte=now, due_at__gte=now)
+    by_agency = list(
+        tasks.filter(agency__isnull=False)
+        .values("agency__code", "agency__name")
+        .annotate(overdue=Count("pk", filter=late), at_risk=Count("pk", filter=risky))
+        .order_by("-overdue", "agency__name")
+    )
+    by_district = list(
+        tasks.values("region__parent_id", "region__parent__name")
+        .annotate(overdue=Count("pk", filter=late), at_risk=Count("pk", filter=risky))
+        .order_by("-overdue", "region__parent__name")
+    )
+    since = now - dt.timedelta(weeks=8)
+    opened = dict(
+        cases.filter(opened_at__gte=since)
+        .annotate(week=TruncWeek("opened_at"))
+        .values_list("week")
+        .annotate(n=Count("pk"))
+        .values_list("week", "n")
+    )
+    closed = dict(
+        cases.filter(closed_at__gte=since)
+        .annotate(week=TruncWeek("closed_at"))
+        .values_list("week")
+        .annotate(n=Count("pk"))
+        .values_list("week", "n")
+    )
+    weeks = sorted({w.date() for w in opened} | {w.date() for w in closed})
+    opened = {w.date(): n for w, n in opened.items()}
+    closed = {w.date(): n for w, n in closed.items()}
+    durations = [
+        (closed_at - opened_at).total_seconds() / 86400
+        for opened_at, closed_at in cases.filter(closed_at__isnull=False).values_list(
+            "opened_at", "closed_at"
+        )
+    ]
+    return {
+        "by_stage": by_stage,
+        "open_cases": sum(n for stage, n in by_stage.items() if stage != "closed"),
+        "overdue_tasks": sum(r["overdue"] for r in by_district),
+        "at_risk_tasks": sum(r["at_risk"] for r in by_district),
+        "by_agency": by_agency,
+        "by_district": by_district,
+        "weeks": [
+            {"week": w, "opened": opened.get(w, 0), "closed": closed.get(w, 0)} for w in weeks
+        ],
+        "median_days_to_close": round(statistics.median(durations), 1) if durations else None,
+    }
+
+
+def overdue_for_supervisor(user, limit: int = 50) -> list[dict]:
+    """The overdue tasks a supervisor can reassign, with who holds them and who could."""
+    from agencies.models import Membership
+
+    items = list(
+        supervised_tasks(user)
+        .filter(due_at__lt=timezone.now())
+        .select_related("task__owner", "case", "agency", "region__parent")
+        .order_by("due_at")[:limit]
+    )
+    regencies = {item.region_id[:5] for item in items}
+    area = Q(pk__in=[])
+    for regency in regencies:
+        area |= Q(area_id__in=_ancestor_codes(regency)) | Q(area__code__startswith=regency + ".")
+        area |= Q(agency__regency_id=regency)
+    memberships = (
+        list(
+            Membership.objects.filter(area, is_active=True, user__is_active=True)
+            .select_related("user")
+            .order_by("user__first_name", "user__username")
+        )
+        if items
+        else []
+    )
+    rows = []
+    for item in items:
+        covering = [
+            m
+            for m in memberships
+            if m.agency_id
+            or item.region_id == m.area_id
+            or item.region_id.startswith(m.area_id + ".")
+        ]
+        rows.append({"item": item, "assignees": _assignees_for(item, covering)})
+    return rows

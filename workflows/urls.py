@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("tugas/", views.inbox, name="inbox"),
+    path("dasbor/", views.dashboard, name="dashboard"),
     path("tugas/<int:task_id>/ambil/", views.task_claim, name="task_claim"),
     path("tugas/<int:task_id>/selesai/", views.task_complete, name="task_complete"),
     path("tugas/<int:task_id>/alihkan/", views.task_assign, name="task_assign"),

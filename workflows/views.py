@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.errors import DomainError, NotAllowed, TaskNotOpen, TaskTaken
+from cases.models import Stage
 from cases.selectors import cases_visible_to
 
 from . import notifications, selectors, services
@@ -34,6 +35,28 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """Kotak masuk: the tasks I can act on now, nearest due first."""
     page = Paginator(selectors.actionable_tasks(request.user), 25).get_page(request.GET.get("page"))
     return render(request, "workflows/inbox.html", {"page": page, "now": timezone.now()})
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Supervisor's view of the region: stages, late work by agency and district, trends."""
+    data = selectors.dashboard(request.user)
+    weeks = data["weeks"]
+    peak = max([w["opened"] for w in weeks] + [w["closed"] for w in weeks] + [1])
+    for week in weeks:
+        week["opened_pct"] = round(100 * week["opened"] / peak)
+        week["closed_pct"] = round(100 * week["closed"] / peak)
+    return render(
+        request,
+        "workflows/dashboard.html",
+        {
+            "data": data,
+            "stages": [
+                (value, label, data["by_stage"].get(value, 0)) for value, label in Stage.choices
+            ],
+            "overdue_rows": selectors.overdue_for_supervisor(request.user),
+        },
+    )
 
 
 def _item_or_404(user, task_id: int) -> WorkItem:

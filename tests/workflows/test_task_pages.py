@@ -193,3 +193,34 @@ def test_visit_photos_are_stored_and_served_only_to_the_case_team(
     assert client.get(url).status_code == 200
     client.force_login(staff["petugas_bks"])
     assert client.get(url).status_code == 404
+
+
+def test_supervisor_dashboard_shows_overdue_work_and_reassigns(client, staff):
+    from tests.conftest import open_task as task_of
+
+    cases = [
+        intake(staff["petugas"], applicant=person(nik=f"19040112088{i:05d}")).case for i in range(2)
+    ]
+    for case in cases:
+        WorkItem.objects.filter(pk=task_of(case, "verification").pk).update(
+            due_at=timezone.now() - dt.timedelta(days=3)
+        )
+    client.force_login(staff["manajer"])
+    with CaptureQueriesContext(connection) as small:
+        page = client.get(reverse("dashboard")).content.decode()
+    assert "Tugas terlambat" in page and cases[0].number in page
+    assert "peksos2" in page or "peksos" in page  # an eligible officer to hand it to
+    for i in range(2, 12):
+        case = intake(staff["petugas"], applicant=person(nik=f"19040112088{i:05d}")).case
+        WorkItem.objects.filter(pk=task_of(case, "verification").pk).update(
+            due_at=timezone.now() - dt.timedelta(days=3)
+        )
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("dashboard"))
+    assert len(small) == len(large)
+    task = task_of(cases[0], "verification")
+    client.post(reverse("task_assign", args=[task.pk]), {"assignee": staff["peksos2"].pk})
+    assert WorkItem.objects.get(pk=task.pk).task.owner == staff["peksos2"]
+    # Another regency's supervisor scope is empty.
+    client.force_login(staff["petugas_bks"])
+    assert cases[0].number not in client.get(reverse("dashboard")).content.decode()
