@@ -2,7 +2,17 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_scope import ScopedAdminMixin
-from .models import Case, Family, FollowUp, HomeVisit, Note, Person
+from .models import (
+    AccessLog,
+    Attachment,
+    Case,
+    CaseSequence,
+    Family,
+    FollowUp,
+    HomeVisit,
+    Note,
+    Person,
+)
 from .selectors import cases_visible_to, people_visible_to
 
 
@@ -101,3 +111,41 @@ class NoteAdmin(CaseChildScope, SimpleHistoryAdmin):
     search_fields = ["=case__number"]
     raw_id_fields = ["case", "author"]
     list_select_related = ["case", "author"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(CaseChildScope, SimpleHistoryAdmin):
+    list_display = ["case", "kind", "content_type", "size", "uploaded_by", "uploaded_at"]
+    list_filter = ["kind"]
+    search_fields = ["=case__number"]
+    raw_id_fields = ["case", "visit", "uploaded_by"]
+    readonly_fields = ["original_name", "content_type", "size"]
+    list_select_related = ["case", "uploaded_by"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    """The audit trail of reads; append-only in the database as well."""
+
+    list_display = ["at", "user", "action", "case", "person", "route"]
+    list_filter = ["action"]
+    search_fields = ["=case__number", "user__username"]
+    list_select_related = ["user", "case", "person"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+
+@admin.register(CaseSequence)
+class CaseSequenceAdmin(ReadOnlyAdmin):
+    list_display = ["prefix", "year", "last"]
