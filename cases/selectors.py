@@ -11,7 +11,7 @@ from agencies.models import AGENCY_ROLES, Region, Role
 from agencies.selectors import active_memberships
 
 from .crypto import blind_index
-from .models import Case, CaseStatus, Person, normalize_name
+from .models import Case, CaseStatus, Person, RegistryStatus, normalize_name
 
 LIKELY_DUPLICATE_RATIO = 0.8
 
@@ -224,6 +224,9 @@ def case_page(user, case: Case) -> dict:
     shares_sensitive = any(r.service.shares_sensitive_category for r in referrals)
     return {
         "show_category": whole or not case.ppks_category.is_sensitive or shares_sensitive,
+        "registry_status_label": RegistryStatus(
+            (case.registry_findings or {}).get("registry_status", RegistryStatus.UNKNOWN)
+        ).label,
         "whole_case": whole,
         "referrals": list(referrals.order_by("sent_at")),
         "visits": list(case.visits.select_related("visited_by").prefetch_related("photos"))

@@ -174,3 +174,8 @@ def test_case_list_query_count_does_not_grow_with_rows(petugas_client, staff):
 def test_english_is_selectable(petugas_client):
     petugas_client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Open case" in petugas_client.get(reverse("home")).content.decode()
+
+
+def test_indonesian_even_when_the_browser_asks_for_english(petugas_client):
+    page = petugas_client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Buka kasus" in page.content.decode()
