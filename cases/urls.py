@@ -7,7 +7,7 @@ urlpatterns = [
     path("kasus/baru/", views.case_open, name="case_open"),
     path("kasus/<str:number>/", views.case_detail, name="case_detail"),
     path("kasus/<str:number>/nik/", views.case_reveal_nik, name="case_reveal_nik"),
-    path("penduduk/<int:pk>/", views.person_detail, name="person_detail"),
-    path("penduduk/<int:pk>/ekspor/", views.person_export, name="person_export"),
-    path("lampiran/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("penduduk/<id:pk>/", views.person_detail, name="person_detail"),
+    path("penduduk/<id:pk>/ekspor/", views.person_export, name="person_export"),
+    path("lampiran/<id:pk>/", views.attachment_download, name="attachment_download"),
 ]

@@ -25,23 +25,23 @@ urlpatterns = [
         name="case_attachments",
     ),
     path(
-        "attachments/<int:pk>/", cases_api.AttachmentDownload.as_view(), name="attachment_download"
+        "attachments/<id:pk>/", cases_api.AttachmentDownload.as_view(), name="attachment_download"
     ),
     path("tasks/", workflows_api.TaskList.as_view(), name="tasks"),
-    path("tasks/<int:task_id>/claim/", workflows_api.TaskClaim.as_view(), name="task_claim"),
+    path("tasks/<id:task_id>/claim/", workflows_api.TaskClaim.as_view(), name="task_claim"),
     path(
-        "tasks/<int:task_id>/complete/", workflows_api.TaskComplete.as_view(), name="task_complete"
+        "tasks/<id:task_id>/complete/", workflows_api.TaskComplete.as_view(), name="task_complete"
     ),
     path("referrals/", referrals_api.ReferralList.as_view(), name="referrals"),
     path(
-        "referrals/<int:referral_id>/revoke/",
+        "referrals/<id:referral_id>/revoke/",
         referrals_api.ReferralRevoke.as_view(),
         name="referral_revoke",
     ),
     path("dashboard/", workflows_api.Dashboard.as_view(), name="dashboard"),
     path("notifications/", workflows_api.NotificationList.as_view(), name="notifications"),
     path(
-        "notifications/<int:notification_id>/read/",
+        "notifications/<id:notification_id>/read/",
         workflows_api.NotificationRead.as_view(),
         name="notification_read",
     ),

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+import config.converters  # noqa: F401  (registers the <id:...> URL converter)
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path(

@@ -324,3 +324,10 @@ def test_list_endpoints_keep_a_constant_query_count(api, username, path):
         body = client.get(path).json()
     assert len(body["results"]) >= 20
     assert len(small) == len(large), path
+
+
+def test_ids_beyond_64_bits_answer_404_not_500(api):
+    client = api("peksos")
+    assert client.post(f"/api/v1/tasks/{2**63}/claim/").status_code == 404
+    assert client.get(f"/api/v1/attachments/{2**63}/").status_code == 404
+    assert client.post(f"/api/v1/tasks/{2**31}/claim/").status_code == 404
