@@ -278,12 +278,8 @@ class AttachmentDownload(APIView):
         }
     )
     def get(self, request, pk: int):
-        attachment = (
-            Attachment.objects.filter(pk=pk, case__in=selectors.cases_visible_to(request.user))
-            .select_related("case")
-            .first()
-        )
-        if attachment is None or not selectors.sees_whole_case(request.user, attachment.case):
+        attachment = selectors.downloadable_attachment(request.user, pk)
+        if attachment is None:
             raise Http404
         log_access(
             user=request.user,

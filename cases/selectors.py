@@ -341,3 +341,17 @@ def may_register_in(user, region_code: str) -> bool:
     return any(
         m.role in INTAKE_ROLES and m.area.contains(region_code) for m in active_memberships(user)
     )
+
+
+def downloadable_attachment(user, pk: int):
+    """An attachment the user may download (case team only), or None."""
+    from .models import Attachment
+
+    attachment = (
+        Attachment.objects.filter(pk=pk, case__in=cases_visible_to(user))
+        .select_related("case")
+        .first()
+    )
+    if attachment is None or not sees_whole_case(user, attachment.case):
+        return None
+    return attachment

@@ -18,7 +18,7 @@ from . import selectors
 from .access import log_access
 from .errors import IntakeError
 from .forms import ERROR_FIELD_MAP, CaseForm, PersonForm
-from .models import AccessAction, AccessLog, Attachment, Case
+from .models import AccessAction, AccessLog, Case
 from .services import open_case
 from .timeline import case_timeline
 
@@ -222,12 +222,8 @@ def person_export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     """A case document, only for those who may see the case (never a public media URL)."""
-    attachment = (
-        Attachment.objects.filter(pk=pk, case__in=selectors.cases_visible_to(request.user))
-        .select_related("case")
-        .first()
-    )
-    if attachment is None or not selectors.sees_whole_case(request.user, attachment.case):
+    attachment = selectors.downloadable_attachment(request.user, pk)
+    if attachment is None:
         raise Http404
     log_access(
         user=request.user,
