@@ -22,7 +22,7 @@ from workflows.selectors import tasks_visible_to
 from . import selectors
 from .access import log_access
 from .attachments import attachment_errors, save_attachment
-from .errors import IntakeError
+from .errors import IntakeError, NotAllowed
 from .models import AccessAction, Attachment, AttachmentKind, Case, CaseKind, CaseStatus, Stage
 from .serializers import (
     AttachmentOut,
@@ -176,10 +176,7 @@ class CaseDetail(APIView):
     def patch(self, request, number: str):
         case = _visible_case(request.user, number)
         if not selectors.sees_whole_case(request.user, case):
-            return Response(
-                {"detail": _("Hanya tim kasus yang dapat mengubah kasus.")},
-                status=status.HTTP_403_FORBIDDEN,
-            )
+            raise NotAllowed(_("Hanya tim kasus yang dapat mengubah kasus."))
         expected = request.headers.get("If-Match")
         if not expected:
             return Response(

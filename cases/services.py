@@ -19,7 +19,7 @@ from agencies.models import PpksCategory, Region, RegionLevel, Service
 from workflows.services import start_case_flow
 
 from . import selectors
-from .errors import IntakeError
+from .errors import IntakeError, NotAllowed
 from .models import (
     Case,
     CaseKind,
@@ -458,7 +458,12 @@ EDITABLE_CASE_FIELDS = {"priority", "description", "complaint_tier"}
 
 
 def update_case(*, actor, case: Case, changes: dict) -> Case:
-    """Edit what may change after intake: priority, description, complaint tier."""
+    """Edit what may change after intake: priority, description, complaint tier.
+
+    Only the case team may edit; agencies read what their referral needs.
+    """
+    if not selectors.sees_whole_case(actor, case):
+        raise NotAllowed(_("Hanya tim kasus yang dapat mengubah kasus."))
     errors = _Errors()
     unknown = set(changes) - EDITABLE_CASE_FIELDS
     for name in sorted(unknown):

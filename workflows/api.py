@@ -64,7 +64,7 @@ class TaskList(generics.ListAPIView):
 
 def _task(user, task_id: int) -> WorkItem:
     try:
-        return services._visible_item(user, task_id)
+        return selectors.visible_task(user, task_id)
     except WorkItem.DoesNotExist:
         raise Http404 from None
 

@@ -301,3 +301,20 @@ def overdue_for_supervisor(user, limit: int = 50) -> list[dict]:
         ]
         rows.append({"item": item, "assignees": _assignees_for(item, covering)})
     return rows
+
+
+def visible_task(user, task_id: int) -> WorkItem:
+    """The task if the user may act on it or see its case; otherwise WorkItem.DoesNotExist
+    (pages and the API answer 404, so a task's existence does not leak)."""
+    from cases.selectors import cases_visible_to
+
+    item = (
+        WorkItem.objects.select_related("case", "referral__service", "referral__agency")
+        .filter(pk=task_id)
+        .first()
+    )
+    if item is not None and (
+        can_act(user, item) or cases_visible_to(user).filter(pk=item.case_id).exists()
+    ):
+        return item
+    raise WorkItem.DoesNotExist

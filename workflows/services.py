@@ -78,20 +78,6 @@ def start_case_flow(case: Case, *, actor, reopened: bool = False) -> None:
         case.save(update_fields=["process"])
 
 
-def _visible_item(actor, task_id: int) -> WorkItem:
-    """The task if the actor may see it; otherwise WorkItem.DoesNotExist (answer 404)."""
-    item = (
-        WorkItem.objects.select_related("case", "referral__service", "referral__agency")
-        .filter(pk=task_id)
-        .first()
-    )
-    if item is None:
-        raise WorkItem.DoesNotExist
-    if selectors.can_act(actor, item) or cases_visible_to(actor).filter(pk=item.case_id).exists():
-        return item
-    raise WorkItem.DoesNotExist
-
-
 def _lock(item: WorkItem):
     flow_class = item.task.flow_task.flow_class
     return flow_class.lock(item.task.process_id)
@@ -106,7 +92,7 @@ def _fresh_task(item: WorkItem) -> Task:
 
 def claim_task(*, actor, task_id: int) -> WorkItem:
     """Take an unclaimed task from a queue (ambil tugas)."""
-    item = _visible_item(actor, task_id)
+    item = selectors.visible_task(actor, task_id)
     try:
         with transaction.atomic(), acting_as(actor), _lock(item):
             task = _fresh_task(item)
@@ -124,7 +110,7 @@ def claim_task(*, actor, task_id: int) -> WorkItem:
 
 def assign_task(*, actor, task_id: int, assignee) -> WorkItem:
     """A supervisor (or head of agency) hands a task to a named officer (alihkan tugas)."""
-    item = _visible_item(actor, task_id)
+    item = selectors.visible_task(actor, task_id)
     with transaction.atomic(), acting_as(actor), _lock(item):
         task = _fresh_task(item)
         if not selectors.supervised_tasks(actor).filter(pk=item.pk).exists():
@@ -159,7 +145,7 @@ def _complete(
     ``then`` runs after the task's own flow has moved, in the same transaction: a referral
     that ended wakes the case flow (locks are always taken referral first, then case).
     """
-    item = _visible_item(actor, task_id)
+    item = selectors.visible_task(actor, task_id)
     if item.kind != kind:
         raise WorkflowError(
             field_errors={"kind": [_("Tugas ini berjenis %(kind)s.") % {"kind": item.kind}]}
@@ -256,7 +242,7 @@ def complete_verification(
 def waive_verification(*, actor, task_id: int, reason: str) -> WorkItem:
     """A supervisor skips the home visit, with a written reason (e.g. bedridden, disaster)."""
     _require({"reason": [] if reason.strip() else [_("Alasan wajib diisi.")]})
-    item = _visible_item(actor, task_id)
+    item = selectors.visible_task(actor, task_id)
     if not selectors.supervised_tasks(actor).filter(pk=item.pk).exists():
         raise NotAllowed(_("Hanya penyelia wilayah ini yang dapat meniadakan kunjungan."))
     if item.kind != TaskKind.VERIFICATION:
@@ -305,7 +291,7 @@ def complete_assessment(
         errors["referrals"] = [_("Tambahkan minimal satu rujukan.")]
     _require(errors)
 
-    item = _visible_item(actor, task_id)
+    item = selectors.visible_task(actor, task_id)
     case = item.case
     services = {s.code: s for s in Service.objects.filter(is_active=True)}
     agencies = {a.code: a for a in Agency.objects.filter(is_active=True)}
@@ -769,8 +755,8 @@ def complete_handling(*, actor, task_id: int, note: str, forward_to_agency: str 
             grant_agency_access(case, agency)
             process.data["forwarded"] = agency.code
 
-    item = _visible_item(actor, task_id)
-    if agency is not None and item.agency_id is None:
+    item = selectors.visible_task(actor, task_id)
+    if agency is not None and item.agency_id is None and item.kind == TaskKind.HANDLING:
         # Forwarding: the agency gets its own handling task; this one is done.
         return _forward_handling(actor=actor, item=item, apply=apply)
     return _complete(actor=actor, task_id=task_id, kind=TaskKind.HANDLING, apply=apply)

@@ -61,7 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _item_or_404(user, task_id: int) -> WorkItem:
     try:
-        return services._visible_item(user, task_id)
+        return selectors.visible_task(user, task_id)
     except WorkItem.DoesNotExist:
         raise Http404 from None
 
