@@ -15,13 +15,13 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from agencies.models import DocumentType
 from config.api import NewestFirstCursor
 from workflows.models import WorkItem
 from workflows.selectors import tasks_visible_to
 
 from . import selectors
 from .access import log_access
-from .attachments import attachment_errors, save_attachment
 from .errors import IntakeError, NotAllowed
 from .models import AccessAction, Attachment, AttachmentKind, Case, CaseKind, CaseStatus, Stage
 from .serializers import (
@@ -34,7 +34,7 @@ from .serializers import (
     PersonIn,
     TimelineEventOut,
 )
-from .services import open_case, update_case
+from .services import DocumentInput, add_documents, open_case, update_case
 from .timeline import case_timeline
 
 
@@ -224,14 +224,28 @@ class CaseTimeline(APIView):
 
 
 class AttachmentIn(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=AttachmentKind.choices)
+    kind = serializers.ChoiceField(choices=AttachmentKind.choices, required=False)
+    document_type = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=DocumentType.objects.all(),
+        required=False,
+        help_text="Catalogue document this file provides (ktp, kk, sktm, ...).",
+    )
     file = serializers.FileField()
+
+    def validate(self, attrs):
+        if not attrs.get("kind") and not attrs.get("document_type"):
+            raise serializers.ValidationError(
+                {"kind": [_("Isi jenis lampiran atau jenis dokumen persyaratan.")]}
+            )
+        return attrs
 
 
 def _attachment_out(attachment: Attachment) -> dict:
     return {
         "id": attachment.pk,
         "kind": attachment.kind,
+        "document_type": attachment.document_type.code if attachment.document_type else None,
         "content_type": attachment.content_type,
         "size": attachment.size,
         "uploaded_at": attachment.uploaded_at,
@@ -247,23 +261,29 @@ class CaseAttachments(APIView):
     @extend_schema(request=AttachmentIn, responses={201: AttachmentOut})
     def post(self, request, number: str):
         case = _visible_case(request.user, number)
-        if not selectors.sees_whole_case(request.user, case):
-            return Response(
-                {"detail": _("Hanya tim kasus yang dapat menambah lampiran.")},
-                status=status.HTTP_403_FORBIDDEN,
-            )
         data = AttachmentIn(data=request.data)
         data.is_valid(raise_exception=True)
-        upload = data.validated_data["file"]
-        problems = attachment_errors(upload)
-        if problems:
-            return Response({"file": problems}, status=status.HTTP_400_BAD_REQUEST)
-        attachment = save_attachment(
-            actor=request.user,
-            case_id=case.pk,
-            upload=upload,
-            kind=data.validated_data["kind"],
-        )
+        document_type = data.validated_data.get("document_type")
+        try:
+            (attachment,) = add_documents(
+                actor=request.user,
+                case=case,
+                documents=[
+                    DocumentInput(
+                        upload=data.validated_data["file"],
+                        document_type=document_type.code if document_type else "",
+                        kind=data.validated_data.get("kind", ""),
+                    )
+                ],
+            )
+        except NotAllowed as error:
+            return Response({"detail": error.message}, status=status.HTTP_403_FORBIDDEN)
+        except IntakeError as error:
+            errors = {
+                ("file" if key.startswith("documents") else key): messages
+                for key, messages in error.field_errors.items()
+            }
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
         return Response(AttachmentOut(_attachment_out(attachment)).data, status=201)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .models import Attachment
+from .models import Attachment, AttachmentKind
 
 ALLOWED_TYPES = {
     "image/jpeg": ".jpg",
@@ -39,7 +39,17 @@ def attachment_errors(upload) -> list[str]:
     return errors
 
 
-def save_attachment(*, actor, case_id: int, upload, kind: str, visit=None) -> Attachment:
+# Catalogue document types that have an attachment kind of their own; the rest are "other".
+KIND_BY_DOCUMENT_TYPE = {
+    "ktp": AttachmentKind.KTP,
+    "kk": AttachmentKind.KK,
+    "sktm": AttachmentKind.SKTM,
+}
+
+
+def save_attachment(
+    *, actor, case_id: int, upload, kind: str, visit=None, document_type=None
+) -> Attachment:
     """Store one checked upload. Callers validate with ``attachment_errors`` first."""
     head = upload.read(16)
     upload.seek(0)
@@ -54,5 +64,6 @@ def save_attachment(*, actor, case_id: int, upload, kind: str, visit=None) -> At
         content_type=content_type,
         size=upload.size,
         visit=visit,
+        document_type=document_type,
         uploaded_by=actor,
     )

@@ -5,10 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import PpksCategory, Region, Service
+from agencies.models import DocumentType, PpksCategory, Region, Service
+from config.forms import MultipleFileField, StyledForm
 
 from .models import CaseKind, Channel, Priority, Relationship, Sex
-from .services import PersonInput
+from .services import DocumentInput, PersonInput
+
+DOCUMENT_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
 
 PERSON_FIELDS = [
     "nik",
@@ -33,7 +36,7 @@ ERROR_FIELD_MAP = {
 }
 
 
-class PersonForm(forms.Form):
+class PersonForm(StyledForm):
     """One person's identity and address, used for the applicant and the beneficiary."""
 
     nik = forms.CharField(
@@ -66,10 +69,20 @@ class PersonForm(forms.Form):
     street = forms.CharField(label=_("Alamat jalan"), max_length=255, required=False)
     existing_person_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, villages=None, **kwargs):
+    def __init__(self, *args, villages=None, user=None, lookup=None, **kwargs):
+        """With ``user``, the form also carries the region picker's state and what its NIK
+        tells (``lookup``, computed unless given) for the intake page."""
         super().__init__(*args, **kwargs)
         if villages is not None:
             self.fields["region"].queryset = villages
+        self.lookup = lookup
+        self.picker = None
+        if user is not None:
+            from .lookups import nik_lookup, region_picker
+
+            self.picker = region_picker(user, code=str(self["region"].value() or ""))
+            if self.lookup is None and self.is_bound:
+                self.lookup = nik_lookup(user, self["nik"].value() or "")
 
     def to_input(self, relationship: str = "") -> PersonInput:
         data = self.cleaned_data
@@ -90,7 +103,21 @@ class PersonForm(forms.Form):
         )
 
 
-class CaseForm(forms.Form):
+class ServiceCheckboxes(forms.CheckboxSelectMultiple):
+    """Service checkboxes that carry their required documents (``data-docs``) for the
+    intake page's checklist script."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        service = getattr(value, "instance", None)
+        if service is not None:
+            docs = service.required_documents.all()
+            option["attrs"]["data-docs"] = " ".join(doc.code for doc in docs)
+            option["required_documents"] = docs
+        return option
+
+
+class CaseForm(StyledForm):
     """What the request is about; the people come from two PersonForms."""
 
     kind = forms.ChoiceField(label=_("Jenis"), choices=CaseKind.choices)
@@ -110,7 +137,7 @@ class CaseForm(forms.Form):
         queryset=Service.objects.filter(is_active=True).prefetch_related("required_documents"),
         to_field_name="code",
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=ServiceCheckboxes,
     )
     kk_number = forms.CharField(
         label=_("Nomor KK penerima manfaat"),
@@ -133,4 +160,50 @@ class CaseForm(forms.Form):
         label=_("Alasan pengecualian (penerima tercatat meninggal dunia)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class IntakeDocumentsForm(StyledForm):
+    """One file input per catalogue document type (KTP, KK, SKTM, ...), all optional:
+    what the requested services still lack is reported as a warning, not refused."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document_types = list(DocumentType.objects.all())
+        for doc in self.document_types:
+            self.fields[f"doc_{doc.code}"] = MultipleFileField(
+                label=doc.name, required=False, accept=DOCUMENT_ACCEPT
+            )
+
+    def rows(self):
+        return [(doc, self[f"doc_{doc.code}"]) for doc in self.document_types]
+
+    def to_inputs(self) -> list[DocumentInput]:
+        return [
+            DocumentInput(upload=upload, document_type=doc.code)
+            for doc in self.document_types
+            for upload in self.cleaned_data.get(f"doc_{doc.code}") or []
+        ]
+
+
+class DocumentForm(StyledForm):
+    """Add a document to a case later (kelengkapan berkas)."""
+
+    document_type = forms.ModelChoiceField(
+        label=_("Jenis dokumen"), queryset=DocumentType.objects.all(), to_field_name="code"
+    )
+    files = MultipleFileField(
+        label=_("Berkas"),
+        accept=DOCUMENT_ACCEPT,
+        help_text=_("JPG, PNG, WebP atau PDF, maks. 5 MB."),
+    )
+
+    def to_inputs(self) -> list[DocumentInput]:
+        code = self.cleaned_data["document_type"].code
+        return [DocumentInput(upload=f, document_type=code) for f in self.cleaned_data["files"]]
+
+
+class NoteForm(StyledForm):
+    text = forms.CharField(
+        label=_("Catatan baru"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )

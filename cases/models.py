@@ -108,6 +108,10 @@ class Family(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def masked_kk_number(self) -> str:
+        return mask_nik(self.kk_number)
+
+    @property
     def head(self) -> Person | None:
         return self.members.filter(relationship=Relationship.HEAD).first()
 
@@ -524,6 +528,15 @@ class Attachment(models.Model):
         Case, verbose_name=_("kasus"), on_delete=models.PROTECT, related_name="attachments"
     )
     kind = models.CharField(_("jenis"), max_length=15, choices=AttachmentKind.choices)
+    document_type = models.ForeignKey(
+        "agencies.DocumentType",
+        verbose_name=_("jenis dokumen persyaratan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Dokumen persyaratan layanan yang dipenuhi berkas ini (KTP, KK, SKTM, ...)."),
+    )
     file = models.FileField(_("berkas"), upload_to=attachment_path)
     original_name = models.CharField(_("nama berkas asal"), max_length=255, blank=True)
     content_type = models.CharField(_("tipe"), max_length=100, blank=True)

@@ -23,6 +23,16 @@ def person_by_nik(nik: str) -> Person | None:
     return Person.objects.by_nik(nik).select_related("region", "family").first()
 
 
+def intake_person(data) -> Person | None:
+    """The registered person a ``PersonInput`` points at (picked record or NIK), if any."""
+    if data.existing_person_id:
+        return Person.objects.filter(pk=data.existing_person_id).first()
+    from .nik import normalize_number
+
+    nik = normalize_number(data.nik)
+    return person_by_nik(nik) if nik else None
+
+
 def names_differ(a: str, b: str) -> bool:
     return normalize_name(a) != normalize_name(b)
 
@@ -216,6 +226,38 @@ def sees_whole_case(user, case: Case) -> bool:
     )
 
 
+def document_checklist(case: Case, attachments: list | None = None) -> list[dict]:
+    """Kelengkapan berkas: each document the requested or referred services need, which
+    services need it, and the attachments that provide it (one row per document type)."""
+    from agencies.models import Service
+    from referrals.models import Referral
+
+    if attachments is None:
+        attachments = list(case.attachments.filter(document_type__isnull=False))
+    service_ids = Case.requested_services.through.objects.filter(case=case).values("service_id")
+    links = (
+        Service.required_documents.through.objects.filter(
+            Q(service__in=service_ids)
+            | Q(service__in=Referral.objects.filter(case=case).values("service_id"))
+        )
+        .select_related("documenttype", "service")
+        .order_by("documenttype__name", "service__name")
+        .distinct()
+    )
+    rows: dict[int, dict] = {}
+    for link in links:
+        row = rows.setdefault(
+            link.documenttype_id,
+            {"document_type": link.documenttype, "services": [], "attachments": []},
+        )
+        if link.service.name not in row["services"]:
+            row["services"].append(link.service.name)
+    for attachment in attachments:
+        if attachment.document_type_id in rows:
+            rows[attachment.document_type_id]["attachments"].append(attachment)
+    return list(rows.values())
+
+
 def case_page(user, case: Case) -> dict:
     """Everything the case page shows besides tasks, in a fixed number of queries."""
     whole = sees_whole_case(user, case)
@@ -234,7 +276,17 @@ def case_page(user, case: Case) -> dict:
         else [],
         "follow_ups": list(case.follow_ups.select_related("recorded_by")) if whole else [],
         "notes": list(case.notes.select_related("author")) if whole else [],
+        **(_documents(case) if whole else {"documents": [], "checklist": []}),
     }
+
+
+def _documents(case: Case) -> dict:
+    documents = list(
+        case.attachments.filter(visit__isnull=True)
+        .select_related("document_type", "uploaded_by")
+        .order_by("uploaded_at")
+    )
+    return {"documents": documents, "checklist": document_checklist(case, documents)}
 
 
 def people_visible_to(user) -> QuerySet[Person]:

@@ -157,6 +157,7 @@ class TimelineEventOut(serializers.Serializer):
 class AttachmentOut(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
+    document_type = serializers.CharField(allow_null=True)
     content_type = serializers.CharField()
     size = serializers.IntegerField()
     uploaded_at = serializers.DateTimeField()

@@ -15,12 +15,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import PpksCategory, Region, RegionLevel, Service
+from agencies.models import DocumentType, PpksCategory, Region, RegionLevel, Service
 from workflows.services import start_case_flow
 
 from . import selectors
+from .attachments import KIND_BY_DOCUMENT_TYPE, attachment_errors, save_attachment
 from .errors import IntakeError, NotAllowed
 from .models import (
+    Attachment,
+    AttachmentKind,
     Case,
     CaseKind,
     CaseSequence,
@@ -28,6 +31,8 @@ from .models import (
     ComplaintTier,
     Family,
     LifeStatus,
+    Note,
+    NoteKind,
     Person,
     Priority,
     RegistryStatus,
@@ -55,6 +60,15 @@ class PersonInput:
     street: str = ""
     relationship: str = ""
     existing_person_id: int | None = None
+
+
+@dataclass
+class DocumentInput:
+    """One uploaded file: a catalogue document (``document_type`` code) or a plain ``kind``."""
+
+    upload: object
+    document_type: str = ""
+    kind: str = ""
 
 
 @dataclass
@@ -217,6 +231,82 @@ def _attach_family(person: Person, kk_number: str, *, actor, relationship: str =
     return warnings
 
 
+def _check_documents(documents: list[DocumentInput], errors: _Errors) -> list[tuple]:
+    """Validate uploads; returns (document type or None, kind, upload) for each one."""
+    codes = {d.document_type for d in documents if d.document_type}
+    types = {t.code: t for t in DocumentType.objects.filter(code__in=codes)}
+    checked = []
+    for document in documents:
+        name = f"documents.{document.document_type}" if document.document_type else "documents"
+        doc_type = types.get(document.document_type)
+        if document.document_type and doc_type is None:
+            errors.add(
+                name, _("Jenis dokumen %(code)s tidak dikenal.") % {"code": document.document_type}
+            )
+            continue
+        kind = document.kind or KIND_BY_DOCUMENT_TYPE.get(
+            document.document_type, AttachmentKind.OTHER
+        )
+        if kind not in AttachmentKind.values:
+            errors.add("kind", _("Jenis lampiran tidak dikenal."))
+            continue
+        for problem in attachment_errors(document.upload):
+            errors.add(name, problem)
+        checked.append((doc_type, kind, document.upload))
+    return checked
+
+
+def _save_documents(case: Case, checked: list[tuple], *, actor) -> list[Attachment]:
+    return [
+        save_attachment(
+            actor=actor, case_id=case.pk, upload=upload, kind=kind, document_type=doc_type
+        )
+        for doc_type, kind, upload in checked
+    ]
+
+
+def add_documents(*, actor, case: Case, documents: list[DocumentInput]) -> list[Attachment]:
+    """Attach documents to a case (kelengkapan berkas). Only the case team may add them."""
+    if not selectors.sees_whole_case(actor, case):
+        raise NotAllowed(_("Hanya tim kasus yang dapat menambah lampiran."))
+    errors = _Errors()
+    if not documents:
+        errors.add("documents", _("Pilih minimal satu berkas."))
+    checked = _check_documents(documents, errors)
+    if errors.by_field:
+        raise IntakeError(field_errors=errors.by_field)
+    with transaction.atomic():
+        return _save_documents(case, checked, actor=actor)
+
+
+def add_note(*, actor, case: Case, text: str) -> Note:
+    """A free note on the case (catatan), for the case team."""
+    if not selectors.sees_whole_case(actor, case):
+        raise NotAllowed(_("Hanya tim kasus yang dapat menambah catatan."))
+    if not (text or "").strip():
+        raise IntakeError(field_errors={"text": [_("Isi catatan wajib diisi.")]})
+    with transaction.atomic():
+        note = Note(case=case, kind=NoteKind.NOTE, text=text.strip(), author=actor)
+        note._history_user = actor
+        note.save()
+    return note
+
+
+def _missing_documents_warning(services: list[Service], checked: list[tuple]) -> list[str]:
+    """The intake warning for required documents of ``services`` not among the uploads."""
+    attached = {doc_type.pk for doc_type, _kind, _upload in checked if doc_type}
+    missing = {
+        doc.pk: doc
+        for service in services
+        for doc in service.required_documents.all()
+        if doc.pk not in attached
+    }
+    if not missing:
+        return []
+    names = ", ".join(sorted(doc.name for doc in missing.values()))
+    return [_("Berkas persyaratan belum lengkap: %(names)s.") % {"names": names}]
+
+
 def _clean_kk_number(kk_number: str, errors: _Errors, field_name: str = "kk_number") -> str:
     kk_number = normalize_number(kk_number)
     if kk_number:
@@ -287,6 +377,7 @@ def open_case(
     complaint_tier: str = ComplaintTier.NORMATIVE,
     deceased_override_reason: str = "",
     opened_at: dt.datetime | None = None,
+    documents: list[DocumentInput] | None = None,
 ) -> IntakeResult:
     """Register a citizen request as a case (pendaftaran).
 
@@ -311,7 +402,11 @@ def open_case(
     if category is None:
         errors.add("ppks_category", _("Kategori PPKS wajib dipilih dari daftar."))
     service_codes = list(dict.fromkeys(requested_services or []))
-    services = list(Service.objects.filter(code__in=service_codes, is_active=True))
+    services = list(
+        Service.objects.filter(code__in=service_codes, is_active=True).prefetch_related(
+            "required_documents"
+        )
+    )
     unknown = sorted(set(service_codes) - {s.code for s in services})
     if unknown:
         errors.add(
@@ -319,6 +414,7 @@ def open_case(
             _("Layanan tidak dikenal: %(codes)s.") % {"codes": ", ".join(unknown)},
         )
     kk_number = _clean_kk_number(kk_number, errors)
+    checked_documents = _check_documents(documents or [], errors)
 
     resolved_applicant = _resolve_person(applicant, "applicant", errors)
     resolved_beneficiary = (
@@ -375,6 +471,7 @@ def open_case(
 
     for resolved in resolved_people:
         warnings += resolved.warnings
+    warnings += _missing_documents_warning(services, checked_documents)
 
     opened_at = opened_at or timezone.now()
     with transaction.atomic():
@@ -420,6 +517,7 @@ def open_case(
         case.save()
         if services:
             case.requested_services.set(services)
+        _save_documents(case, checked_documents, actor=actor)
         start_case_flow(case, actor=actor)
     return IntakeResult(case=case, warnings=warnings)
 

@@ -14,12 +14,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import selectors
+from . import lookups, selectors
 from .access import log_access
-from .errors import IntakeError
-from .forms import ERROR_FIELD_MAP, CaseForm, PersonForm
+from .errors import DomainError, IntakeError, NotAllowed
+from .forms import (
+    ERROR_FIELD_MAP,
+    CaseForm,
+    DocumentForm,
+    IntakeDocumentsForm,
+    NoteForm,
+    PersonForm,
+)
 from .models import AccessAction, AccessLog, Case
-from .services import open_case
+from .services import add_documents, add_note, open_case
 from .timeline import case_timeline
 
 PAGE_SIZE = 25
@@ -38,12 +45,16 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _apply_errors(error: IntakeError, case_form, applicant_form, beneficiary_form) -> None:
+def _apply_errors(
+    error: IntakeError, case_form, applicant_form, beneficiary_form, documents_form
+) -> None:
     forms_by_prefix = {"applicant": applicant_form, "beneficiary": beneficiary_form}
     for key, messages_ in error.field_errors.items():
         prefix, _dot, name = key.partition(".")
         form = forms_by_prefix.get(prefix)
-        if form is None:
+        if prefix == "documents":
+            form, name = documents_form, f"doc_{name}"
+        elif form is None:
             form, name = case_form, key
         name = ERROR_FIELD_MAP.get(name, name)
         for message in messages_:
@@ -58,13 +69,15 @@ def case_open(request: HttpRequest) -> HttpResponse:
     villages = selectors.villages_for_intake(request.user)
     data = request.POST if request.method == "POST" else None
     case_form = CaseForm(data)
-    applicant_form = PersonForm(data, prefix="applicant", villages=villages)
-    beneficiary_form = PersonForm(data, prefix="beneficiary", villages=villages)
+    applicant_form = PersonForm(data, prefix="applicant", villages=villages, user=request.user)
+    beneficiary_form = PersonForm(data, prefix="beneficiary", villages=villages, user=request.user)
+    documents_form = IntakeDocumentsForm(data, request.FILES or None)
     candidates: dict[str, list] = {}
+    double_aid: list[dict] = []
     if request.method == "POST":
         separate = not (case_form.is_valid() and case_form.cleaned_data["beneficiary_is_applicant"])
         forms_ok = all(
-            [case_form.is_valid(), applicant_form.is_valid()]
+            [case_form.is_valid(), applicant_form.is_valid(), documents_form.is_valid()]
             + ([beneficiary_form.is_valid()] if separate else [])
         )
         if forms_ok:
@@ -77,7 +90,12 @@ def case_open(request: HttpRequest) -> HttpResponse:
                     found = person and selectors.intake_duplicate_candidates(person)
                     if found:
                         candidates[prefix] = found
-            if not candidates:
+            if not candidates and "confirm_double_aid" not in request.POST:
+                double_aid = lookups.double_aid(
+                    selectors.intake_person(beneficiary or applicant),
+                    list(cleaned["requested_services"]),
+                )
+            if not candidates and not double_aid:
                 try:
                     result = open_case(
                         actor=request.user,
@@ -91,9 +109,12 @@ def case_open(request: HttpRequest) -> HttpResponse:
                         kk_number=cleaned["kk_number"],
                         priority=cleaned["priority"],
                         deceased_override_reason=cleaned["deceased_override_reason"],
+                        documents=documents_form.to_inputs(),
                     )
                 except IntakeError as error:
-                    _apply_errors(error, case_form, applicant_form, beneficiary_form)
+                    _apply_errors(
+                        error, case_form, applicant_form, beneficiary_form, documents_form
+                    )
                 else:
                     messages.success(
                         request,
@@ -109,8 +130,64 @@ def case_open(request: HttpRequest) -> HttpResponse:
             "case_form": case_form,
             "applicant_form": applicant_form,
             "beneficiary_form": beneficiary_form,
+            "documents_form": documents_form,
             "candidates": candidates,
+            "double_aid": double_aid,
         },
+    )
+
+
+@login_required
+@require_POST
+def intake_nik_lookup(request: HttpRequest) -> HttpResponse:
+    """htmx: what the NIK typed at intake tells (registered person, or NIK-derived data)."""
+    if not selectors.can_open_cases(request.user):
+        raise Http404
+    prefix = request.POST.get("prefix")
+    if prefix not in ("applicant", "beneficiary"):
+        raise Http404
+    data = request.POST.copy()
+    lookup = lookups.nik_lookup(request.user, data.get(f"{prefix}-nik", ""))
+    if lookup.status == "new":
+        # Fill what the NIK itself says, unless the officer already typed something.
+        if not data.get(f"{prefix}-birth_date") and lookup.birth_date:
+            data[f"{prefix}-birth_date"] = lookup.birth_date.isoformat()
+        if not data.get(f"{prefix}-sex"):
+            data[f"{prefix}-sex"] = lookup.sex
+    if lookup.person is not None:
+        log_access(
+            user=request.user,
+            action=AccessAction.VIEW_PERSON,
+            route="intake_nik_lookup",
+            person=lookup.person,
+            purpose="Pencarian NIK saat pendaftaran",
+        )
+    form = PersonForm(
+        data,
+        prefix=prefix,
+        villages=selectors.villages_for_intake(request.user),
+        user=request.user,
+        lookup=lookup,
+    )
+    return render(request, "cases/_person_identity.html", {"form": form})
+
+
+@login_required
+def region_picker(request: HttpRequest) -> HttpResponse:
+    """htmx: the cascading province > regency > district > village picker, or a search."""
+    if not selectors.can_open_cases(request.user):
+        raise Http404
+    prefix = request.GET.get("prefix")
+    if prefix not in ("applicant", "beneficiary"):
+        raise Http404
+    form = PersonForm(prefix=prefix, villages=selectors.villages_for_intake(request.user))
+    picker = lookups.region_picker(
+        request.user, code=request.GET.get("code", ""), q=request.GET.get("q", "")
+    )
+    return render(
+        request,
+        "cases/_region_picker.html",
+        {"prefix": prefix, "picker": picker, "field": form["region"]},
     )
 
 
@@ -122,6 +199,7 @@ def render_case_page(
     status: int = 200,
     reveal_nik: bool = False,
 ) -> HttpResponse:
+    # bound_forms: task id -> task form, or "document" / "note" -> that form, with errors.
     """The case page; ``bound_forms`` carries a task form back with its errors.
 
     Every rendering is written to the access log (who read which citizen's data, when).
@@ -152,6 +230,8 @@ def render_case_page(
         "tasks": tasks,
         "reveal_nik": reveal_nik,
         "timeline": case_timeline(case, viewer=request.user),
+        "document_form": bound_forms.get("document") or DocumentForm(),
+        "note_form": bound_forms.get("note") or NoteForm(),
         **selectors.case_page(request.user, case),
     }
     return render(request, "cases/case_detail.html", context, status=status)
@@ -167,6 +247,59 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 def case_reveal_nik(request: HttpRequest, number: str) -> HttpResponse:
     """Show the full NIK on the case page (by POST, so it is deliberate; logged)."""
     return render_case_page(request, number, reveal_nik=True)
+
+
+def _case_or_404(user, number: str) -> Case:
+    try:
+        return selectors.case_detail(user, number)
+    except Case.DoesNotExist:
+        raise Http404 from None
+
+
+def _case_form_action(request, number: str, form, name: str, action, success: str):
+    """Run ``action(case, form)`` for a valid form; re-render the case page with errors."""
+    case = _case_or_404(request.user, number)
+    if form.is_valid():
+        try:
+            action(case, form)
+        except NotAllowed as error:
+            messages.error(request, error.message)
+            return redirect("case_detail", number=case.number)
+        except DomainError as error:
+            for field, errors in error.field_errors.items():
+                field = "files" if field.startswith("documents") else field
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, success, extra_tags=f"{name}-{case.pk}")
+            return redirect("case_detail", number=case.number)
+    return render_case_page(request, number, bound_forms={name: form}, status=400)
+
+
+@login_required
+@require_POST
+def case_add_document(request: HttpRequest, number: str) -> HttpResponse:
+    return _case_form_action(
+        request,
+        number,
+        DocumentForm(request.POST, request.FILES),
+        "document",
+        lambda case, form: add_documents(actor=request.user, case=case, documents=form.to_inputs()),
+        _("Berkas diunggah."),
+    )
+
+
+@login_required
+@require_POST
+def case_add_note(request: HttpRequest, number: str) -> HttpResponse:
+    return _case_form_action(
+        request,
+        number,
+        NoteForm(request.POST),
+        "note",
+        lambda case, form: add_note(actor=request.user, case=case, text=form.cleaned_data["text"]),
+        _("Catatan disimpan."),
+    )
 
 
 @login_required

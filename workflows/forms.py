@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Service
 from cases.models import Channel, FollowUpOutcome, Outcome, Recommendation
+from config.forms import MultipleFileField, StyledForm
 from referrals.models import DeliveryChannel
 
 from . import services
@@ -25,25 +26,7 @@ def _text(label, required=False, rows=3):
     )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
-
-
-class VerificationForm(forms.Form):
+class VerificationForm(StyledForm):
     visited_at = forms.DateTimeField(label=_("Waktu kunjungan"), widget=DATETIME, required=False)
     findings = _text(_("Hasil kunjungan"), rows=4)
     household_conditions = _text(_("Kondisi rumah tangga"))
@@ -57,14 +40,18 @@ class VerificationForm(forms.Form):
         label=_("Bujur (GPS)"), required=False, max_digits=9, decimal_places=6
     )
     photos = MultipleFileField(
-        label=_("Foto rumah"), required=False, help_text=_("JPG/PNG, maksimal 5 MB per foto.")
+        label=_("Foto rumah"),
+        required=False,
+        accept="image/*",
+        capture="environment",
+        help_text=_("JPG/PNG, maksimal 5 MB per foto."),
     )
 
     def submit(self, actor, task_id):
         return services.complete_verification(actor=actor, task_id=task_id, **self.cleaned_data)
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(StyledForm):
     resolution = forms.ChoiceField(
         label=_("Keputusan"),
         choices=[("refer", _("Rujuk ke instansi")), ("resolved_locally", _("Selesai di lokal"))],
@@ -91,7 +78,7 @@ class AssessmentForm(forms.Form):
         )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(StyledForm):
     decision = forms.ChoiceField(
         label=_("Tanggapan"),
         choices=[("accept", _("Terima")), ("reject", _("Tolak"))],
@@ -103,7 +90,7 @@ class ReviewForm(forms.Form):
         return services.review_referral(actor=actor, task_id=task_id, **self.cleaned_data)
 
 
-class ApprovalForm(forms.Form):
+class ApprovalForm(StyledForm):
     decision = forms.ChoiceField(
         label=_("Keputusan"),
         choices=[
@@ -119,7 +106,7 @@ class ApprovalForm(forms.Form):
         return services.decide_approval(actor=actor, task_id=task_id, **self.cleaned_data)
 
 
-class DeliveryForm(forms.Form):
+class DeliveryForm(StyledForm):
     delivered_at = forms.DateTimeField(label=_("Waktu penyaluran"), widget=DATETIME, required=False)
     channel = forms.ChoiceField(label=_("Cara penyaluran"), choices=DeliveryChannel.choices)
     amount = forms.DecimalField(label=_("Nilai (Rp)"), required=False, min_value=0)
@@ -134,7 +121,7 @@ class DeliveryForm(forms.Form):
         return services.record_delivery(actor=actor, task_id=task_id, **self.cleaned_data)
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(StyledForm):
     contacted_at = forms.DateTimeField(label=_("Waktu kontak"), widget=DATETIME, required=False)
     outcome = forms.ChoiceField(
         label=_("Hasil"), choices=FollowUpOutcome.choices, widget=forms.RadioSelect
@@ -145,7 +132,7 @@ class FollowUpForm(forms.Form):
         return services.complete_follow_up(actor=actor, task_id=task_id, **self.cleaned_data)
 
 
-class ClosureForm(forms.Form):
+class ClosureForm(StyledForm):
     decision = forms.ChoiceField(
         label=_("Keputusan"),
         choices=[("close", _("Tutup kasus")), ("reopen", _("Kembalikan ke asesmen"))],
@@ -162,7 +149,7 @@ class ClosureForm(forms.Form):
         return services.complete_closure(actor=actor, task_id=task_id, **self.cleaned_data)
 
 
-class HandlingForm(forms.Form):
+class HandlingForm(StyledForm):
     note = _text(_("Catatan penanganan"), rows=4)
     forward_to_agency = forms.ModelChoiceField(
         label=_("Teruskan ke instansi (opsional)"),
@@ -181,7 +168,7 @@ class HandlingForm(forms.Form):
         )
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(StyledForm):
     response = _text(_("Jawaban kepada warga"), rows=4)
     channel = forms.ChoiceField(label=_("Saluran"), choices=Channel.choices)
 
@@ -189,7 +176,7 @@ class ResponseForm(forms.Form):
         return services.complete_response(actor=actor, task_id=task_id, **self.cleaned_data)
 
 
-class WaiveForm(forms.Form):
+class WaiveForm(StyledForm):
     reason = _text(_("Alasan kunjungan ditiadakan"), required=False)
 
 

@@ -148,7 +148,11 @@ def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
                 for message in errors:
                     form.add_error(field if field in form.fields else None, message)
         else:
-            messages.success(request, _("%(task)s selesai.") % {"task": item.get_kind_display()})
+            messages.success(
+                request,
+                _("%(task)s selesai.") % {"task": item.get_kind_display()},
+                extra_tags=f"task-{item.pk}",  # the browser drops its draft of this form
+            )
             return _back(item)
     from cases.views import render_case_page
 

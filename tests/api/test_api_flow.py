@@ -55,12 +55,13 @@ def test_service_request_from_intake_to_closed_through_every_role(api):
     assert created.status_code == 201, created.content
     body = created.json()
     number = body["number"]
-    assert (body["kind"], body["stage"], body["status"], body["warnings"]) == (
+    assert (body["kind"], body["stage"], body["status"], len(body["warnings"])) == (
         "service_request",
         "verification",
         "open",
-        [],
+        1,
     )
+    assert body["warnings"][0].startswith("Berkas persyaratan belum lengkap: ")
 
     stage = _complete(
         api("peksos"),

@@ -27,7 +27,10 @@ def test_opening_a_case_registers_people_and_numbers_it_by_regency_and_year(staf
     assert case.beneficiary.family.kk_number == KK
     assert case.region_id == NIBUNG
     assert list(case.requested_services.values_list("code", flat=True)) == ["pbi-jk"]
-    assert result.warnings == []
+    # Nothing was uploaded: the officer is told which papers PBI-JK still needs.
+    assert len(result.warnings) == 1
+    assert result.warnings[0].startswith("Berkas persyaratan belum lengkap: Foto rumah")
+    assert "Surat Keterangan Tidak Mampu (SKTM)" in result.warnings[0]
     second = intake(staff["petugas"], applicant=person(nik=NIK_FEMALE, sex="F", full_name="Siti"))
     assert second.case.number == f"1904-{year}-000002"
 

@@ -1,0 +1,158 @@
+"""Reads behind the intake form's live helpers: the NIK lookup and the region picker.
+
+Both are scoped to the officer: a NIK registered outside their working area is only
+reported as such (no name, no address), and the region picker offers only regions on the way
+to, or inside, the areas they may register people in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from agencies.models import Region, RegionLevel, Service
+from agencies.selectors import active_memberships
+
+from . import selectors
+from .models import Person
+from .nik import normalize_number, parse_nik
+
+LEVELS = [RegionLevel.PROVINCE, RegionLevel.REGENCY, RegionLevel.DISTRICT, RegionLevel.VILLAGE]
+
+
+@dataclass
+class NikLookup:
+    """What the NIK typed at intake tells the officer.
+
+    ``status`` is ``empty``, ``invalid`` (``errors`` says why), ``new`` (not registered;
+    ``birth_date`` and ``sex`` read from the NIK), ``found`` (``person`` in the officer's
+    area, with open cases and aid received this period) or ``elsewhere`` (registered outside
+    the officer's area: nothing more is shown).
+    """
+
+    status: str
+    errors: list[str] = field(default_factory=list)
+    person: Person | None = None
+    open_cases: list = field(default_factory=list)
+    prior_aid: list[dict] = field(default_factory=list)
+    birth_date: dt.date | None = None
+    sex: str = ""
+
+
+def _birth_date(parts) -> dt.date | None:
+    today = timezone.localdate()
+    century = 2000 if parts.birth_year_2d <= today.year % 100 else 1900
+    try:
+        return dt.date(century + parts.birth_year_2d, parts.birth_month, parts.birth_day)
+    except ValueError:
+        return None
+
+
+def nik_lookup(user, nik: str) -> NikLookup:
+    nik = normalize_number(nik)
+    if not nik:
+        return NikLookup("empty")
+    try:
+        parts = parse_nik(nik)
+    except ValidationError as error:
+        return NikLookup("invalid", errors=error.messages)
+    person = selectors.person_by_nik(nik)
+    if person is None:
+        return NikLookup("new", birth_date=_birth_date(parts), sex=parts.sex)
+    in_scope = selectors.may_register_in(user, person.region_id) or (
+        selectors.people_visible_to(user).filter(pk=person.pk).exists()
+    )
+    if not in_scope:
+        return NikLookup("elsewhere")
+    aid_types = set(
+        Service.objects.exclude(aid_type="").values_list("aid_type", flat=True).distinct()
+    )
+    return NikLookup(
+        "found",
+        person=person,
+        open_cases=list(selectors.open_cases_of(person)),
+        prior_aid=selectors.prior_aid(person, aid_types=aid_types, on=timezone.localdate()),
+    )
+
+
+def double_aid(person: Person | None, services: list[Service]) -> list[dict]:
+    """Aid the person already received this period of the same type as ``services``."""
+    aid_types = {s.aid_type for s in services if s.aid_type}
+    if person is None or not aid_types:
+        return []
+    return selectors.prior_aid(person, aid_types=aid_types, on=timezone.localdate())
+
+
+def _intake_areas(user) -> list[str]:
+    return [m.area_id for m in active_memberships(user) if m.role in selectors.INTAKE_ROLES]
+
+
+def _in_scope(code: str, areas: list[str]) -> bool:
+    return any(
+        code == area or code.startswith(area + ".") or area.startswith(code + ".") for area in areas
+    )
+
+
+@dataclass
+class RegionPicker:
+    """The four cascading selects: for each level, the options and the selected code."""
+
+    levels: list[dict]
+    village: Region | None
+    results: list[Region]
+    query: str
+
+
+def region_picker(user, code: str = "", q: str = "") -> RegionPicker:
+    """The picker's state after choosing ``code`` (any level) or searching ``q``.
+
+    A level with a single option in the officer's scope is chosen for them, so a village
+    officer sees their own village already selected.
+    """
+    areas = _intake_areas(user)
+    chosen = []
+    if code and _in_scope(code, areas):
+        parts = code.split(".")
+        chosen = [".".join(parts[: i + 1]) for i in range(len(parts))]
+    levels = []
+    parent = None
+    for depth, level in enumerate(LEVELS):
+        if depth == 0:
+            options = Region.objects.filter(level=level)
+        elif parent is None:
+            options = Region.objects.none()
+        else:
+            options = Region.objects.filter(parent_id=parent)
+        options = [r for r in options.only("code", "name", "level") if _in_scope(r.code, areas)]
+        selected = chosen[depth] if depth < len(chosen) else ""
+        if not selected and len(options) == 1:
+            selected = options[0].code
+        if selected not in {r.code for r in options}:
+            selected = ""
+        levels.append(
+            {"level": level, "label": level.label, "options": options, "selected": selected}
+        )
+        parent = selected or None
+    village_code = levels[-1]["selected"]
+    village = (
+        Region.objects.select_related("parent__parent").filter(code=village_code).first()
+        if village_code
+        else None
+    )
+    results = []
+    query = q.strip()
+    if len(query) >= 2 and areas:
+        scope = Q(pk__in=[])
+        for area in areas:
+            scope |= Q(code=area) | Q(code__startswith=area + ".")
+        results = list(
+            Region.objects.filter(scope, level=RegionLevel.VILLAGE)
+            .filter(search_name__contains=query.lower())
+            .select_related("parent__parent")
+            .order_by("search_name", "code")[:15]
+        )
+    return RegionPicker(levels=levels, village=village, results=results, query=query)

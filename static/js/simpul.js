@@ -1,0 +1,156 @@
+/* Simpul: small page behaviours, no framework. Everything works without this file too;
+   it only adds comfort (checklists, GPS, drafts kept on the device). */
+(function () {
+  "use strict";
+
+  // Texts come from the page (translated by Django), never from this file.
+  function text(el, name, fallback) {
+    return (el && el.dataset && el.dataset[name]) || fallback || "";
+  }
+
+  // Intake: hide the beneficiary fieldset while "beneficiary is the applicant" is ticked.
+  function initBeneficiaryToggle(root) {
+    root.querySelectorAll("[data-hide-when-checked]").forEach(function (section) {
+      var box = document.getElementById(section.dataset.hideWhenChecked);
+      if (!box || section.dataset.bound) return;
+      section.dataset.bound = "1";
+      var sync = function () { section.hidden = box.checked; };
+      box.addEventListener("change", sync);
+      sync();
+    });
+  }
+
+  // Intake: mark the documents the ticked services require, and count what is attached.
+  function initDocumentChecklist(root) {
+    var services = document.getElementById("requested-services");
+    var documents = document.getElementById("documents");
+    if (!services || !documents || documents.dataset.bound) return;
+    documents.dataset.bound = "1";
+    var summary = document.getElementById("documents-summary");
+    var update = function () {
+      var required = {};
+      services.querySelectorAll("input[type=checkbox]:checked").forEach(function (box) {
+        (box.dataset.docs || "").split(" ").forEach(function (code) { if (code) required[code] = true; });
+      });
+      var needed = 0, attached = 0;
+      documents.querySelectorAll("[data-doc]").forEach(function (row) {
+        var isRequired = !!required[row.dataset.doc];
+        var input = row.querySelector("input[type=file]");
+        var hasFile = input && input.files && input.files.length > 0;
+        row.querySelector("[data-required-badge]").classList.toggle("d-none", !isRequired);
+        if (input) input.setAttribute("aria-describedby", isRequired ? "documents-summary" : "");
+        if (isRequired) { needed += 1; if (hasFile) attached += 1; }
+      });
+      if (summary) {
+        summary.textContent = needed
+          ? text(summary, "template", "{attached} / {needed}").replace("{attached}", attached).replace("{needed}", needed)
+          : "";
+      }
+    };
+    services.addEventListener("change", update);
+    documents.addEventListener("change", update);
+    update();
+  }
+
+  // Home visit: fill latitude/longitude from the phone's GPS when the officer asks.
+  function initGps(root) {
+    root.querySelectorAll("[data-gps]").forEach(function (button) {
+      if (button.dataset.bound) return;
+      button.dataset.bound = "1";
+      if (!("geolocation" in navigator)) { button.hidden = true; return; }
+      var form = button.closest("form");
+      var status = form.querySelector("[data-gps-status]");
+      button.addEventListener("click", function () {
+        if (status) status.textContent = text(button, "waiting");
+        navigator.geolocation.getCurrentPosition(function (pos) {
+          form.querySelector("[name=latitude]").value = pos.coords.latitude.toFixed(6);
+          form.querySelector("[name=longitude]").value = pos.coords.longitude.toFixed(6);
+          form.querySelector("[name=latitude]").dispatchEvent(new Event("input", { bubbles: true }));
+          if (status) status.textContent = text(button, "done");
+        }, function () {
+          if (status) status.textContent = text(button, "failed");
+        }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
+      });
+    });
+  }
+
+  // Drafts: what is typed into a form marked data-draft="key" is kept in this browser
+  // (localStorage) until the server confirms it was saved, so a dropped connection or a
+  // closed tab loses nothing. Files cannot be kept; the officer picks photos again.
+  var PREFIX = "simpul-draft:";
+
+  function draftFields(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.name !== "csrfmiddlewaretoken" && el.type !== "file" &&
+        el.type !== "submit" && el.type !== "button" && el.type !== "hidden";
+    });
+  }
+
+  function saveDraft(form) {
+    var data = {};
+    draftFields(form).forEach(function (el) {
+      if (el.type === "radio") { if (el.checked) data[el.name] = el.value; }
+      else if (el.type === "checkbox") {
+        data[el.name] = data[el.name] || [];
+        if (el.checked) data[el.name].push(el.value);
+      } else data[el.name] = el.value;
+    });
+    try {
+      localStorage.setItem(PREFIX + form.dataset.draft, JSON.stringify({ saved: Date.now(), data: data }));
+    } catch (e) { /* storage full or disabled: nothing more we can do */ }
+  }
+
+  function restoreDraft(form) {
+    var raw;
+    try { raw = localStorage.getItem(PREFIX + form.dataset.draft); } catch (e) { return; }
+    if (!raw) return;
+    var draft;
+    try { draft = JSON.parse(raw); } catch (e) { return; }
+    var restored = false;
+    draftFields(form).forEach(function (el) {
+      if (!(el.name in draft.data)) return;
+      var value = draft.data[el.name];
+      if (el.type === "radio") el.checked = el.value === value;
+      else if (el.type === "checkbox") el.checked = value.indexOf(el.value) >= 0;
+      else if (!el.value) el.value = value;
+      restored = true;
+    });
+    var note = form.querySelector("[data-draft-status]");
+    if (restored && note) {
+      note.textContent = text(note, "restored");
+      note.hidden = false;
+    }
+  }
+
+  function initDrafts(root) {
+    // The server lists drafts it has saved for good (after a successful submit).
+    document.querySelectorAll("[data-draft-done]").forEach(function (el) {
+      try { localStorage.removeItem(PREFIX + el.dataset.draftDone); } catch (e) { /* ignore */ }
+    });
+    root.querySelectorAll("form[data-draft]").forEach(function (form) {
+      if (form.dataset.bound) return;
+      form.dataset.bound = "1";
+      restoreDraft(form);
+      form.addEventListener("input", function () { saveDraft(form); });
+      form.addEventListener("change", function () { saveDraft(form); });
+      form.addEventListener("submit", function (event) {
+        saveDraft(form);
+        if (navigator.onLine === false) {
+          event.preventDefault();
+          var note = form.querySelector("[data-draft-status]");
+          if (note) { note.textContent = text(note, "offline"); note.hidden = false; }
+        }
+      });
+    });
+  }
+
+  function init(root) {
+    initBeneficiaryToggle(root);
+    initDocumentChecklist(root);
+    initGps(root);
+    initDrafts(root);
+  }
+
+  if (window.htmx) window.htmx.onLoad(init);
+  else document.addEventListener("DOMContentLoaded", function () { init(document); });
+})();
