@@ -409,3 +409,25 @@ class DayOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class UserPreference(models.Model):
+    """What a staff member chose for themselves: the interface language, kept on the
+    account so it follows them from the office PC to their phone."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pengguna"),
+        on_delete=models.CASCADE,
+        related_name="preference",
+    )
+    language = models.CharField(
+        _("bahasa"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    class Meta:
+        verbose_name = _("preferensi pengguna")
+        verbose_name_plural = _("preferensi pengguna")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"

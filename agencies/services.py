@@ -20,3 +20,10 @@ def system_user() -> AbstractBaseUser:
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
+
+
+def set_user_language(*, user, language: str) -> None:
+    """Keep the interface language the user chose on their account."""
+    from .models import UserPreference
+
+    UserPreference.objects.update_or_create(user=user, defaults={"language": language})

@@ -1,11 +1,13 @@
-"""Keep each agency's permission group in step with its staff memberships."""
+"""Keep each agency's permission group in step with its staff memberships; bring a user's
+language into their session when they sign in."""
 
 from __future__ import annotations
 
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import AGENCY_ROLES, Membership
+from .models import AGENCY_ROLES, Membership, UserPreference
 
 
 @receiver([post_save, post_delete], sender=Membership)
@@ -23,3 +25,12 @@ def sync_agency_group(sender, instance: Membership, **kwargs) -> None:
         group.user_set.add(instance.user_id)
     else:
         group.user_set.remove(instance.user_id)
+
+
+@receiver(user_logged_in)
+def remember_language_at_sign_in(sender, request, user, **kwargs) -> None:
+    from config.middleware import USER_LANGUAGE_SESSION_KEY
+
+    language = UserPreference.objects.filter(user=user).values_list("language", flat=True).first()
+    if language and request is not None and hasattr(request, "session"):
+        request.session[USER_LANGUAGE_SESSION_KEY] = language

@@ -179,3 +179,21 @@ def test_english_is_selectable(petugas_client):
 def test_indonesian_even_when_the_browser_asks_for_english(petugas_client):
     page = petugas_client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "Buka kasus" in page.content.decode()
+
+
+def test_language_choice_is_kept_on_the_account_for_the_next_sign_in(client, staff):
+    from django.test import Client
+
+    from agencies.models import UserPreference
+
+    client.force_login(staff["petugas"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert UserPreference.objects.get(user=staff["petugas"]).language == "en"
+    # Another device: no language cookie, but the account remembers English.
+    phone = Client()
+    phone.force_login(staff["petugas"])
+    assert "Open case" in phone.get(reverse("home")).content.decode()
+    # Other officers keep the default.
+    other = Client()
+    other.force_login(staff["backoffice"])
+    assert "Buka kasus" in other.get(reverse("home")).content.decode()
