@@ -174,6 +174,7 @@ class IntakeDocumentsForm(StyledForm):
             self.fields[f"doc_{doc.code}"] = MultipleFileField(
                 label=doc.name, required=False, accept=DOCUMENT_ACCEPT
             )
+        self.style_widgets()
 
     def rows(self):
         return [(doc, self[f"doc_{doc.code}"]) for doc in self.document_types]

@@ -23,11 +23,15 @@ class StyledForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+    def style_widgets(self) -> None:
+        """Add the classes; call again after adding fields in ``__init__``."""
         for field in self.fields.values():
             css = widget_class(field.widget)
-            if css:
-                classes = field.widget.attrs.get("class", "")
-                field.widget.attrs["class"] = f"{classes} {css}".strip()
+            classes = field.widget.attrs.get("class", "").split()
+            if css and css not in classes:
+                field.widget.attrs["class"] = " ".join([*classes, css])
 
     def full_clean(self):
         super().full_clean()

@@ -47,7 +47,9 @@ def actionable_tasks(user) -> QuerySet[WorkItem]:
         WorkItem.objects.open()
         .filter(queue_q(user))
         .filter(Q(task__owner__isnull=True) | Q(task__owner=user))
-        .select_related("case__beneficiary", "task__owner", "referral__service", "agency")
+        .select_related(
+            "case__beneficiary", "case__region", "task__owner", "referral__service", "agency"
+        )
         .order_by("due_at", "pk")
     )
 
