@@ -32,32 +32,47 @@ def suggest_agency(
     which beats one naming only the category; among equals the smallest region wins. Without
     a matching rule, the active agency of the service's kind in the case's regency.
     """
+    return suggest_agencies(services=[service], ppks_category=ppks_category, region=region)[
+        service.pk if service else None
+    ]
+
+
+def suggest_agencies(
+    *, services: list[Service | None], ppks_category: PpksCategory | None, region: Region
+) -> dict[int | None, Agency | None]:
+    """``suggest_agency`` for several services at once (two queries), keyed by service id."""
     codes = [region.code]
     parts = region.code.split(".")
     codes += [".".join(parts[:i]) for i in range(1, len(parts))]
-    rules = RoutingRule.objects.filter(
-        is_active=True, agency__is_active=True, region_id__in=codes
-    ).select_related("agency")
-    best: tuple[int, int, Agency] | None = None
-    for rule in rules:
-        if rule.service_id and (service is None or rule.service_id != service.pk):
-            continue
-        if rule.ppks_category_id and (
-            ppks_category is None or rule.ppks_category_id != ppks_category.pk
-        ):
-            continue
-        specificity = (2 if rule.service_id else 0) + (1 if rule.ppks_category_id else 0)
-        score = (specificity, len(rule.region_id), rule.agency)
-        if best is None or score[:2] > best[:2]:
-            best = score
-    if best is not None:
-        return best[2]
-    if service is None or region.regency_code is None:
-        return None
-    return (
-        Agency.objects.filter(
-            kind=service.agency_kind, regency_id=region.regency_code, is_active=True
-        )
-        .order_by("pk")
-        .first()
+    rules = list(
+        RoutingRule.objects.filter(
+            is_active=True, agency__is_active=True, region_id__in=codes
+        ).select_related("agency")
     )
+    fallback: dict[str, Agency] = {}
+    if region.regency_code is not None:
+        for agency in Agency.objects.filter(
+            regency_id=region.regency_code, is_active=True
+        ).order_by("-pk"):
+            fallback[agency.kind] = agency  # lowest pk of each kind wins
+    suggestions: dict[int | None, Agency | None] = {}
+    for service in services:
+        best: tuple[int, int, Agency] | None = None
+        for rule in rules:
+            if rule.service_id and (service is None or rule.service_id != service.pk):
+                continue
+            if rule.ppks_category_id and (
+                ppks_category is None or rule.ppks_category_id != ppks_category.pk
+            ):
+                continue
+            specificity = (2 if rule.service_id else 0) + (1 if rule.ppks_category_id else 0)
+            score = (specificity, len(rule.region_id), rule.agency)
+            if best is None or score[:2] > best[:2]:
+                best = score
+        if best is not None:
+            suggestions[service.pk if service else None] = best[2]
+        else:
+            suggestions[service.pk if service else None] = (
+                fallback.get(service.agency_kind) if service else None
+            )
+    return suggestions

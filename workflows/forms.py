@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Service
+from agencies.selectors import suggest_agencies
 from cases.models import Channel, FollowUpOutcome, Outcome, Recommendation
 from config.forms import MultipleFileField, StyledForm
 from referrals.models import DeliveryChannel
@@ -196,8 +197,33 @@ FORM_BY_KIND: dict[str, type[forms.Form]] = {
 def form_for(item, data=None, files=None) -> forms.Form:
     form_class = FORM_BY_KIND[item.kind]
     form = form_class(data, files, prefix=f"t{item.pk}")
+    if isinstance(form, AssessmentForm):
+        _suggest_routes(form, item.case)
     if isinstance(form, HandlingForm):
         form.fields["forward_to_agency"].queryset = Agency.objects.filter(
             is_active=True, regency_id=item.case.region.regency_code
         )
     return form
+
+
+def _suggest_routes(form: AssessmentForm, case) -> None:
+    """Label each service with the agency the routing rules send it to, and tick the
+    services the citizen asked for, so the back office refers to several agencies at once."""
+    field = form.fields["services"]
+    services = list(field.queryset)
+    agencies = suggest_agencies(
+        services=services, ppks_category=case.ppks_category, region=case.region
+    )
+    no_agency = _("belum ada instansi tujuan")
+
+    def label(service):
+        agency = agencies.get(service.pk)
+        return f"{service.name} → {agency.name if agency else no_agency}"
+
+    field.label_from_instance = label
+    if not form.is_bound:
+        form.initial["services"] = [
+            s.code for s in case.requested_services.all() if agencies.get(s.pk)
+        ]
+        if form.initial["services"]:
+            form.initial["resolution"] = "refer"

@@ -68,9 +68,11 @@ def test_only_intake_roles_may_look_up_a_nik(client, staff, role):
 
 
 def test_region_picker_preselects_a_village_officers_own_village(client, staff):
-    body = login(client, staff["petugas"]).get(
-        reverse("region_picker"), {"prefix": "applicant"}
-    ).content.decode()
+    body = (
+        login(client, staff["petugas"])
+        .get(reverse("region_picker"), {"prefix": "applicant"})
+        .content.decode()
+    )
     assert f'<option value="{NIBUNG}" selected>Nibung</option>' in body
     assert AIR_MESU not in body
 
