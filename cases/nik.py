@@ -41,6 +41,12 @@ def normalize_number(value: str) -> str:
     return re.sub(r"[\s.\-]", "", value or "")
 
 
+def looks_like_nik(value: str) -> bool:
+    """Whether a search term is a NIK or KK number (16 digits, spaces and dots allowed)."""
+    number = normalize_number(value)
+    return number.isdigit() and len(number) == NIK_LENGTH
+
+
 def parse_nik(value: str) -> NikParts:
     """Split a NIK into its parts, or raise ValidationError saying which rule it breaks."""
     nik = normalize_number(value)

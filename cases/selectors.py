@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from difflib import SequenceMatcher
 
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 
 from agencies.models import AGENCY_ROLES, Region, Role
 from agencies.selectors import active_memberships
@@ -102,9 +102,11 @@ def referrals_visible_to(user):
 
 def search_cases(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
     """By full NIK (through the blind index), case number, or beneficiary name."""
+    from .nik import looks_like_nik, normalize_number
+
     q = q.strip()
-    if q.isdigit() and len(q) == 16:
-        index = blind_index(q)
+    if looks_like_nik(q):
+        index = blind_index(normalize_number(q))
         return qs.filter(Q(beneficiary__nik_index=index) | Q(applicant__nik_index=index))
     if q:
         return qs.filter(
@@ -113,10 +115,26 @@ def search_cases(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
     return qs
 
 
-def case_list(user, *, q: str = "") -> QuerySet[Case]:
-    """The case list page's rows: visible cases with what a row shows, newest first."""
+def case_list(user, *, q: str = "", stage: str = "", mine: bool = False) -> QuerySet[Case]:
+    """The case list page's rows: visible cases with what a row shows, newest first.
+
+    ``next_due`` is the nearest deadline among the case's open tasks; ``stage`` and ``mine``
+    (cases the user opened) narrow the list.
+    """
+    from workflows.models import OPEN_TASK_STATUSES
+
     qs = cases_visible_to(user).select_related(
         "beneficiary", "region", "ppks_category", "opened_by"
+    )
+    if stage:
+        qs = qs.filter(stage=stage)
+    if mine:
+        qs = qs.filter(opened_by=user)
+    qs = qs.annotate(
+        next_due=Min(
+            "work_items__due_at",
+            filter=Q(work_items__task__status__in=OPEN_TASK_STATUSES),
+        )
     )
     return search_cases(qs, q).order_by("-opened_at", "-pk")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,7 +28,8 @@ from .forms import (
     NoteForm,
     PersonForm,
 )
-from .models import AccessAction, AccessLog, Case
+from .models import AccessAction, AccessLog, Case, Stage
+from .nik import looks_like_nik
 from .services import add_documents, add_note, open_case
 from .timeline import case_timeline
 
@@ -33,15 +37,39 @@ PAGE_SIZE = 25
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def home(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "")
-    page = Paginator(selectors.case_list(request.user, q=q), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    """The case list. The search form posts, so a NIK typed into it never lands in a URL
+    (browser history, proxy and server logs): a NIK search is answered at once, any other
+    search is redirected to a bookmarkable GET."""
+    params = request.POST if request.method == "POST" else request.GET
+    q = params.get("q", "").strip()
+    stage = params.get("stage", "")
+    stage = stage if stage in Stage.values else ""
+    mine = params.get("mine") == "1"
+    if looks_like_nik(q):
+        if request.method == "GET":
+            messages.warning(request, _("Cari NIK lewat kotak pencarian, bukan lewat alamat."))
+            return redirect("home")
+    elif request.method == "POST":
+        query = {
+            k: v for k, v in {"q": q, "stage": stage, "mine": "1" if mine else ""}.items() if v
+        }
+        return redirect(f"{reverse('home')}?{urlencode(query)}" if query else reverse("home"))
+    rows = selectors.case_list(request.user, q=q, stage=stage, mine=mine)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "cases/case_list.html",
-        {"page": page, "q": q, "can_open": selectors.can_open_cases(request.user)},
+        {
+            "page": page,
+            "q": q,
+            "stage": stage,
+            "mine": mine,
+            "stages": Stage.choices,
+            "now": timezone.now(),
+            "can_open": selectors.can_open_cases(request.user),
+        },
     )
 
 

@@ -1,6 +1,9 @@
 import datetime as dt
 
 import pytest
+from django.template.defaultfilters import date as date_filter
+from django.utils import translation
+from django.utils.timezone import localtime
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -146,8 +149,41 @@ def test_search_by_case_number_name_and_full_nik(petugas_client, staff):
         ("aminah", siti, budi),
         (NIK_MALE, budi, siti),
     ]:
-        body = petugas_client.get(reverse("home"), {"q": q}).content.decode()
+        body = petugas_client.post(reverse("home"), {"q": q}, follow=True).content.decode()
         assert shown.number in body and hidden.number not in body
+
+
+def test_a_nik_search_never_puts_the_nik_in_a_url(petugas_client, staff):
+    budi = intake(staff["petugas"]).case
+    response = petugas_client.post(reverse("home"), {"q": "1904 0112 0885 0001"})
+    assert response.status_code == 200  # answered at once, no redirect to ?q=<NIK>
+    assert budi.number in response.content.decode()
+    name_search = petugas_client.post(reverse("home"), {"q": "budi", "stage": "verification"})
+    assert name_search["Location"] == "/?q=budi&stage=verification"
+    # A NIK typed into the address bar is not searched (nor echoed back).
+    typed = petugas_client.get(reverse("home"), {"q": NIK_MALE}, follow=True)
+    assert typed.redirect_chain == [("/", 302)]
+    assert "Cari NIK lewat kotak pencarian" in typed.content.decode()
+    assert NIK_MALE not in typed.content.decode()
+
+
+def test_case_list_filters_by_stage_and_own_cases_and_shows_the_next_deadline(client, staff):
+    budi = intake(staff["petugas"]).case
+    other = intake(
+        staff["backoffice"], applicant=person(nik=NIK_FEMALE, sex="F", full_name="Siti Aminah")
+    ).case
+    client.force_login(staff["backoffice"])
+    body = client.get(reverse("home"), {"mine": "1"}).content.decode()
+    assert other.number in body and budi.number not in body
+    assert "Tenggat berikutnya" in body
+    due = budi.work_items.get().due_at
+    listing = client.get(reverse("home")).content.decode()
+    with translation.override("id"):
+        assert f"<td>{date_filter(localtime(due), 'j M Y')}</td>" in listing
+    assert (
+        "Tidak ada kasus dengan saringan ini."
+        in client.get(reverse("home"), {"stage": "closed"}).content.decode()
+    )
 
 
 def _open_many(actor, n):
