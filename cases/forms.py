@@ -75,6 +75,10 @@ class PersonForm(StyledForm):
         super().__init__(*args, **kwargs)
         if villages is not None:
             self.fields["region"].queryset = villages
+        # Typed by hand, never filled from the NIK: kept as they are when the NIK lookup
+        # redraws the block (htmx), so nothing typed while it runs is lost.
+        for name in ("no_nik_reason", "full_name", "birth_place", "phone", "rt", "rw", "street"):
+            self.fields[name].widget.attrs["hx-preserve"] = "true"
         self.lookup = lookup
         self.picker = None
         if user is not None:

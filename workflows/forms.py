@@ -7,6 +7,7 @@ live in ``workflows.services`` and come back as field errors.
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Service
@@ -28,7 +29,9 @@ def _text(label, required=False, rows=3):
 
 
 class VerificationForm(StyledForm):
-    visited_at = forms.DateTimeField(label=_("Waktu kunjungan"), widget=DATETIME, required=False)
+    visited_at = forms.DateTimeField(
+        label=_("Waktu kunjungan"), widget=DATETIME, required=False, initial=timezone.now
+    )
     findings = _text(_("Hasil kunjungan"), rows=4)
     household_conditions = _text(_("Kondisi rumah tangga"))
     recommendation = forms.ChoiceField(

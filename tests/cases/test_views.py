@@ -1,12 +1,12 @@
 import datetime as dt
 
 import pytest
-from django.template.defaultfilters import date as date_filter
-from django.utils import translation
-from django.utils.timezone import localtime
 from django.db import connection
+from django.template.defaultfilters import date as date_filter
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.timezone import localtime
 
 from cases.models import Case, Person
 from tests.conftest import NIBUNG, NIK_FEMALE, NIK_MALE, intake, person
