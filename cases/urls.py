@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("mulai/", views.start, name="start"),
     path("kasus/baru/", views.case_open, name="case_open"),
     path("kasus/baru/cek-nik/", views.intake_nik_lookup, name="intake_nik_lookup"),
     path("wilayah/pilih/", views.region_picker, name="region_picker"),

@@ -17,6 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from agencies.models import Role
+from agencies.selectors import active_memberships
+
 from . import lookups, selectors
 from .access import log_access
 from .errors import DomainError, IntakeError, NotAllowed
@@ -34,6 +37,26 @@ from .services import add_documents, add_note, open_case
 from .timeline import case_timeline
 
 PAGE_SIZE = 25
+
+
+# Where each role starts its day after signing in (first match wins).
+START_PAGE_BY_ROLE = [
+    (Role.SUPERVISOR, "dashboard"),
+    (Role.AGENCY_APPROVER, "agency_queue"),
+    (Role.AGENCY_STAFF, "agency_queue"),
+    (Role.SOCIAL_WORKER, "inbox"),
+    (Role.BACK_OFFICE, "inbox"),
+]
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """After sign-in: the page this user's role works from (intake officers: the case list)."""
+    roles = set(active_memberships(request.user).values_list("role", flat=True))
+    for role, page in START_PAGE_BY_ROLE:
+        if role in roles:
+            return redirect(page)
+    return redirect("home")
 
 
 @login_required

@@ -233,3 +233,22 @@ def test_language_choice_is_kept_on_the_account_for_the_next_sign_in(client, sta
     other = Client()
     other.force_login(staff["backoffice"])
     assert "Buka kasus" in other.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "username, page",
+    [
+        ("petugas", "home"),
+        ("peksos", "inbox"),
+        ("backoffice", "inbox"),
+        ("manajer", "dashboard"),
+        ("dinkes", "agency_queue"),
+        ("kadinkes", "agency_queue"),
+    ],
+)
+def test_each_role_starts_on_the_page_it_works_from(client, staff, username, page):
+    response = client.post(
+        reverse("login"), {"username": username, "password": f"x-{username}"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse(page)
+    assert response.status_code == 200
