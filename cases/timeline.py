@@ -26,7 +26,7 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -511,7 +511,9 @@ def _visit_events(visits: list, attachments: list) -> list[TimelineEvent]:
                 % {"recommendation": visit.get_recommendation_display()},
                 detail=_join(
                     _text(visit.findings),
-                    _("%(count)d foto") % {"count": count} if count else "",
+                    ngettext("%(count)d foto", "%(count)d foto", count) % {"count": count}
+                    if count
+                    else "",
                 ),
             )
         )
