@@ -24,6 +24,7 @@ from . import selectors
 from .access import log_access
 from .errors import IntakeError, NotAllowed
 from .models import AccessAction, Attachment, AttachmentKind, Case, CaseKind, CaseStatus, Stage
+from .nik import looks_like_nik
 from .serializers import (
     AttachmentOut,
     CaseCreatedOut,
@@ -68,7 +69,31 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(at_risk if value else ~at_risk)
 
     def search(self, queryset, name, value):
+        if looks_like_nik(value):
+            message = _(
+                "NIK tidak boleh ada di alamat (URL): cari lewat POST /api/v1/cases/search/."
+            )
+            raise serializers.ValidationError({"q": [message]})
         return selectors.search_cases(queryset, value)
+
+
+class CaseSearchIn(serializers.Serializer):
+    q = serializers.CharField(max_length=100, help_text="Case number, name or full NIK")
+
+
+class CaseSearch(APIView):
+    """Search cases by full NIK (or number, or name) with the term in the body, never in the
+    URL: at most 50 cases in scope, newest first."""
+
+    @extend_schema(request=CaseSearchIn, responses={200: CaseListOut(many=True)})
+    def post(self, request):
+        data = CaseSearchIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        cases = selectors.search_cases(
+            selectors.cases_visible_to(request.user).select_related("beneficiary", "region"),
+            data.validated_data["q"],
+        ).order_by("-opened_at", "-pk")[:50]
+        return Response({"results": CaseListOut(cases, many=True).data})
 
 
 def _etag(case: Case) -> str:

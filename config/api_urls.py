@@ -17,6 +17,7 @@ urlpatterns = [
     path("ppks-categories/", agencies_api.PpksCategoryList.as_view(), name="ppks_categories"),
     path("agencies/", agencies_api.AgencyList.as_view(), name="agencies"),
     path("cases/", cases_api.CaseListCreate.as_view(), name="cases"),
+    path("cases/search/", cases_api.CaseSearch.as_view(), name="case_search"),
     path("cases/<str:number>/", cases_api.CaseDetail.as_view(), name="case_detail"),
     path("cases/<str:number>/timeline/", cases_api.CaseTimeline.as_view(), name="case_timeline"),
     path(

@@ -331,3 +331,17 @@ def test_ids_beyond_64_bits_answer_404_not_500(api):
     assert client.post(f"/api/v1/tasks/{2**63}/claim/").status_code == 404
     assert client.get(f"/api/v1/attachments/{2**63}/").status_code == 404
     assert client.post(f"/api/v1/tasks/{2**31}/claim/").status_code == 404
+
+
+def test_nik_search_goes_in_the_body_never_the_url(api):
+    number = _open(api)
+    petugas = api("petugas")
+    refused = petugas.get("/api/v1/cases/", {"q": APPLICANT["nik"]})
+    assert refused.status_code == 400
+    assert "POST /api/v1/cases/search/" in refused.json()["q"][0]
+    found = petugas.post("/api/v1/cases/search/", {"q": APPLICANT["nik"]}, format="json")
+    assert found.status_code == 200
+    assert [c["number"] for c in found.json()["results"]] == [number]
+    # Scoped like the list: another regency finds nothing.
+    other = api("petugas.bks").post("/api/v1/cases/search/", {"q": APPLICANT["nik"]})
+    assert other.status_code == 200 and other.json()["results"] == []
