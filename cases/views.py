@@ -56,6 +56,8 @@ def start(request: HttpRequest) -> HttpResponse:
     for role, page in START_PAGE_BY_ROLE:
         if role in roles:
             return redirect(page)
+    if not roles and request.user.is_staff:
+        return redirect("admin:index")  # administrators configure; they see no cases
     return redirect("home")
 
 

@@ -252,3 +252,11 @@ def test_each_role_starts_on_the_page_it_works_from(client, staff, username, pag
     )
     assert response.redirect_chain[-1][0] == reverse(page)
     assert response.status_code == 200
+
+
+def test_an_administrator_without_a_role_starts_on_the_settings(client, staff):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("root", password="x-root")
+    response = client.post(reverse("login"), {"username": "root", "password": "x-root"})
+    assert client.get(response["Location"])["Location"] == reverse("admin:index")
