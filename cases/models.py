@@ -573,6 +573,7 @@ class AccessAction(models.TextChoices):
     REVEAL_NIK = "reveal_nik", _("Menampilkan NIK lengkap")
     DOWNLOAD = "download", _("Mengunduh lampiran")
     EXPORT = "export", _("Mengekspor data")
+    PRINT_LETTER = "print_letter", _("Mencetak surat rujukan")
 
 
 class AccessLog(models.Model):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
     path("", include("workflows.urls")),
+    path("", include("referrals.urls")),
     path("", include("cases.urls")),
 ]
 

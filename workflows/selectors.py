@@ -54,6 +54,73 @@ def actionable_tasks(user) -> QuerySet[WorkItem]:
     )
 
 
+# The kinds of work an agency's queue holds (whoever in the agency may act on each).
+AGENCY_KINDS: list[str] = [
+    kind
+    for kind in TaskKind.values
+    if kind in KINDS_BY_ROLE[Role.AGENCY_STAFF] | KINDS_BY_ROLE[Role.AGENCY_APPROVER]
+]
+QUEUE_HOLDERS = ("all", "mine", "unclaimed")
+
+
+def _agency_ids(user) -> QuerySet:
+    """Subquery: the active agencies the user is active staff or approver of."""
+    from agencies.models import Membership
+
+    return Membership.objects.filter(
+        user=user, is_active=True, role__in=AGENCY_ROLES, agency__is_active=True
+    ).values("agency_id")
+
+
+def has_agency_queue(user) -> bool:
+    """Whether the user works in an agency (one query, remembered on the user object)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if not hasattr(user, "_has_agency_queue"):
+        user._has_agency_queue = _agency_ids(user).exists()
+    return user._has_agency_queue
+
+
+def agency_queue(user, *, kind: str | None = None, holder: str = "all") -> QuerySet[WorkItem]:
+    """Antrean instansi: every open task of the user's agencies, whoever holds it, oldest due
+    first. ``holder`` narrows to the user's own ("mine") or unclaimed tasks."""
+    if not user.is_authenticated or not user.is_active:
+        return WorkItem.objects.none()
+    qs = WorkItem.objects.open().filter(agency_id__in=_agency_ids(user))
+    if holder == "mine":
+        qs = qs.filter(task__owner=user)
+    elif holder == "unclaimed":
+        qs = qs.filter(task__owner__isnull=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.select_related(
+        "case__beneficiary", "case__region", "task__owner", "referral__service", "agency"
+    ).order_by("due_at", "pk")
+
+
+def queue_counts(qs: QuerySet[WorkItem], now=None) -> dict:
+    """Tasks, overdue and at-risk tasks of a queue, in total and by kind (one query)."""
+    from django.db.models import Count
+
+    now = now or timezone.now()
+    rows = (
+        qs.order_by()
+        .values("kind")
+        .annotate(
+            n=Count("pk"),
+            overdue=Count("pk", filter=Q(due_at__lt=now)),
+            at_risk=Count("pk", filter=Q(at_risk_at__lte=now, due_at__gte=now)),
+        )
+    )
+    by_kind = {row["kind"]: row for row in rows}
+    return {
+        "total": sum(row["n"] for row in by_kind.values()),
+        "overdue": sum(row["overdue"] for row in by_kind.values()),
+        "at_risk": sum(row["at_risk"] for row in by_kind.values()),
+        "by_kind": {kind: by_kind.get(kind, {}).get("n", 0) for kind in AGENCY_KINDS},
+    }
+
+
 def can_act(user, item: WorkItem) -> bool:
     return WorkItem.objects.filter(queue_q(user), pk=item.pk).exists()
 

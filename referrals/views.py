@@ -1,0 +1,124 @@
+"""Agency pages: the agency's queue, the referral page and the referral letter (PDF)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.access import log_access
+from cases.models import AccessAction
+from workflows import selectors as task_selectors
+from workflows.models import TaskKind
+
+from . import selectors
+from .letters import render_referral_letter
+from .models import Referral
+
+PAGE_SIZE = 25
+
+
+@login_required
+def agency_queue(request: HttpRequest) -> HttpResponse:
+    """Antrean instansi: all open work of the user's agencies, oldest due first."""
+    if not task_selectors.has_agency_queue(request.user):
+        raise Http404
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in task_selectors.AGENCY_KINDS else ""
+    holder = request.GET.get("holder", "")
+    holder = holder if holder in task_selectors.QUEUE_HOLDERS else "all"
+    now = timezone.now()
+    queue = task_selectors.agency_queue(request.user, holder=holder)
+    counts = task_selectors.queue_counts(queue, now)
+    page = Paginator(queue.filter(kind=kind) if kind else queue, PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "referrals/agency_queue.html",
+        {
+            "page": page,
+            "rows": [
+                {
+                    "item": item,
+                    "overdue": item.due_at < now,
+                    "at_risk": item.at_risk_at <= now <= item.due_at,
+                }
+                for item in page.object_list
+            ],
+            "kind": kind,
+            "holder": holder,
+            "counts": counts,
+            "kinds": [
+                (value, TaskKind(value).label, counts["by_kind"][value])
+                for value in task_selectors.AGENCY_KINDS
+            ],
+            "holders": [
+                ("all", _("Semua")),
+                ("mine", _("Diambil saya")),
+                ("unclaimed", _("Belum diambil")),
+            ],
+        },
+    )
+
+
+def _referral_or_404(user, pk: int) -> Referral:
+    try:
+        return selectors.referral_detail(user, pk)
+    except Referral.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the referral needs, for the receiving agency and the case team (logged)."""
+    referral = _referral_or_404(request.user, pk)
+    case = referral.case
+    log_access(
+        user=request.user,
+        action=AccessAction.VIEW_CASE,
+        route="referral_detail",
+        case=case,
+        person=case.beneficiary,
+    )
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {
+            "referral": referral,
+            "case": case,
+            "person": case.beneficiary,
+            **selectors.referral_page(request.user, referral),
+        },
+    )
+
+
+@login_required
+def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """Surat rujukan as a PDF shown in the browser. It holds the full NIK: logged as printed;
+    the file is named by case number and referral id only."""
+    referral = _referral_or_404(request.user, pk)
+    case = referral.case
+    pdf = render_referral_letter(
+        referral,
+        number=selectors.letter_number(referral),
+        office=selectors.referring_office(referral),
+        documents=selectors.required_documents(referral, with_files=False),
+        visit=selectors.latest_visit(referral),
+    )
+    log_access(
+        user=request.user,
+        action=AccessAction.PRINT_LETTER,
+        route="referral_letter",
+        case=case,
+        person=case.beneficiary,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="surat-rujukan-{case.number}-{referral.pk}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
