@@ -81,11 +81,15 @@ class CaseSearchIn(serializers.Serializer):
     q = serializers.CharField(max_length=100, help_text="Case number, name or full NIK")
 
 
+class CaseSearchOut(serializers.Serializer):
+    results = CaseListOut(many=True)
+
+
 class CaseSearch(APIView):
     """Search cases by full NIK (or number, or name) with the term in the body, never in the
     URL: at most 50 cases in scope, newest first."""
 
-    @extend_schema(request=CaseSearchIn, responses={200: CaseListOut(many=True)})
+    @extend_schema(request=CaseSearchIn, responses={200: CaseSearchOut})
     def post(self, request):
         data = CaseSearchIn(data=request.data)
         data.is_valid(raise_exception=True)
