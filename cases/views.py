@@ -190,15 +190,20 @@ def case_open(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _intake_helper_prefix(request: HttpRequest, params) -> str:
+    """The person block (applicant / beneficiary) an intake helper redraws; 404 for users
+    who do not open cases and for anything else."""
+    prefix = params.get("prefix")
+    if not selectors.can_open_cases(request.user) or prefix not in ("applicant", "beneficiary"):
+        raise Http404
+    return prefix
+
+
 @login_required
 @require_POST
 def intake_nik_lookup(request: HttpRequest) -> HttpResponse:
     """htmx: what the NIK typed at intake tells (registered person, or NIK-derived data)."""
-    if not selectors.can_open_cases(request.user):
-        raise Http404
-    prefix = request.POST.get("prefix")
-    if prefix not in ("applicant", "beneficiary"):
-        raise Http404
+    prefix = _intake_helper_prefix(request, request.POST)
     data = request.POST.copy()
     lookup = lookups.nik_lookup(request.user, data.get(f"{prefix}-nik", ""))
     if lookup.status == "new":
@@ -228,11 +233,7 @@ def intake_nik_lookup(request: HttpRequest) -> HttpResponse:
 @login_required
 def region_picker(request: HttpRequest) -> HttpResponse:
     """htmx: the cascading province > regency > district > village picker, or a search."""
-    if not selectors.can_open_cases(request.user):
-        raise Http404
-    prefix = request.GET.get("prefix")
-    if prefix not in ("applicant", "beneficiary"):
-        raise Http404
+    prefix = _intake_helper_prefix(request, request.GET)
     form = PersonForm(prefix=prefix, villages=selectors.villages_for_intake(request.user))
     picker = lookups.region_picker(
         request.user, code=request.GET.get("code", ""), q=request.GET.get("q", "")
