@@ -414,7 +414,8 @@ def may_register_in(user, region_code: str) -> bool:
 
 
 def downloadable_attachment(user, pk: int):
-    """An attachment the user may download (case team only), or None."""
+    """An attachment the user may download, or None: the case team gets every file; an
+    agency only the documents its own referral's service requires (KTP, KK, SKTM, ...)."""
     from .models import Attachment
 
     attachment = (
@@ -422,6 +423,16 @@ def downloadable_attachment(user, pk: int):
         .select_related("case")
         .first()
     )
-    if attachment is None or not sees_whole_case(user, attachment.case):
+    if attachment is None:
         return None
-    return attachment
+    if sees_whole_case(user, attachment.case):
+        return attachment
+    if attachment.document_type_id and (
+        referrals_visible_to(user)
+        .filter(
+            case=attachment.case, service__required_documents=attachment.document_type_id
+        )
+        .exists()
+    ):
+        return attachment
+    return None

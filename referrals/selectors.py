@@ -88,7 +88,7 @@ def referral_page(user, referral: Referral, now: dt.datetime | None = None) -> d
     """Everything the referral page shows besides the referral itself, in constant queries.
 
     Only what the referral needs: the agency gets no visit findings, notes or other
-    referrals; attachments are listed as present or missing, downloadable by the case team.
+    referrals; of the attachments, only the documents the service requires.
     """
     from workflows.models import WorkItem
 
@@ -104,7 +104,8 @@ def referral_page(user, referral: Referral, now: dt.datetime | None = None) -> d
         "whole_case": whole,
         "letter_number": letter_number(referral),
         "office": referring_office(referral),
-        "documents": required_documents(referral, with_files=whole),
+        # The agency needs the papers its service requires: those files it may open.
+        "documents": required_documents(referral, with_files=True),
         "visit": latest_visit(referral),
         "tasks": [
             {

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from agencies.models import DocumentType
 from cases.models import AccessLog, Attachment, Person
+from cases.selectors import downloadable_attachment
 from referrals.letters import latin1, long_date, regency_title
 from referrals.models import Referral
 from referrals.selectors import letter_number
@@ -56,7 +57,8 @@ def attach(case, code: str, user) -> Attachment:
 
 
 def test_agency_sees_what_the_referral_needs_and_nothing_more(client, staff, case, referral):
-    attach(case, "ktp", staff["petugas"])
+    ktp_file = attach(case, "ktp", staff["petugas"])
+    other_file = attach(case, "kartu-nelayan", staff["petugas"])  # PBI-JK does not need it
     client.force_login(staff["dinkes"])
     response = client.get(reverse("referral_detail", args=[referral.pk]))
     assert response.status_code == 200
@@ -86,7 +88,13 @@ def test_agency_sees_what_the_referral_needs_and_nothing_more(client, staff, cas
     assert ktp and ktp.group(1) == "Ada"
     sktm = re.search(r">(\w+(?: \w+)?)</span>\s*<span[^>]*>Surat Keterangan Tidak Mampu", body)
     assert sktm and sktm.group(1) == "Belum ada"
-    assert 'href="/lampiran/' not in body  # agencies get no downloads
+    # The agency may open the papers its service requires, and nothing else of the case.
+    assert f'href="{reverse("attachment_download", args=[ktp_file.pk])}"' in body
+    assert downloadable_attachment(staff["dinkes"], ktp_file.pk) == ktp_file
+    assert downloadable_attachment(staff["dinkes"], other_file.pk) is None
+    other = client.get(reverse("attachment_download", args=[other_file.pk]))
+    assert other.status_code == 404
+    assert downloadable_attachment(staff["dinsos"], ktp_file.pk) is None
 
 
 def test_case_team_gets_download_links_and_the_case_page_links_the_referral(
