@@ -429,9 +429,7 @@ def downloadable_attachment(user, pk: int):
         return attachment
     if attachment.document_type_id and (
         referrals_visible_to(user)
-        .filter(
-            case=attachment.case, service__required_documents=attachment.document_type_id
-        )
+        .filter(case=attachment.case, service__required_documents=attachment.document_type_id)
         .exists()
     ):
         return attachment

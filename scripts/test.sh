@@ -13,7 +13,15 @@
 # TEST_REDIS_URL for the test that runs a real Celery worker. Without Redis the reason is
 # printed and that test skips, except under CI=true, where it fails.
 #
-# Environment: CI, TEST_DATABASE_URL, TEST_REDIS_URL, PYTEST (default .venv/bin/pytest),
+# The browser tests (tests/browser/, marked `browser`) run in the SQLite pass only, on the
+# Chromium from scripts/chromium.sh (CHROMIUM_PATH if set, else Debian's chromium, installed
+# as root with apt when missing), exported to pytest as CHROMIUM_PATH. Without Chromium the
+# reason is printed and they skip, except under CI=true, where the run fails. In the
+# PostgreSQL pass they skip on purpose (SKIP_BROWSER_TESTS=1). Their screenshots are saved
+# under test-artifacts/screenshots/.
+#
+# Environment: CI, TEST_DATABASE_URL, TEST_REDIS_URL, CHROMIUM_PATH,
+#              PYTEST (default .venv/bin/pytest),
 #              SKIP_POSTGRES=1 (local only: skip the PostgreSQL pass on purpose).
 set -euo pipefail
 
@@ -51,23 +59,50 @@ describe() {
     esac
 }
 
-# run_pass NAME DATABASE_URL: run pytest with that database; sets $rc.
+# run_pass NAME DATABASE_URL [VAR=VALUE...]: run pytest with that database (and environment);
+# sets $rc.
 run_pass() {
+    local name=$1 url=$2
+    shift 2
     echo
-    echo "=== $1 pass: DATABASE_URL=$2 $PYTEST ${args[*]} ==="
+    echo "=== $name pass: DATABASE_URL=$url${*:+ $*} $PYTEST ${args[*]} ==="
     rc=0
-    DATABASE_URL=$2 "$PYTEST" "${args[@]}" || rc=$?
+    env DATABASE_URL="$url" "$@" "$PYTEST" "${args[@]}" || rc=$?
 }
 
 args=("$@")
 summary=()
 status=0
 
+# Chromium for the browser tests (SQLite pass only).
+echo
+echo "=== Chromium: finding the browser for tests/browser (scripts/chromium.sh) ==="
+chromium_reason=''
+if chromium=$(CHROMIUM_SH_REASON_FILE=$tmp/chromium-reason bash scripts/chromium.sh) &&
+    [[ -n $chromium ]]; then
+    export CHROMIUM_PATH=$chromium
+    echo "Chromium: CHROMIUM_PATH=$chromium"
+else
+    chromium_reason=$(cat "$tmp/chromium-reason" 2>/dev/null || echo "scripts/chromium.sh failed")
+    echo "Chromium: none ($chromium_reason); the browser tests will $(
+        [[ $ci == true ]] && echo "FAIL (CI=true)" || echo "be skipped"
+    )"
+fi
+
 # (a) SQLite. The URL is set explicitly so a DATABASE_URL in the shell or .env cannot leak
 #     in; pytest-django tests on an in-memory database, so the file is never created.
 run_pass SQLite "sqlite:///$tmp/test.sqlite3"
 summary+=("SQLite pass: $(describe "$rc")")
 ((rc == 0)) || status=1
+if [[ -n $chromium_reason ]]; then
+    summary[-1]+=" (no Chromium: $chromium_reason"
+    if [[ $ci == true ]]; then
+        summary[-1]+="; FAILED: CI=true requires the browser tests)"
+        status=1
+    else
+        summary[-1]+="; browser tests skipped)"
+    fi
+fi
 echo "${summary[-1]}"
 
 # (b) PostgreSQL.
@@ -108,7 +143,8 @@ if [[ -n $pg_url ]]; then
             [[ $ci == true ]] && echo "FAIL (CI=true)" || echo "be skipped"
         )"
     fi
-    run_pass PostgreSQL "$pg_url"
+    # The browser tests ran in the SQLite pass; here they skip (SKIP_BROWSER_TESTS=1).
+    run_pass PostgreSQL "$pg_url" SKIP_BROWSER_TESTS=1
     summary+=("PostgreSQL pass: $(describe "$rc")")
     ((rc == 0)) || status=1
     if [[ -z $redis_url ]]; then summary[-1]+=" (no Redis: $redis_reason)"; fi

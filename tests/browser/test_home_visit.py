@@ -1,0 +1,62 @@
+"""A social worker records a home visit on a 360 px phone, with a photo, on a bad line."""
+
+from playwright.sync_api import expect
+
+from cases.models import HomeVisit
+from tests.browser.conftest import PHONE, screenshot, scroll_width
+from tests.conftest import intake
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_home_visit_on_a_phone_survives_a_dropped_connection(browse, staff, tmp_path):
+    photo = tmp_path / "rumah-depan.png"
+    photo.write_bytes(PNG)
+    case = intake(staff["petugas"]).case
+    page = browse("peksos", width=PHONE)
+
+    # The inbox lists the visit with the village, nearest due first.
+    page.goto("/tugas/")
+    entry = page.get_by_role("link").filter(has_text=case.number)
+    expect(entry).to_contain_text("Verifikasi (kunjungan rumah)")
+    expect(entry).to_contain_text("Nibung")
+    assert scroll_width(page) <= PHONE
+    screenshot(page, "inbox-social-worker-phone")
+    entry.click()
+    page.get_by_role("button", name="Ambil tugas").click()
+    expect(page.locator(".alert-success")).to_have_text("Tugas diambil.")
+
+    form = page.locator("form.task-form")
+    form.get_by_label("Hasil kunjungan").fill("Rumah papan, atap bocor; anak demam.")
+    form.get_by_label("Layak", exact=True).check()
+    assert scroll_width(page) <= PHONE
+
+    # The page is reloaded (tab closed, battery died...): what was typed is still there.
+    page.reload()
+    form = page.locator("form.task-form")
+    expect(form.get_by_label("Hasil kunjungan")).to_have_value(
+        "Rumah papan, atap bocor; anak demam."
+    )
+    expect(form.get_by_label("Layak", exact=True)).to_be_checked()
+    expect(form.locator("[data-draft-status]")).to_contain_text("dipulihkan")
+
+    # No signal: sending is held back and the officer is told; nothing is lost.
+    form.get_by_label("Foto rumah").set_input_files(str(photo))
+    page.context.set_offline(True)
+    form.get_by_role("button", name="Simpan dan selesaikan").click()
+    expect(form.locator("[data-draft-status]")).to_contain_text("Tidak ada koneksi")
+    assert not HomeVisit.objects.exists()
+    screenshot(page, "home-visit-offline-phone")
+
+    page.context.set_offline(False)
+    form.get_by_role("button", name="Simpan dan selesaikan").click()
+    expect(page.locator(".alert-success")).to_have_text("Verifikasi (kunjungan rumah) selesai.")
+    visit = HomeVisit.objects.get(case=case)
+    assert visit.findings == "Rumah papan, atap bocor; anak demam."
+    assert visit.photos.count() == 1
+    # Saved for good: the draft is gone from the phone.
+    drafts = page.evaluate(
+        "Object.keys(localStorage).filter(k => k.startsWith('simpul-draft:task-'))"
+    )
+    assert drafts == []
+    screenshot(page, "case-after-visit-phone")

@@ -1,0 +1,90 @@
+"""An intake officer opens cases in the browser: NIK-first, with pre-fill and documents."""
+
+from playwright.sync_api import Page, expect
+
+from cases.models import Attachment, Case, Person
+from tests.browser.conftest import screenshot
+from tests.conftest import NIBUNG, NIK_FEMALE, NIK_MALE, intake
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, textarea'))
+    .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
+    .filter(el => el.labels.length === 0 && !el.getAttribute('aria-label'))
+    .map(el => el.name || el.id)"""
+
+
+def fill_request(page: Page, description: str) -> None:
+    page.get_by_label("Kategori PPKS").select_option("fakir-miskin")
+    page.get_by_label("Uraian kebutuhan").fill(description)
+    page.get_by_label("PBI-JK / KIS (jaminan kesehatan bersubsidi)").check()
+
+
+def test_registered_nik_fills_in_the_person_and_the_case_links_to_them(browse, staff):
+    first = intake(staff["petugas"]).case
+    page = browse("petugas")
+    page.get_by_role("link", name="Buka kasus").click()
+    assert page.evaluate(UNLABELLED) == []  # every input has a label (screen readers)
+    fill_request(page, "Anak demam tinggi, KIS tidak aktif.")
+    page.locator("#id_applicant-nik").fill(NIK_MALE)
+
+    found = page.get_by_test_id("applicant-found")
+    expect(found).to_contain_text("Sudah terdaftar")
+    expect(found).to_contain_text("Budi Santoso")
+    expect(found).to_contain_text(first.number)  # the open case is pointed out
+    # The identity fields are replaced by the registered record: nothing to retype.
+    expect(page.locator("#id_applicant-full_name")).to_have_count(0)
+    # The checklist counts the papers PBI-JK needs.
+    expect(page.locator("#documents-summary")).to_have_text("0 dari 6 berkas wajib sudah dipilih.")
+    screenshot(page, "intake-existing-nik-desktop")
+
+    page.get_by_role("button", name="Simpan kasus").click()
+    expect(page.locator(".alert-success")).to_contain_text("berhasil dibuka")
+    expect(
+        page.locator(".alert-warning", has_text="masih memiliki kasus terbuka").first
+    ).to_be_visible()
+    assert Person.objects.count() == 1
+    assert Case.objects.latest("pk").beneficiary == first.beneficiary
+
+
+def test_new_nik_prefills_birth_date_and_sex_and_uploads_the_ktp(browse, staff, tmp_path):
+    ktp = tmp_path / "ktp-siti.png"
+    ktp.write_bytes(PNG)
+    page = browse("petugas")
+    page.goto("/kasus/baru/")
+    fill_request(page, "KIS PBI dinonaktifkan.")
+    page.locator("#id_applicant-nik").fill(NIK_FEMALE)
+
+    expect(page.get_by_text("NIK belum terdaftar")).to_be_visible()
+    expect(page.locator("#id_applicant-birth_date")).to_have_value("1985-08-12")
+    expect(page.locator("#id_applicant-sex")).to_have_value("F")
+    # A village officer's own village is chosen in the region picker already.
+    expect(page.locator("#id_applicant-region")).to_have_value(NIBUNG)
+    page.locator("#id_applicant-full_name").fill("Siti Aminah")
+    page.locator("#id_applicant-birth_place").fill("Koba")
+    page.get_by_label("KTP", exact=True).set_input_files(str(ktp))
+    expect(page.locator("#documents-summary")).to_have_text("1 dari 6 berkas wajib sudah dipilih.")
+    screenshot(page, "intake-new-nik-desktop")
+
+    page.get_by_role("button", name="Simpan kasus").click()
+    expect(page.locator(".alert-success")).to_contain_text("berhasil dibuka")
+    case = Case.objects.get()
+    assert case.beneficiary.full_name == "Siti Aminah" and case.beneficiary.sex == "F"
+    assert case.beneficiary.nik == NIK_FEMALE
+    assert Attachment.objects.get(case=case).document_type.code == "ktp"
+    expect(page.locator("#berkas")).to_contain_text("KTP")
+
+
+def test_region_picker_cascades_for_a_regency_officer(browse, staff):
+    page = browse("backoffice")
+    page.goto("/kasus/baru/")
+    region = page.locator("#id_applicant-region")
+    expect(region).to_have_value("")
+    page.locator("#applicant-region-district").select_option("19.04.01")
+    expect(region.locator("option", has_text="Nibung")).to_have_count(1)
+    region.select_option(NIBUNG)
+    # Or search by name: only villages in the officer's regency are offered.
+    page.locator("#applicant-region-q").fill("mesu")
+    page.get_by_role("button", name="Air Mesu").click()
+    expect(page.locator("#id_applicant-region")).to_have_value("19.04.02.2004")
