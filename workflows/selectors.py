@@ -297,7 +297,12 @@ def dashboard(user, now=None) -> dict:
         .annotate(overdue=Count("pk", filter=late), at_risk=Count("pk", filter=risky))
         .order_by("-overdue", "region__parent__name")
     )
-    since = now - dt.timedelta(weeks=8)
+    # Every one of the last eight weeks (Monday first), empty ones too, so the chart's
+    # gaps show quiet weeks instead of hiding them.
+    today = timezone.localdate(now)
+    this_monday = today - dt.timedelta(days=today.weekday())
+    weeks = [this_monday - dt.timedelta(weeks=n) for n in range(7, -1, -1)]
+    since = timezone.make_aware(dt.datetime.combine(weeks[0], dt.time.min))
     opened = dict(
         cases.filter(opened_at__gte=since)
         .annotate(week=TruncWeek("opened_at"))
@@ -312,7 +317,6 @@ def dashboard(user, now=None) -> dict:
         .annotate(n=Count("pk"))
         .values_list("week", "n")
     )
-    weeks = sorted({w.date() for w in opened} | {w.date() for w in closed})
     opened = {w.date(): n for w, n in opened.items()}
     closed = {w.date(): n for w, n in closed.items()}
     durations = [
