@@ -63,10 +63,7 @@ def nik_lookup(user, nik: str) -> NikLookup:
     person = selectors.person_by_nik(nik)
     if person is None:
         return NikLookup("new", birth_date=_birth_date(parts), sex=parts.sex)
-    in_scope = selectors.may_register_in(user, person.region_id) or (
-        selectors.people_visible_to(user).filter(pk=person.pk).exists()
-    )
-    if not in_scope:
+    if not selectors.may_pick_person(user, person):
         return NikLookup("elsewhere")
     aid_types = set(
         Service.objects.exclude(aid_type="").values_list("aid_type", flat=True).distinct()

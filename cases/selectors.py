@@ -413,6 +413,14 @@ def may_register_in(user, region_code: str) -> bool:
     )
 
 
+def may_pick_person(user, person: Person) -> bool:
+    """Whether ``user`` may link a case to this registered person by picking the record:
+    someone living in their intake area, or already on their team's cases."""
+    return may_register_in(user, person.region_id) or (
+        people_visible_to(user).filter(pk=person.pk).exists()
+    )
+
+
 def downloadable_attachment(user, pk: int):
     """An attachment the user may download, or None: the case team gets every file; an
     agency only the documents its own referral's service requires (KTP, KK, SKTM, ...)."""

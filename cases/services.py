@@ -459,6 +459,13 @@ def open_case(
     if errors.by_field:
         raise IntakeError(field_errors=errors.by_field)
 
+    for prefix, resolved in zip(("applicant", "beneficiary"), resolved_people, strict=False):
+        picked = resolved.person if resolved.data.existing_person_id else None
+        if picked is not None and not selectors.may_pick_person(actor, picked):
+            # A record picked by id must be one the officer could have been offered.
+            errors.add(f"{prefix}.existing_person_id", _("Data penduduk tidak ditemukan."))
+    if errors.by_field:
+        raise IntakeError(field_errors=errors.by_field)
     region = resolved_beneficiary.region
     if region is not None and not selectors.may_register_in(actor, region.code):
         field = "beneficiary" if beneficiary else "applicant"

@@ -5,7 +5,7 @@ import pytest
 from cases.errors import IntakeError
 from cases.models import Case, Family, LifeStatus, Person
 from cases.services import assign_family, register_person
-from tests.conftest import AIR_MESU, NIBUNG, NIK_FEMALE, NIK_MALE, intake, person
+from tests.conftest import AIR_MESU, KOTA_BENGKALIS, NIBUNG, NIK_FEMALE, NIK_MALE, intake, person
 
 KK = "1904010101200001"
 
@@ -209,3 +209,15 @@ def test_intake_officer_cannot_register_outside_their_villages(staff):
     assert Case.objects.count() == 0
     # The regency's back office may.
     assert intake(staff["backoffice"], applicant=person(region_code=AIR_MESU)).case.pk
+
+
+def test_an_officer_cannot_link_a_case_to_a_person_outside_their_area(staff):
+    budi = intake(staff["petugas"]).case.beneficiary
+    picked = person(nik="", no_nik_reason="KTP hilang", region_code=KOTA_BENGKALIS)
+    picked.existing_person_id = budi.pk
+    with pytest.raises(IntakeError) as error:
+        intake(staff["petugas_bks"], applicant=picked)
+    assert error.value.field_errors == {
+        "applicant.existing_person_id": ["Data penduduk tidak ditemukan."]
+    }
+    assert Case.objects.count() == 1
