@@ -78,6 +78,7 @@
   // (localStorage) until the server confirms it was saved, so a dropped connection or a
   // closed tab loses nothing. Files cannot be kept; the officer picks photos again.
   var PREFIX = "simpul-draft:";
+  var MAX_AGE_MS = 14 * 24 * 3600 * 1000; // an older draft is dropped, not restored
 
   function draftFields(form) {
     return Array.prototype.filter.call(form.elements, function (el) {
@@ -106,13 +107,18 @@
     if (!raw) return;
     var draft;
     try { draft = JSON.parse(raw); } catch (e) { return; }
+    if (!draft || !draft.data || Date.now() - draft.saved > MAX_AGE_MS) {
+      try { localStorage.removeItem(PREFIX + form.dataset.draft); } catch (e) { /* ignore */ }
+      return;
+    }
+    // The draft is what the officer typed last, so it wins over the page's defaults.
     var restored = false;
     draftFields(form).forEach(function (el) {
       if (!(el.name in draft.data)) return;
       var value = draft.data[el.name];
       if (el.type === "radio") el.checked = el.value === value;
       else if (el.type === "checkbox") el.checked = value.indexOf(el.value) >= 0;
-      else if (!el.value) el.value = value;
+      else el.value = value;
       restored = true;
     });
     var note = form.querySelector("[data-draft-status]");
