@@ -15,13 +15,14 @@ ARGS ?=
 DEMO_DB ?= $(CURDIR)/var/simpul.sqlite3
 DEMO_ENV := DATABASE_URL=sqlite:///$(DEMO_DB) BACKGROUND_ENGINE=embedded
 
-.PHONY: help venv install demo test lint
+.PHONY: help venv install demo test lint bench
 
 help:
 	@echo "make install   create .venv ($(PYTHON)) and pip install -e '.[dev]'"
 	@echo "make demo      migrate + load regions + demo data on SQLite, then runserver 127.0.0.1:8000"
 	@echo "make test      pytest on SQLite, then on a throwaway PostgreSQL (ARGS=\"...\" for pytest)"
 	@echo "make lint      ruff check + ruff format --check"
+	@echo "make bench     page response times on the demo data (benchmarks/pages.py)"
 
 venv install: $(STAMP)
 
@@ -47,3 +48,6 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/pages.py
