@@ -1,5 +1,6 @@
-"""Pages stay light for offices on weak connections: the case list's first load (HTML plus
-every stylesheet and script it links, compressed as WhiteNoise serves them) is under 200 KB."""
+"""Pages stay light for offices on weak connections: the case list's first load (its HTML as
+is, plus every stylesheet and script it links, gzipped as WhiteNoise serves them) is under
+200 KB."""
 
 import gzip
 import re
