@@ -56,7 +56,7 @@ def save_attachment(
     content_type = next(
         kind_ for kind_, sigs in _SIGNATURES.items() if any(head.startswith(s) for s in sigs)
     )
-    return Attachment.objects.create(
+    attachment = Attachment(
         case_id=case_id,
         kind=kind,
         file=upload,
@@ -67,3 +67,6 @@ def save_attachment(
         document_type=document_type,
         uploaded_by=actor,
     )
+    attachment._history_user = actor  # also right outside a request (API token, jobs)
+    attachment.save()
+    return attachment

@@ -33,6 +33,7 @@ ERROR_FIELD_MAP = {
     "address.rt": "rt",
     "address.rw": "rw",
     "address.street": "street",
+    "existing_person_id": "",  # a hidden field: shown above the person's fields instead
 }
 
 

@@ -23,14 +23,17 @@ def person_by_nik(nik: str) -> Person | None:
     return Person.objects.by_nik(nik).select_related("region", "family").first()
 
 
-def intake_person(data) -> Person | None:
-    """The registered person a ``PersonInput`` points at (picked record or NIK), if any."""
-    if data.existing_person_id:
-        return Person.objects.filter(pk=data.existing_person_id).first()
+def intake_person(user, data) -> Person | None:
+    """The registered person a ``PersonInput`` points at (picked record or NIK), if ``user``
+    may pick them: what the intake page shows about them must not reach anyone else."""
     from .nik import normalize_number
 
-    nik = normalize_number(data.nik)
-    return person_by_nik(nik) if nik else None
+    if data.existing_person_id:
+        person = Person.objects.filter(pk=data.existing_person_id).first()
+    else:
+        nik = normalize_number(data.nik)
+        person = person_by_nik(nik) if nik else None
+    return person if person is not None and may_pick_person(user, person) else None
 
 
 def names_differ(a: str, b: str) -> bool:

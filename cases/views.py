@@ -145,7 +145,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
                         candidates[prefix] = found
             if not candidates and "confirm_double_aid" not in request.POST:
                 double_aid = lookups.double_aid(
-                    selectors.intake_person(beneficiary or applicant),
+                    selectors.intake_person(request.user, beneficiary or applicant),
                     list(cleaned["requested_services"]),
                 )
             if not candidates and not double_aid:

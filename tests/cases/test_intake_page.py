@@ -131,6 +131,27 @@ def test_double_aid_is_shown_before_saving_and_needs_confirmation(client, staff)
     assert confirmed.status_code == 302 and Case.objects.count() == 2
 
 
+def test_double_aid_panel_says_nothing_of_a_person_outside_the_officers_area(client, staff):
+    first = intake(staff["petugas"]).case
+    verify(staff, first)
+    refer(staff, first, "pbi-jk")
+    accept_and_approve(staff, first)
+    deliver(staff, first)
+    login(client, staff["petugas_bks"])
+    data = {
+        **FORM,
+        "requested_services": ["jamkesda"],
+        "applicant-nik": "",
+        "applicant-no_nik_reason": "KTP hilang",
+        "applicant-region": "14.03.01.1001",
+        "applicant-existing_person_id": first.beneficiary.pk,
+    }
+    body = client.post(reverse("case_open"), data).content.decode()
+    assert "Kemungkinan bantuan ganda" not in body and "PBI-JK" not in body.split("<form")[0]
+    assert "Data penduduk tidak ditemukan." in body
+    assert Case.objects.count() == 1
+
+
 def test_case_team_adds_notes_and_documents_on_the_case_page(client, staff):
     case = intake(staff["petugas"]).case
     login(client, staff["peksos"])
@@ -147,7 +168,9 @@ def test_case_team_adds_notes_and_documents_on_the_case_page(client, staff):
     assert response.status_code == 302
     page = client.get(reverse("case_detail", args=[case.number])).content.decode()
     assert "Ibu minta dikunjungi sore." in page
-    assert Attachment.objects.get(case=case).document_type.code == "sktm"
+    sktm = Attachment.objects.get(case=case)
+    assert sktm.document_type.code == "sktm"
+    assert sktm.history.get().history_user == staff["peksos"]
     empty = client.post(reverse("case_add_note", args=[case.number]), {"text": " "})
     assert empty.status_code == 400 and "Bidang ini harus diisi." in empty.content.decode()
 
