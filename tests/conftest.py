@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import translation
+from django.utils import timezone, translation
 
 from agencies.models import Agency, Membership, Office, Role
 from agencies.regions import load_regions
@@ -162,3 +162,24 @@ def open_kinds(case) -> list[str]:
     from workflows.models import WorkItem
 
     return sorted(WorkItem.objects.open().filter(case=case).values_list("kind", flat=True))
+
+
+def referred_case(staff, *, nik: str, services: list[str], full_name: str = "Budi Santoso", **kw):
+    """A service request visited and referred by the back office to the services' agencies."""
+    case = intake(staff["petugas"], applicant=person(nik=nik, full_name=full_name), **kw).case
+    from workflows import services as wf
+
+    wf.complete_verification(
+        actor=staff["peksos"],
+        task_id=open_task(case, "verification").pk,
+        visited_at=timezone.now() - dt.timedelta(hours=1),
+        findings="Rumah papan, atap bocor, anak demam.",
+        recommendation="eligible",
+    )
+    wf.complete_assessment(
+        actor=staff["backoffice"],
+        task_id=open_task(case, "assessment").pk,
+        resolution="refer",
+        referrals=[{"service": code, "note": "Perlu segera berobat."} for code in services],
+    )
+    return case

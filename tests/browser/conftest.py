@@ -34,13 +34,10 @@ from pathlib import Path
 
 import pytest
 from django.db import connection, connections
-from django.utils import timezone
 from playwright.sync_api import Browser, BrowserType, Page, Playwright, expect, sync_playwright
 from pytest_django.plugin import pytest_collection_modifyitems as django_test_order
 
 from cases.append_only import audit_tables, install_triggers, uninstall_triggers
-from tests.conftest import intake, open_task, person
-from workflows import services as wf
 
 CI = os.environ.get("CI", "").lower() in ("true", "1", "yes")
 HERE = Path(__file__).resolve().parent
@@ -277,25 +274,3 @@ def screenshot(page: Page, name: str) -> Path:
 
 def scroll_width(page: Page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
-
-
-# --- Data: starting states, set up through the services ----------------------------------
-
-
-def referred_case(staff, *, nik: str, services: list[str], full_name: str = "Budi Santoso"):
-    """A case past the home visit and the assessment, referred for ``services``."""
-    case = intake(staff["petugas"], applicant=person(nik=nik, full_name=full_name)).case
-    wf.complete_verification(
-        actor=staff["peksos"],
-        task_id=open_task(case, "verification").pk,
-        visited_at=timezone.now(),
-        findings="Rumah papan, atap bocor; kepala keluarga buruh harian.",
-        recommendation="eligible",
-    )
-    wf.complete_assessment(
-        actor=staff["backoffice"],
-        task_id=open_task(case, "assessment").pk,
-        resolution="refer",
-        referrals=[{"service": code} for code in services],
-    )
-    return case

@@ -2,8 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import referred_case
-from tests.conftest import NIK_FEMALE, intake, person
+from tests.conftest import NIK_FEMALE, intake, person, referred_case
 
 
 def test_agency_staff_opening_another_agencys_case_gets_the_not_found_page(browse, staff):

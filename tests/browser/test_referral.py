@@ -7,8 +7,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from referrals.models import Delivery, ReferralStatus
-from tests.browser.conftest import referred_case, screenshot
-from tests.conftest import NIK_MALE
+from tests.browser.conftest import screenshot
+from tests.conftest import NIK_MALE, referred_case
 
 
 def expect_message(page: Page, text: str) -> None:

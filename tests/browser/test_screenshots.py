@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, referred_case, screenshot, scroll_width
-from tests.conftest import NIK_FEMALE, intake, open_task, person
+from tests.browser.conftest import DESKTOP, PHONE, screenshot, scroll_width
+from tests.conftest import NIK_FEMALE, intake, open_task, person, referred_case
 from workflows.escalation import check_deadlines
 from workflows.models import WorkItem
 

@@ -11,25 +11,6 @@ from workflows import services as wf
 from workflows.models import WorkItem
 
 
-def referred_case(staff, *, nik: str, services: list[str], full_name: str = "Budi Santoso", **kw):
-    """A service request visited and referred by the back office to the services' agencies."""
-    case = intake(staff["petugas"], applicant=person(nik=nik, full_name=full_name), **kw).case
-    wf.complete_verification(
-        actor=staff["peksos"],
-        task_id=open_task(case, "verification").pk,
-        visited_at=timezone.now() - dt.timedelta(hours=1),
-        findings="Rumah papan, atap bocor, anak demam.",
-        recommendation="eligible",
-    )
-    wf.complete_assessment(
-        actor=staff["backoffice"],
-        task_id=open_task(case, "assessment").pk,
-        resolution="refer",
-        referrals=[{"service": code, "note": "Perlu segera berobat."} for code in services],
-    )
-    return case
-
-
 def forwarded_complaint(staff, agency_code: str, *, nik: str = "1904015208850077"):
     """A complaint the back office forwarded to an agency: its handling task is the agency's."""
     case = intake(

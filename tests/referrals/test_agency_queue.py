@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from agencies.models import Membership, Role
 from cases.models import Case
-from tests.conftest import make_user, open_task
-from tests.referrals.helpers import forwarded_complaint, referred_case, set_due
+from tests.conftest import make_user, open_task, referred_case
+from tests.referrals.helpers import forwarded_complaint, set_due
 from workflows import services as wf
 
 QUEUE = reverse("agency_queue")

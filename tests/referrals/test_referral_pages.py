@@ -17,8 +17,7 @@ from cases.selectors import downloadable_attachment
 from referrals.letters import latin1, long_date, regency_title
 from referrals.models import Referral
 from referrals.selectors import letter_number
-from tests.conftest import NIK_MALE, open_task
-from tests.referrals.helpers import referred_case
+from tests.conftest import NIK_MALE, open_task, referred_case
 from workflows import services as wf
 
 MASKED_NIK = "1904••••••••0001"
