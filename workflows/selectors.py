@@ -81,7 +81,7 @@ def has_agency_queue(user) -> bool:
     return user._has_agency_queue
 
 
-def agency_queue(user, *, kind: str | None = None, holder: str = "all") -> QuerySet[WorkItem]:
+def agency_queue(user, *, holder: str = "all") -> QuerySet[WorkItem]:
     """Antrean instansi: every open task of the user's agencies, whoever holds it, oldest due
     first. ``holder`` narrows to the user's own ("mine") or unclaimed tasks."""
     if not user.is_authenticated or not user.is_active:
@@ -91,8 +91,6 @@ def agency_queue(user, *, kind: str | None = None, holder: str = "all") -> Query
         qs = qs.filter(task__owner=user)
     elif holder == "unclaimed":
         qs = qs.filter(task__owner__isnull=True)
-    if kind:
-        qs = qs.filter(kind=kind)
     return qs.select_related(
         "case__beneficiary", "case__region", "task__owner", "referral__service", "agency"
     ).order_by("due_at", "pk")
