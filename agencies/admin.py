@@ -1,4 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -87,3 +94,61 @@ class DayOffAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date"
     raw_id_fields = ["region"]
     list_select_related = ["region"]
+
+
+# API tokens: knox registers an admin that lists each token's digest and lets an administrator
+# create tokens for anyone (showing the secret once). Ours shows whose token it is and when it
+# ends, nothing of the secret, and only lets an administrator revoke tokens.
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "created", "expiry"]
+    list_display_links = None
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    ordering = ["-created"]
+    fields = ["user", "created", "expiry"]
+    actions = ["revoke_tokens"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuthToken | None = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: AuthToken | None = None) -> bool:
+        # The list only: a token's own page would carry its digest in the URL and the title.
+        return obj is None and super().has_view_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuthToken | None = None) -> bool:
+        # Revoked from the list (below); Django's delete pages would name the token's digest.
+        return obj is None and super().has_delete_permission(request)
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description=_("Cabut token API terpilih"), permissions=["delete"])
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[AuthToken]) -> None:
+        """Delete the chosen tokens; the admin log names the owner and creation time only."""
+        content_type = ContentType.objects.get_for_model(AuthToken)
+        entries = [
+            LogEntry(
+                user_id=request.user.pk,
+                content_type=content_type,
+                object_repr=f"{token.user} {token.created:%Y-%m-%d %H:%M}",
+                action_flag=DELETION,
+            )
+            for token in queryset.select_related("user")
+        ]
+        queryset.delete()
+        LogEntry.objects.bulk_create(entries)
+        self.message_user(
+            request,
+            ngettext("%(count)d token API dicabut.", "%(count)d token API dicabut.", len(entries))
+            % {"count": len(entries)},
+            messages.SUCCESS,
+        )

@@ -1,11 +1,15 @@
-"""Catalogue endpoints and the caller's own profile."""
+"""Login and logout (API tokens), catalogue endpoints and the caller's own profile."""
 
 from __future__ import annotations
 
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from knox import views as knox_views
 from rest_framework import generics, serializers
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -14,24 +18,71 @@ from .models import Agency, Membership, PpksCategory, Region, Service
 from .selectors import active_memberships, regions_search
 
 
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token (failed logins are locked out)."""
+class LoginSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
+    def validate(self, attrs: dict) -> dict:
+        """Checks the password through Django's backends (django-axes counts the failures)."""
+        user = authenticate(
+            request=self.context.get("request"),
+            username=attrs["username"],
+            password=attrs["password"],
+        )
+        if user is None:
+            raise serializers.ValidationError(
+                _("Nama pengguna atau kata sandi salah."), code="authorization"
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+    expiry = serializers.DateTimeField(help_text="The token ends at this time (10 hours).")
+
+
+class TokenView(knox_views.LoginView):
+    """Exchange a username and password for a new API token (failed logins are locked out).
+
+    Every login gives a new token, stored only as a digest and valid for 10 hours. No other
+    credential is read: a stale token sent along does not stop a login.
+    """
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
+    parser_classes = [FormParser, MultiPartParser, JSONParser]
 
-    class TokenSerializer(serializers.Serializer):
-        token = serializers.CharField()
-
-    @extend_schema(responses={200: TokenSerializer})
-    def post(self, request, *args, **kwargs):
+    @extend_schema(request=LoginSerializer, responses={200: TokenSerializer})
+    def post(self, request, format=None):
         try:
-            return super().post(request, *args, **kwargs)
+            serializer = LoginSerializer(data=request.data, context={"request": request})
+            serializer.is_valid(raise_exception=True)
+            request.user = serializer.validated_data["user"]
+            return super().post(request, format=format)
         finally:
             # django-axes marks the request it saw; make its lock-out visible to the
             # middleware, which only sees Django's request, not DRF's wrapper.
             if getattr(request, "axes_locked_out", False):
                 request._request.axes_locked_out = True
+
+
+class LogoutView(knox_views.LogoutView):
+    """End the token this request is sent with."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, format=None):
+        return super().post(request, format=format)
+
+
+class LogoutAllView(knox_views.LogoutAllView):
+    """End every token of this account (log out everywhere)."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, format=None):
+        return super().post(request, format=format)
 
 
 class MembershipSerializer(serializers.ModelSerializer):

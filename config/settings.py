@@ -7,6 +7,7 @@ and refuses to start without a real ``SECRET_KEY``.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
@@ -89,7 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -235,7 +236,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="simpul@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -252,7 +253,11 @@ SPECTACULAR_SETTINGS = {
         "Case management for SLRT / Puskesos: intake, home visits, referrals to agencies, "
         "delivery and follow-up. Every endpoint applies the same services and the same "
         "per-user scope as the web pages. Authenticate with `Authorization: Token <token>` "
-        "from `POST /api/v1/auth/token/`. Every POST accepts an `Idempotency-Key` header."
+        "from `POST /api/v1/auth/token/`: each login gives a new token, valid for 10 hours. "
+        "`POST /api/v1/auth/logout/` ends that token, `POST /api/v1/auth/logout-all/` every "
+        "token of the account; a password change or deactivation ends them all. Every POST "
+        "accepts an `Idempotency-Key` header: a retry by the same user within 24 hours gets "
+        "the first answer again."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -290,6 +295,15 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+# API tokens (django-rest-knox): a new token per login, stored as a SHA-512 digest, valid for
+# 10 hours (a working day) from login. Not refreshed by use, so a stolen token cannot be kept
+# alive; it ends sooner on logout, log-out-everywhere, password change or deactivation.
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(hours=10),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
     "loggers": {
         # Request errors would print query strings and POST bodies, which may hold a NIK.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},

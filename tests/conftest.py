@@ -167,6 +167,13 @@ def open_kinds(case) -> list[str]:
 def referred_case(staff, *, nik: str, services: list[str], full_name: str = "Budi Santoso", **kw):
     """A service request visited and referred by the back office to the services' agencies."""
     case = intake(staff["petugas"], applicant=person(nik=nik, full_name=full_name), **kw).case
+def api_token(user) -> str:
+    """A new API token for ``user`` (as a login gives): send it as ``Token <token>``."""
+    from knox.models import AuthToken
+
+    return AuthToken.objects.create(user=user)[1]
+
+
     from workflows import services as wf
 
     wf.complete_verification(

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import AIR_MESU, KOTA_BENGKALIS, intake, open_task, person
+from tests.conftest import AIR_MESU, KOTA_BENGKALIS, api_token, intake, open_task, person
 from workflows import services as wf
 
 ROLES = [
@@ -150,13 +150,12 @@ def test_admin_changelists_are_scoped_too(client, world, role):
 @pytest.mark.parametrize("role, obj", CELLS)
 def test_api_endpoints(world, role, obj):
     """The same matrix through the API: scope decided by the same selectors."""
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     users, cases = world
     case = cases[obj]
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=users[role]).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(users[role])}")
     visible = obj in SEES[role]
 
     assert client.get(f"/api/v1/cases/{case.number}/").status_code == (200 if visible else 404)
