@@ -620,9 +620,14 @@ class AccessLog(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The first answer to a POST sent with an ``Idempotency-Key`` (see config.idempotency)."""
+    """The first answer to a POST sent with an ``Idempotency-Key`` (see config.idempotency).
 
-    scope = models.CharField(max_length=64)
+    Replayed only to the user who sent it, for 24 hours (``cases.idempotency``).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     key = models.CharField(max_length=255)
     request_hash = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField(null=True)
@@ -632,7 +637,7 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["scope", "key"], name="one_record_per_scope_key")
+            models.UniqueConstraint(fields=["user", "key"], name="one_record_per_user_key")
         ]
 
     def __str__(self) -> str:

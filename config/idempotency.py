@@ -1,68 +1,104 @@
 """``Idempotency-Key`` for every API POST.
 
 A retry with the same key and the same body gets the first answer again without the work
-being done twice; the same key with a different body answers 422. Keys are scoped to the
-caller (their token or session), so two clients cannot collide. A second request arriving
+being done twice; the same key with a different body answers 422. A second request arriving
 while the first is still running answers 409.
+
+Replays happen only after authentication and only to the user who sent the first request
+(issue 10, fault 7): the caller is authenticated here by the API's own authenticators (an API
+token, then the session with its CSRF check). A request that does not authenticate passes
+through untouched, and the view refuses it (401/403) without any stored answer. Records are
+kept per user and key and expire after 24 hours (``cases.idempotency``, purged by the
+periodic job). Login and logout are never recorded: a login's answer carries a token.
 """
 
 from __future__ import annotations
 
 import hashlib
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+
+from cases.idempotency import idempotency_cutoff
+from cases.models import IdempotencyRecord
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
+NOT_RECORDED = ("/api/v1/auth/",)
 
 
-def _scope(request) -> str:
-    credential = request.META.get("HTTP_AUTHORIZATION") or request.COOKIES.get("sessionid", "")
-    return hashlib.sha256(credential.encode()).hexdigest()
+def _authenticated_user(request: HttpRequest) -> AbstractBaseUser | None:
+    """The user the API would see for this request, or None (no or refused credentials)."""
+    authenticators = [auth() for auth in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+    try:
+        user = Request(request, authenticators=authenticators).user
+    except exceptions.APIException:  # a bad, expired or ended token; a failed CSRF check
+        return None
+    return user if user is not None and user.is_authenticated else None
 
 
 class IdempotencyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         key = request.META.get(HEADER, "").strip()
-        if request.method != "POST" or not key or not request.path.startswith("/api/"):
+        if (
+            request.method != "POST"
+            or not key
+            or not request.path.startswith("/api/")
+            or request.path.startswith(NOT_RECORDED)
+        ):
             return self.get_response(request)
-        from cases.models import IdempotencyRecord
-
         if len(key) > 255:
             return JsonResponse({"Idempotency-Key": [_("Maksimal 255 karakter.")]}, status=400)
+        user = _authenticated_user(request)
+        if user is None:
+            return self.get_response(request)
         body_hash = hashlib.sha256(request.path.encode() + b"\n" + request.body).hexdigest()
-        scope = _scope(request)
+        # An expired record is treated as absent: the key starts afresh.
+        IdempotencyRecord.objects.filter(
+            user=user, key=key, created_at__lte=idempotency_cutoff()
+        ).delete()
         try:
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(
-                    scope=scope, key=key, request_hash=body_hash
+                    user=user, key=key, request_hash=body_hash
                 )
         except IntegrityError:
-            record = IdempotencyRecord.objects.get(scope=scope, key=key)
-            if record.request_hash != body_hash:
-                return JsonResponse(
-                    {"Idempotency-Key": [_("Kunci ini sudah dipakai untuk permintaan lain.")]},
-                    status=422,
-                )
-            if record.status_code is None:
-                return JsonResponse(
-                    {"detail": _("Permintaan dengan kunci ini masih diproses.")}, status=409
-                )
-            replay = HttpResponse(
-                bytes(record.body), status=record.status_code, content_type=record.content_type
-            )
-            replay["Idempotent-Replayed"] = "true"
-            return replay
+            return self._replay(user, key, body_hash)
         response = self.get_response(request)
+        stored = IdempotencyRecord.objects.filter(pk=record.pk)
         if response.status_code >= 500 or getattr(response, "streaming", False):
-            record.delete()  # let the client retry a server failure
+            stored.delete()  # let the client retry a server failure
             return response
-        record.status_code = response.status_code
-        record.content_type = response.get("Content-Type", "")
-        record.body = response.content
-        record.save(update_fields=["status_code", "content_type", "body"])
+        stored.update(
+            status_code=response.status_code,
+            content_type=response.get("Content-Type", ""),
+            body=response.content,
+        )
         return response
+
+    @staticmethod
+    def _replay(user: AbstractBaseUser, key: str, body_hash: str) -> HttpResponse:
+        """The stored answer of this user's earlier request with ``key``, or why there is none."""
+        record = IdempotencyRecord.objects.filter(user=user, key=key).first()
+        if record is not None and record.request_hash != body_hash:
+            return JsonResponse(
+                {"Idempotency-Key": [_("Kunci ini sudah dipakai untuk permintaan lain.")]},
+                status=422,
+            )
+        if record is None or record.status_code is None:
+            # Still running (or its server failure was just cleared): the client retries.
+            return JsonResponse(
+                {"detail": _("Permintaan dengan kunci ini masih diproses.")}, status=409
+            )
+        replay = HttpResponse(
+            bytes(record.body), status=record.status_code, content_type=record.content_type
+        )
+        replay["Idempotent-Replayed"] = "true"
+        return replay

@@ -1,7 +1,8 @@
 """Background work behind one small interface, with two engines.
 
-``run_periodic_jobs`` is the work itself: overdue notices, escalations, e-mails. Which engine
-runs it every minute is a setting, ``BACKGROUND_ENGINE``:
+``run_periodic_jobs`` is the work itself: overdue notices, escalations, e-mails, and the purge
+of expired idempotency records and API tokens. Which engine runs it every minute is a
+setting, ``BACKGROUND_ENGINE``:
 
 - ``embedded`` (the demo's default): a daemon thread inside the web process; no broker.
 - ``celery`` (production): Celery beat schedules ``workflows.tasks.run_periodic_jobs`` on a
@@ -16,6 +17,9 @@ import threading
 
 from django.conf import settings
 from django.db import close_old_connections
+
+from agencies.tokens import tokens_purge_expired
+from cases.idempotency import idempotency_records_purge_expired
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +36,8 @@ def run_periodic_jobs(now=None) -> dict[str, int]:
         "overdue_notices": report.overdue_notices,
         "escalations": report.escalations,
         "emails": emails,
+        "idempotency_records_purged": idempotency_records_purge_expired(now),
+        "expired_tokens_purged": tokens_purge_expired(now),
     }
 
 

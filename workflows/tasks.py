@@ -7,7 +7,7 @@ from celery import shared_task
 
 @shared_task(name="workflows.tasks.run_periodic_jobs", ignore_result=False)
 def run_periodic_jobs() -> dict[str, int]:
-    """Overdue notices, escalations and e-mails; safe to run twice at once (compare-and-set)."""
+    """Notices, escalations, e-mails, purges; safe to run twice at once (compare-and-set)."""
     from .background import run_periodic_jobs as run
 
     return run()
