@@ -11,9 +11,9 @@ app_name = "api"
 
 urlpatterns = [
     path("auth/token/", agencies_api.TokenView.as_view(), name="token"),
-    path("me/", agencies_api.MeView.as_view(), name="me"),
     path("auth/logout/", agencies_api.LogoutView.as_view(), name="logout"),
     path("auth/logout-all/", agencies_api.LogoutAllView.as_view(), name="logout_all"),
+    path("me/", agencies_api.MeView.as_view(), name="me"),
     path("regions/", agencies_api.RegionList.as_view(), name="regions"),
     path("services/", agencies_api.ServiceList.as_view(), name="services"),
     path("ppks-categories/", agencies_api.PpksCategoryList.as_view(), name="ppks_categories"),

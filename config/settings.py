@@ -247,6 +247,15 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
+# API tokens (django-rest-knox): a new token per login, stored as a SHA-512 digest, valid for
+# 10 hours (a working day) from login. Not refreshed by use, so a stolen token cannot be kept
+# alive; it ends sooner on logout, log-out-everywhere, password change or deactivation.
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(hours=10),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Simpul API",
     "DESCRIPTION": (
@@ -295,15 +304,6 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-# API tokens (django-rest-knox): a new token per login, stored as a SHA-512 digest, valid for
-# 10 hours (a working day) from login. Not refreshed by use, so a stolen token cannot be kept
-# alive; it ends sooner on logout, log-out-everywhere, password change or deactivation.
-REST_KNOX = {
-    "TOKEN_TTL": dt.timedelta(hours=10),
-    "AUTO_REFRESH": False,
-    "AUTH_HEADER_PREFIX": "Token",
-}
-
     "loggers": {
         # Request errors would print query strings and POST bodies, which may hold a NIK.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},

@@ -164,9 +164,6 @@ def open_kinds(case) -> list[str]:
     return sorted(WorkItem.objects.open().filter(case=case).values_list("kind", flat=True))
 
 
-def referred_case(staff, *, nik: str, services: list[str], full_name: str = "Budi Santoso", **kw):
-    """A service request visited and referred by the back office to the services' agencies."""
-    case = intake(staff["petugas"], applicant=person(nik=nik, full_name=full_name), **kw).case
 def api_token(user) -> str:
     """A new API token for ``user`` (as a login gives): send it as ``Token <token>``."""
     from knox.models import AuthToken
@@ -174,6 +171,9 @@ def api_token(user) -> str:
     return AuthToken.objects.create(user=user)[1]
 
 
+def referred_case(staff, *, nik: str, services: list[str], full_name: str = "Budi Santoso", **kw):
+    """A service request visited and referred by the back office to the services' agencies."""
+    case = intake(staff["petugas"], applicant=person(nik=nik, full_name=full_name), **kw).case
     from workflows import services as wf
 
     wf.complete_verification(
