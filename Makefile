@@ -11,15 +11,17 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 # Extra pytest arguments: make test ARGS="-k referral -x"
 ARGS ?=
-# The demo always runs on this SQLite file, whatever DATABASE_URL says (shell or .env).
+# The demo always runs on this SQLite file, whatever DATABASE_URL says (shell or .env), and
+# as the product does: DEBUG off, so errors show the project's own 404/500 pages (never
+# Django's debug pages) and WhiteNoise serves the collected static files.
 DEMO_DB ?= $(CURDIR)/var/simpul.sqlite3
-DEMO_ENV := DATABASE_URL=sqlite:///$(DEMO_DB) BACKGROUND_ENGINE=embedded
+DEMO_ENV := DATABASE_URL=sqlite:///$(DEMO_DB) BACKGROUND_ENGINE=embedded DEBUG=false
 
 .PHONY: help venv install demo test lint bench
 
 help:
 	@echo "make install   create .venv ($(PYTHON)) and pip install -e '.[dev]'"
-	@echo "make demo      migrate + load regions + demo data on SQLite, then runserver 127.0.0.1:8000"
+	@echo "make demo      migrate + load regions + demo data on SQLite, then runserver 127.0.0.1:8000 (DEBUG off)"
 	@echo "make test      pytest on SQLite, then on a throwaway PostgreSQL (ARGS=\"...\" for pytest)"
 	@echo "make lint      ruff check + ruff format --check"
 	@echo "make bench     page response times on the demo data (benchmarks/pages.py)"

@@ -291,20 +291,38 @@ SYSTEM_USERNAME = "system"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "config.reporting.PersonalDataReporterFilter"
 DEFAULT_EXCEPTION_REPORTER = "config.reporting.PersonalDataExceptionReporter"
 
+# Every handler masks NIK-like numbers (config.reporting.MaskIdNumbers), the development
+# server's request log included: Django's own defaults for the "django" and "django.server"
+# loggers (handlers without the filter) are replaced here. gunicorn: config/gunicorn.conf.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
     "filters": {"mask_id_numbers": {"()": "config.reporting.MaskIdNumbers"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["mask_id_numbers"],
-        }
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_id_numbers"],
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # runserver's request lines ("GET /?q=... HTTP/1.1" 200 ...).
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         # Request errors would print query strings and POST bodies, which may hold a NIK.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},

@@ -26,6 +26,9 @@ REGIONS = [
     ("14.03.01.1001", "Kota Bengkalis"),
 ]
 
+# Fails the session if any log line written during the run holds a full NIK.
+pytest_plugins = ["tests.log_guard"]
+
 NIBUNG = "19.04.01.2003"
 KOBA_VILLAGE = "19.04.01.1001"
 AIR_MESU = "19.04.02.2004"
