@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "cases",
     "workflows",
     "referrals",
+    "config.apps.SimpulConfig",  # the system checks of config/checks.py
 ]
 
 MIDDLEWARE = [
