@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import models
 
+from .nik import normalize_number
+
 
 @lru_cache(maxsize=4)
 def _fernet(keys: tuple[str, ...]) -> MultiFernet:
@@ -46,8 +48,15 @@ def rotate(token: str) -> str:
 
 
 def blind_index(value: str) -> str:
+    """The keyed hash a NIK or No. KK is found by, always of the normalised number
+    (``cases.nik.normalize_number``): ``１９０４…`` and ``1904 …`` get the index of
+    ``1904…``, so no caller can index a raw spelling and make a second person.
+
+    What is stored is ASCII digits only (``Person.save`` and ``Family.save`` refuse
+    anything else), so a lookup with another script's digits simply finds nobody.
+    """
     key = settings.BLIND_INDEX_KEY.encode()
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, normalize_number(value).encode(), hashlib.sha256).hexdigest()
 
 
 class EncryptedCharField(models.TextField):

@@ -9,6 +9,7 @@ from agencies.models import DocumentType, PpksCategory, Region, Service
 from config.forms import MultipleFileField, StyledForm
 
 from .models import CaseKind, Channel, Priority, Relationship, Sex
+from .nik import validate_phone
 from .services import DocumentInput, PersonInput
 
 DOCUMENT_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
@@ -61,7 +62,9 @@ class PersonForm(StyledForm):
     sex = forms.ChoiceField(
         label=_("Jenis kelamin"), choices=[("", "—")] + Sex.choices, required=False
     )
-    phone = forms.CharField(label=_("Telepon / HP"), max_length=20, required=False)
+    phone = forms.CharField(
+        label=_("Telepon / HP"), max_length=20, required=False, validators=[validate_phone]
+    )
     region = forms.ModelChoiceField(
         label=_("Desa/kelurahan"), queryset=Region.objects.none(), required=False
     )

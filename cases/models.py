@@ -19,9 +19,27 @@ from simple_history.models import HistoricalRecords
 from agencies.models import PpksCategory, Region, Service
 
 from .crypto import EncryptedCharField, blind_index
-from .nik import mask_nik, validate_kk_number, validate_nik
+from .nik import (
+    is_ascii_digits,
+    mask_nik,
+    normalize_number,
+    normalize_phone,
+    validate_kk_number,
+    validate_nik,
+    validate_phone,
+)
 
 rt_rw_validator = RegexValidator(r"^\d{1,3}$", _("RT/RW berupa angka 1-3 digit."))
+
+
+def canonical_number(value: str, *, field: str) -> str:
+    """``value`` normalised (``normalize_number``) for storing and indexing, or ValueError
+    naming ``field``: the forms, serializers and services refuse such input first with a
+    message for the officer, so this only stops a caller that skipped them."""
+    number = normalize_number(value)
+    if not is_ascii_digits(number):
+        raise ValueError(f"{field} must be ASCII digits 0-9 once normalised")
+    return number
 
 
 def normalize_name(name: str) -> str:
@@ -104,7 +122,10 @@ class Family(models.Model):
         return _("KK %(number)s") % {"number": mask_nik(self.kk_number)}
 
     def save(self, *args, **kwargs) -> None:
+        self.kk_number = canonical_number(self.kk_number, field="Family.kk_number")
         self.kk_index = blind_index(self.kk_number)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "kk_number", "kk_index"}
         super().save(*args, **kwargs)
 
     @property
@@ -140,7 +161,7 @@ class Person(models.Model):
     birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
-    phone = models.CharField(_("telepon"), max_length=20, blank=True)
+    phone = models.CharField(_("telepon"), max_length=20, blank=True, validators=[validate_phone])
     region = models.ForeignKey(
         Region,
         verbose_name=_("desa/kelurahan"),
@@ -195,10 +216,15 @@ class Person(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs) -> None:
+        """Stores the NIK and phone normalised (``cases.nik``), the NIK's blind index and
+        the name's search form with them."""
         self.search_name = normalize_name(self.full_name)
+        self.nik = canonical_number(self.nik, field="Person.nik") if self.nik else None
         self.nik_index = blind_index(self.nik) if self.nik else None
+        self.phone = normalize_phone(self.phone)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name", "nik_index"}
+            derived = {"search_name", "nik", "nik_index", "phone"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
         super().save(*args, **kwargs)
 
     @property

@@ -1,22 +1,38 @@
-"""NIK (Nomor Induk Kependudukan) rules.
+"""NIK (Nomor Induk Kependudukan), No. KK and phone number rules.
 
 A NIK is 16 digits ``PP KK CC DDMMYY SSSS``: province, regency and district of first
 registration, day of birth (plus 40 for women), month, two-digit year, serial. The region
 prefix is not checked against the code list (districts get split) and the encoded date only
 warns: NIKs with a wrong encoded date exist and are not reissued.
+
+Every number typed or pasted (NIK, No. KK, phone) goes through ``normalize_number`` (or
+``normalize_phone``) before it is validated, looked up, indexed or stored, and what is left
+must be ASCII ``0-9``. Digits are checked with ``[0-9]``, never ``\\d`` or ``str.isdigit()``:
+both also accept other scripts' digits (``١٩٠٤``), which would give one NIK two spellings,
+two blind indexes and so two people.
+
+Why other scripts' digits are refused, not converted: NFKC already folds the compatibility
+forms phone keyboards and East Asian input methods produce (full-width ``１９０４``, and the
+no-break and ideographic spaces), which are the same characters by definition. Arabic-Indic
+(``١٩٠٤``) or Devanagari digits are different characters that NFKC keeps; KTP and KK print
+Latin digits, so such a number was not copied from the card. The officer is told which field
+to retype rather than the system guessing, and the stored number is always exactly what the
+officer sees.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 NIK_LENGTH = 16
-_DIGITS = re.compile(r"^\d+$")
+ASCII_DIGITS = re.compile(r"[0-9]+")
+_PHONE = re.compile(r"\+?[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -36,22 +52,43 @@ class NikParts:
         )
 
 
-def normalize_number(value: str) -> str:
-    """Strip the spaces, dots and dashes people type into ID numbers."""
-    return re.sub(r"[\s.\-]", "", value or "")
+def _is_separator(char: str) -> bool:
+    """Spaces (no-break and ideographic ones too), dots, dashes of any kind, and the
+    invisible format characters a paste can carry (zero-width space and joiners, word
+    joiner, byte order mark, soft hyphen: Unicode category Cf)."""
+    return char.isspace() or char == "." or unicodedata.category(char) in ("Pd", "Cf")
+
+
+def normalize_number(value: str | None) -> str:
+    """``value`` in NFKC with its separators removed: full-width digits with a no-break or
+    zero-width space between them become ``"19040112..."``. Not a validation: the result may
+    still hold letters or other scripts' digits; ``parse_nik`` and ``validate_kk_number``
+    check it with ``is_ascii_digits``."""
+    text = unicodedata.normalize("NFKC", value or "")
+    return "".join(char for char in text if not _is_separator(char))
+
+
+def is_ascii_digits(value: str) -> bool:
+    """Only ``0-9`` (not ``str.isdigit()``, which is also true for ``١٩٠٤`` and ``²``)."""
+    return ASCII_DIGITS.fullmatch(value) is not None
 
 
 def looks_like_nik(value: str) -> bool:
-    """Whether a search term is a NIK or KK number (16 digits, spaces and dots allowed)."""
+    """Whether a search term is meant as a NIK or KK number: 16 digits once normalised, in
+    any script, so that a NIK typed in Arabic-Indic digits is also kept out of URLs and
+    logs. Whether it is a valid NIK is ``parse_nik``'s call."""
     number = normalize_number(value)
-    return number.isdigit() and len(number) == NIK_LENGTH
+    return len(number) == NIK_LENGTH and number.isdecimal()
 
 
 def parse_nik(value: str) -> NikParts:
-    """Split a NIK into its parts, or raise ValidationError saying which rule it breaks."""
+    """Split a NIK into its parts, or raise ValidationError saying which rule it breaks.
+
+    ``value`` is normalised first (``normalize_number``); anything but ASCII digits left
+    is refused (code ``nik_not_digits``)."""
     nik = normalize_number(value)
-    if not _DIGITS.match(nik):
-        raise ValidationError(_("NIK hanya boleh berisi angka."), code="nik_not_digits")
+    if not is_ascii_digits(nik):
+        raise ValidationError(_("NIK hanya boleh berisi angka 0-9."), code="nik_not_digits")
     if len(nik) != NIK_LENGTH:
         raise ValidationError(
             _("NIK harus 16 digit (yang diisi %(count)d digit).") % {"count": len(nik)},
@@ -84,13 +121,32 @@ def validate_nik(value: str) -> None:
 
 
 def validate_kk_number(value: str) -> None:
+    """16 ASCII digits once normalised, or ValidationError (``kk_not_digits``, ``kk_length``)."""
     number = normalize_number(value)
-    if not _DIGITS.match(number):
-        raise ValidationError(_("Nomor KK hanya boleh berisi angka."), code="kk_not_digits")
+    if not is_ascii_digits(number):
+        raise ValidationError(_("Nomor KK hanya boleh berisi angka 0-9."), code="kk_not_digits")
     if len(number) != NIK_LENGTH:
         raise ValidationError(
             _("Nomor KK harus 16 digit (yang diisi %(count)d digit).") % {"count": len(number)},
             code="kk_length",
+        )
+
+
+def normalize_phone(value: str | None) -> str:
+    """A phone number in NFKC with its separators removed (those of ``normalize_number``
+    and brackets: ``"(0761) 123-456"`` becomes ``"0761123456"``). A ``+`` is kept; whether
+    it is only at the start is ``validate_phone``'s check."""
+    return "".join(char for char in normalize_number(value) if char not in "()")
+
+
+def validate_phone(value: str) -> None:
+    """ASCII digits, optionally after one leading ``+``, once normalised; else
+    ValidationError (code ``phone_not_digits``). Empty is allowed (the phone is optional)."""
+    number = normalize_phone(value)
+    if number and _PHONE.fullmatch(number) is None:
+        raise ValidationError(
+            _("Nomor telepon hanya boleh berisi angka 0-9 (boleh diawali +)."),
+            code="phone_not_digits",
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from .models import CaseKind, Channel, ComplaintTier, Priority, Sex
-from .nik import mask_nik
+from .nik import mask_nik, validate_phone
 from .services import PersonInput
 
 
@@ -27,7 +27,17 @@ class PersonIn(serializers.Serializer):
     birth_place = serializers.CharField(
         max_length=100, required=False, allow_blank=True, default=""
     )
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    # NIK and No. KK are checked by the intake service (messages keyed by field); the phone
+    # here. All three are normalised (cases.nik) before they are checked or stored.
+    phone = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[validate_phone],
+        help_text="Digits 0-9, optionally after a leading +; spaces, dots, dashes and "
+        "brackets are removed.",
+    )
     address = AddressIn(required=False)
     existing_person_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 

@@ -221,3 +221,81 @@ def test_an_officer_cannot_link_a_case_to_a_person_outside_their_area(staff):
         "applicant.existing_person_id": ["Data penduduk tidak ditemukan."]
     }
     assert Case.objects.count() == 1
+
+
+# Issue 10, fault 4: NIK, No. KK and phone typed in other digits.
+FULL_WIDTH_NIK = "１９０４０１１２０８８５０００１"
+ARABIC_INDIC_NIK = "١٩٠٤٠١١٢٠٨٨٥٠٠٠١"
+
+
+def in_digits(number: str, zero: str) -> str:
+    return "".join(chr(ord(zero) + int(digit)) for digit in number)
+
+
+def test_full_width_nik_links_to_the_registered_person(staff):
+    first = intake(staff["petugas"]).case
+    second = intake(staff["petugas"], applicant=person(nik=FULL_WIDTH_NIK)).case
+    assert second.beneficiary_id == first.beneficiary_id
+    assert Person.objects.count() == 1
+
+
+def test_full_width_nik_of_a_new_person_is_stored_in_ascii_digits(staff):
+    case = intake(staff["petugas"], applicant=person(nik=FULL_WIDTH_NIK)).case
+    assert case.beneficiary.nik == NIK_MALE
+    assert Person.objects.by_nik(NIK_MALE).get() == case.beneficiary
+
+
+def test_nik_with_a_zero_width_space_inside_links_to_the_registered_person(staff):
+    first = intake(staff["petugas"]).case
+    second = intake(staff["petugas"], applicant=person(nik="1904011208\u200b850001")).case
+    assert second.beneficiary_id == first.beneficiary_id
+    assert Person.objects.count() == 1
+
+
+def test_arabic_indic_nik_is_refused_with_the_field_named(staff):
+    intake(staff["petugas"])
+    before = counts()
+    with pytest.raises(IntakeError) as excinfo:
+        intake(staff["petugas"], applicant=person(nik=ARABIC_INDIC_NIK))
+    assert excinfo.value.field_errors["applicant.nik"] == ["NIK hanya boleh berisi angka 0-9."]
+    assert counts() == before
+
+
+def test_full_width_kk_number_files_the_person_on_the_same_family(staff):
+    head = intake(staff["petugas"], kk_number=KK).case.beneficiary
+    wife, _warnings = register_person(
+        actor=staff["petugas"],
+        data=person(nik=NIK_FEMALE, full_name="Siti Aminah", sex="F", relationship="spouse"),
+        kk_number=in_digits(KK, "０"),
+    )
+    assert wife.family == head.family
+    assert Family.objects.count() == 1
+    assert Family.objects.get().kk_number == KK
+
+
+def test_arabic_indic_kk_number_is_refused_with_the_field_named(staff):
+    with pytest.raises(IntakeError) as excinfo:
+        intake(staff["petugas"], kk_number=in_digits(KK, "٠"))
+    assert excinfo.value.field_errors["kk_number"] == ["Nomor KK hanya boleh berisi angka 0-9."]
+    assert counts() == (0, 0, 0)
+
+
+def test_full_width_phone_is_stored_in_ascii_digits(staff):
+    typed = "０８１２ ３４５６ ７８９０"
+    case = intake(staff["petugas"], applicant=person(phone=typed)).case
+    assert Person.objects.get(pk=case.beneficiary_id).phone == "081234567890"
+
+
+def test_arabic_indic_phone_is_refused_by_the_form_and_the_api_naming_the_phone(staff):
+    from cases.forms import PersonForm
+    from cases.serializers import PersonIn
+
+    message = "Nomor telepon hanya boleh berisi angka 0-9 (boleh diawali +)."
+    arabic_phone = in_digits("081234567890", "٠")
+    form = PersonForm(data={"nik": NIK_MALE, "phone": arabic_phone})
+    assert not form.is_valid()
+    assert form.errors["phone"] == [message]
+    api = PersonIn(data={"nik": NIK_MALE, "phone": arabic_phone})
+    assert not api.is_valid()
+    assert api.errors["phone"] == [message]
+    assert PersonIn(data={"nik": NIK_MALE, "phone": "+62 812-3456-7890"}).is_valid()

@@ -3,7 +3,17 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases.nik import mask_nik, nik_warnings, parse_nik
+from cases.crypto import blind_index
+from cases.nik import (
+    looks_like_nik,
+    mask_nik,
+    nik_warnings,
+    normalize_number,
+    normalize_phone,
+    parse_nik,
+    validate_kk_number,
+    validate_phone,
+)
 
 
 def test_valid_male_nik_gives_birth_date_and_sex():
@@ -78,3 +88,87 @@ def test_matching_data_gives_no_warning():
 
 def test_mask_keeps_first_and_last_four_digits():
     assert mask_nik("1904011208850012") == "1904••••••••0012"
+
+
+# Issue 10, fault 4: a NIK in other digits must not become a second spelling of the same NIK.
+FULL_WIDTH_NIK = "１９０４０１１２０８８５０００１"
+ARABIC_INDIC_NIK = "١٩٠٤٠١١٢٠٨٨٥٠٠٠١"
+
+
+def test_full_width_nik_is_read_as_the_same_nik():
+    assert normalize_number(FULL_WIDTH_NIK) == "1904011208850001"
+    assert parse_nik(FULL_WIDTH_NIK).birth_day == 12
+
+
+def test_arabic_indic_nik_is_refused_naming_the_nik():
+    with pytest.raises(ValidationError) as excinfo:
+        parse_nik(ARABIC_INDIC_NIK)
+    assert excinfo.value.code == "nik_not_digits"
+    assert excinfo.value.messages == ["NIK hanya boleh berisi angka 0-9."]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "1904\u200b0112\u200b0885\u200b0001",  # zero-width spaces (pasted from a chat)
+        "1904\u00a00112\u00a00885\u00a00001",  # no-break spaces
+        "\ufeff1904011208850001\u200d",  # byte order mark, zero-width joiner
+        "1904.0112.0885.0001",
+        "1904\u20130112\u20130885\u20130001",  # en dashes
+    ],
+)
+def test_separators_and_invisible_characters_are_removed(typed):
+    assert normalize_number(typed) == "1904011208850001"
+    assert parse_nik(typed).region_prefix == "190401"
+
+
+def in_digits(number: str, zero: str) -> str:
+    """``number`` written with the digits of the script whose zero is ``zero``."""
+    return "".join(chr(ord(zero) + int(digit)) for digit in number)
+
+
+def test_the_issue_inputs_are_the_nik_in_other_digits():
+    assert in_digits("1904011208850001", "０") == FULL_WIDTH_NIK
+    assert in_digits("1904011208850001", "٠") == ARABIC_INDIC_NIK
+
+
+def test_kk_number_in_full_width_passes_and_in_arabic_indic_is_refused():
+    validate_kk_number(in_digits("1904010101200001", "０"))
+    with pytest.raises(ValidationError) as excinfo:
+        validate_kk_number(in_digits("1904010101200001", "٠"))
+    assert excinfo.value.messages == ["Nomor KK hanya boleh berisi angka 0-9."]
+
+
+def test_a_sixteen_digit_search_in_any_digits_is_treated_as_a_nik():
+    # So it is kept out of URLs and logs, even when it cannot be a valid NIK.
+    assert looks_like_nik(FULL_WIDTH_NIK)
+    assert looks_like_nik(ARABIC_INDIC_NIK)
+    assert not looks_like_nik("1904-2026-000012")
+
+
+def test_blind_index_is_computed_on_the_normalised_number():
+    assert blind_index(FULL_WIDTH_NIK) == blind_index("1904011208850001")
+    assert blind_index("1904\u200b0112 0885.0001") == blind_index("1904011208850001")
+    assert blind_index(ARABIC_INDIC_NIK) != blind_index("1904011208850001")
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("０８１２ ３４５６ ７８９０", "081234567890"),  # full-width, ideographic space
+        ("+62 812-3456-7890", "+6281234567890"),
+        ("(0761) 123\u200b456", "0761123456"),
+    ],
+)
+def test_phone_numbers_are_normalised(typed, stored):
+    validate_phone(typed)
+    assert normalize_phone(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["٠٨١٢٣٤٥٦٧٨٩٠", "0812+3456", "0812 3456 ext 1"])
+def test_phone_with_other_digits_or_a_plus_inside_is_refused(typed):
+    with pytest.raises(ValidationError) as excinfo:
+        validate_phone(typed)
+    assert excinfo.value.messages == [
+        "Nomor telepon hanya boleh berisi angka 0-9 (boleh diawali +)."
+    ]
