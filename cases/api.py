@@ -333,4 +333,8 @@ class AttachmentDownload(APIView):
             route="api:attachment_download",
             case=attachment.case,
         )
-        return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+        return FileResponse(
+            attachment.file.open("rb"),
+            content_type=attachment.content_type,
+            filename=attachment.original_name,  # generated (cases.attachments)
+        )

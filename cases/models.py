@@ -6,7 +6,9 @@ their life status says why they left. Every model keeps a simple-history trail.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -529,12 +531,18 @@ class Note(models.Model):
         return f"{self.case.number}: {self.text[:40]}"
 
 
-def attachment_path(instance, filename: str) -> str:
-    # Random names: the original file name may hold a NIK or a person's name.
-    import uuid
-    from pathlib import Path
+# A name ``cases.attachments.save_attachment`` generated: ``ktp-1904-2026-000012-1.jpg``.
+GENERATED_FILE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*-[0-9]+\.[a-z]{3,4}")
 
-    return f"attachments/{instance.case_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+def attachment_path(instance, filename: str) -> str:
+    """``attachments/<case id>/<generated name>``; never the uploader's file name, which
+    may hold a NIK or a person's name. A file saved some other way (the admin) gets a
+    random name."""
+    name = instance.original_name
+    if not GENERATED_FILE_NAME.fullmatch(name or ""):
+        name = uuid.uuid4().hex
+    return f"attachments/{instance.case_id}/{name}"
 
 
 class AttachmentKind(models.TextChoices):
@@ -564,7 +572,15 @@ class Attachment(models.Model):
         help_text=_("Dokumen persyaratan layanan yang dipenuhi berkas ini (KTP, KK, SKTM, ...)."),
     )
     file = models.FileField(_("berkas"), upload_to=attachment_path)
-    original_name = models.CharField(_("nama berkas asal"), max_length=255, blank=True)
+    # Named before issue 10, it holds the generated name (cases.attachments), never the
+    # uploader's: the file is stored, listed and downloaded under it.
+    original_name = models.CharField(
+        _("nama berkas"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("Dibuat sistem dari jenis berkas dan nomor kasus."),
+    )
     content_type = models.CharField(_("tipe"), max_length=100, blank=True)
     size = models.PositiveIntegerField(_("ukuran (byte)"), default=0)
     visit = models.ForeignKey(

@@ -426,8 +426,9 @@ def may_pick_person(user, person: Person) -> bool:
 
 def downloadable_attachment(user, pk: int):
     """An attachment the user may download, or None: the case team gets every file; an
-    agency only the documents its own referral's service requires (KTP, KK, SKTM, ...)."""
-    from .models import Attachment
+    agency only the documents its own referral's service requires (KTP, KK, SKTM, ...)
+    and the delivery proof of its own referral."""
+    from .models import Attachment, AttachmentKind
 
     attachment = (
         Attachment.objects.filter(pk=pk, case__in=cases_visible_to(user))
@@ -442,6 +443,11 @@ def downloadable_attachment(user, pk: int):
         referrals_visible_to(user)
         .filter(case=attachment.case, service__required_documents=attachment.document_type_id)
         .exists()
+    ):
+        return attachment
+    if (
+        attachment.kind == AttachmentKind.DELIVERY_PROOF
+        and referrals_visible_to(user).filter(delivery__proof=attachment.pk).exists()
     ):
         return attachment
     return None

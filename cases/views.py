@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -418,8 +417,11 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
         route="attachment_download",
         case=attachment.case,
     )
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = f'inline; filename="lampiran-{attachment.pk}'
-    response["Content-Disposition"] += f'{Path(attachment.file.name).suffix}"'
+    # Offered under its generated name (cases.attachments), never the uploader's.
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        filename=attachment.original_name,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

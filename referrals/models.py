@@ -126,7 +126,16 @@ class Delivery(models.Model):
     )
     items = models.CharField(_("barang / layanan"), max_length=255, blank=True)
     note = models.TextField(_("catatan"), blank=True)
-    proof = models.FileField(_("bukti penyaluran"), upload_to="proofs/%Y/%m/", blank=True)
+    # A case attachment like any other (kind ``delivery_proof``): stored under a generated
+    # name and downloaded through the access-checked, access-logged attachment route.
+    proof = models.OneToOneField(
+        "cases.Attachment",
+        verbose_name=_("bukti penyaluran"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="delivery",
+    )
     double_aid_override_reason = models.TextField(
         _("alasan pengecualian bantuan ganda"), blank=True
     )

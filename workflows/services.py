@@ -498,6 +498,7 @@ def record_delivery(
 ) -> WorkItem:
     """Record the aid as delivered. Refused when the same aid type already reached the same
     person in the same period (from any agency), unless an approver overrides with a reason.
+    A ``proof`` (photo or PDF) becomes an attachment of the case (``delivery_proof``).
     """
     errors: dict[str, list[str]] = {
         "delivered_at": [] if delivered_at else [_("Tanggal penyaluran wajib diisi.")],
@@ -579,7 +580,15 @@ def record_delivery(
             amount=parsed_amount,
             items=items.strip(),
             note=note.strip(),
-            proof=proof or "",
+            # The proof is a case attachment, stored under a generated name.
+            proof=save_attachment(
+                actor=actor,
+                case_id=referral.case_id,
+                upload=proof,
+                kind=AttachmentKind.DELIVERY_PROOF,
+            )
+            if proof
+            else None,
             double_aid_override_reason=override,
             double_aid_override_by=actor if override else None,
             recorded_by=actor,
