@@ -184,7 +184,28 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
-AGENCY_ROLES = {Role.AGENCY_STAFF, Role.AGENCY_APPROVER}
+# Role sets, decided once (every scope, queue and form reads them from here).
+AGENCY_ROLES = frozenset({Role.AGENCY_STAFF, Role.AGENCY_APPROVER})
+# The case team of an area: they see every case of the area whole (findings, notes, files).
+AREA_ROLES = frozenset({Role.BACK_OFFICE, Role.SUPERVISOR, Role.SOCIAL_WORKER})
+CASE_TEAM_ROLES = AREA_ROLES | {Role.INTAKE}
+# Who registers people and opens cases (and asks for a person to be moved in).
+INTAKE_ROLES = frozenset({Role.INTAKE, Role.BACK_OFFICE, Role.SUPERVISOR})
+# Who decides on a move request (pindah domisili) out of their area.
+MOVE_DECIDER_ROLES = frozenset({Role.BACK_OFFICE, Role.SUPERVISOR})
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self) -> MembershipQuerySet:
+        """The one definition of an active member: the membership, its user, and its agency
+        or office are all active. A deactivated agency's staff keep their accounts but see,
+        list, claim and complete nothing of it."""
+        return self.filter(
+            Q(agency__isnull=True) | Q(agency__is_active=True),
+            Q(office__isnull=True) | Q(office__is_active=True),
+            is_active=True,
+            user__is_active=True,
+        )
 
 
 class Membership(models.Model):
@@ -223,6 +244,8 @@ class Membership(models.Model):
     is_active = models.BooleanField(_("aktif"), default=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("keanggotaan staf")

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db.models import QuerySet
 
-from .models import Agency, Membership, PpksCategory, Region, RoutingRule, Service
+from .models import AGENCY_ROLES, Agency, Membership, PpksCategory, Region, RoutingRule, Service
+
+# Memberships read during the current request, by user id (see ``memberships_cached``).
+_request_memberships: ContextVar[dict[int, list[Membership]] | None] = ContextVar(
+    "simpul_request_memberships", default=None
+)
 
 
 def regions_search(*, parent: str | None = None, q: str | None = None) -> QuerySet[Region]:
@@ -17,10 +26,61 @@ def regions_search(*, parent: str | None = None, q: str | None = None) -> QueryS
     return qs.order_by("code")
 
 
-def active_memberships(user) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user, is_active=True).select_related(
-        "agency", "office", "area"
+def active_memberships(user) -> list[Membership]:
+    """The user's active memberships (``Membership.objects.active()``), with agency, office
+    and area loaded. Empty for anonymous or deactivated users.
+
+    Within a request (``config.middleware.MembershipCacheMiddleware``) they are read once and
+    reused by every scope check of that request; outside one (background jobs, services
+    called directly) every call reads them afresh.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    cache = _request_memberships.get()
+    if cache is not None and user.pk in cache:
+        return cache[user.pk]
+    rows = list(
+        Membership.objects.active().filter(user=user).select_related("agency", "office", "area")
     )
+    if cache is not None:
+        cache[user.pk] = rows
+    return rows
+
+
+@contextmanager
+def memberships_cached() -> Iterator[None]:
+    """Read each user's memberships once inside this block (one request)."""
+    token = _request_memberships.set({})
+    try:
+        yield
+    finally:
+        _request_memberships.reset(token)
+
+
+def roles_of(user) -> set[str]:
+    return {m.role for m in active_memberships(user)}
+
+
+def areas_of(user, roles: Collection[str]) -> list[str]:
+    """Codes of the areas the user covers in any of ``roles``."""
+    return [m.area_id for m in active_memberships(user) if m.role in roles]
+
+
+def covers(user, region_code: str, roles: Collection[str]) -> bool:
+    """Whether one of the user's memberships in ``roles`` has an area containing the region
+    (``Region.contains``: the same code or a code under it)."""
+    return any(
+        m.role in roles and m.area.contains(region_code) for m in active_memberships(user)
+    )
+
+
+def agencies_of(user, roles: Collection[str] = AGENCY_ROLES) -> list[Agency]:
+    """The active agencies the user works in with one of ``roles`` (staff or head)."""
+    found: dict[int, Agency] = {}
+    for m in active_memberships(user):
+        if m.role in roles and m.agency_id is not None:
+            found.setdefault(m.agency_id, m.agency)
+    return list(found.values())
 
 
 def suggest_agency(

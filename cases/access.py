@@ -26,6 +26,13 @@ def end_agency_action(case: Case, agency: Agency, *, still_open: bool) -> None:
         remove_perm("cases.act_on_case", agency.group, case)
 
 
+def withdraw_agency_access(case: Case, agency: Agency) -> None:
+    """The referral was revoked before the agency served it: no access is left, unless the
+    agency still has another referral on the case or the case was forwarded to it."""
+    remove_perm("cases.view_case", agency.group, case)
+    remove_perm("cases.act_on_case", agency.group, case)
+
+
 def agency_case_ids(group_ids: list[int], codename: str = "view_case"):
     """Subquery of the case ids these agency groups hold ``codename`` on."""
     return CaseGroupObjectPermission.objects.filter(

@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from agencies.models import Region, RegionLevel, Service
-from agencies.selectors import active_memberships
+from agencies.models import INTAKE_ROLES, Region, RegionLevel, Service
+from agencies.selectors import areas_of
 
 from . import selectors
 from .models import Person
@@ -31,7 +31,7 @@ class NikLookup:
     ``status`` is ``empty``, ``invalid`` (``errors`` says why), ``new`` (not registered;
     ``birth_date`` and ``sex`` read from the NIK), ``found`` (``person`` in the officer's
     area, with open cases and aid received this period) or ``elsewhere`` (registered outside
-    the officer's area: nothing more is shown).
+    the officer's area: ``errors`` holds the one answer intake also gives, nothing more).
     """
 
     status: str
@@ -64,7 +64,7 @@ def nik_lookup(user, nik: str) -> NikLookup:
     if person is None:
         return NikLookup("new", birth_date=_birth_date(parts), sex=parts.sex)
     if not selectors.may_pick_person(user, person):
-        return NikLookup("elsewhere")
+        return NikLookup("elsewhere", errors=[str(selectors.REGISTERED_ELSEWHERE)])
     aid_types = set(
         Service.objects.exclude(aid_type="").values_list("aid_type", flat=True).distinct()
     )
@@ -85,7 +85,7 @@ def double_aid(person: Person | None, services: list[Service]) -> list[dict]:
 
 
 def _intake_areas(user) -> list[str]:
-    return [m.area_id for m in active_memberships(user) if m.role in selectors.INTAKE_ROLES]
+    return areas_of(user, INTAKE_ROLES)
 
 
 def _in_scope(code: str, areas: list[str]) -> bool:

@@ -6,17 +6,24 @@ import datetime as dt
 from difflib import SequenceMatcher
 
 from django.db.models import Min, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
-from agencies.models import AGENCY_ROLES, Region, Role
-from agencies.selectors import active_memberships
+from agencies.models import CASE_TEAM_ROLES, INTAKE_ROLES, Region, Role
+from agencies.selectors import agencies_of, areas_of, covers, roles_of
 
 from .crypto import blind_index
 from .models import Case, CaseStatus, Person, RegistryStatus, normalize_name
 
 LIKELY_DUPLICATE_RATIO = 0.8
 
-# Roles that see every case in their membership area.
-AREA_ROLES = {Role.BACK_OFFICE, Role.SUPERVISOR, Role.SOCIAL_WORKER}
+# The one answer about a registered person the user may not see, given by the NIK lookup,
+# intake (form and API) and family registration alike: no name, no village, no status.
+REGISTERED_ELSEWHERE = gettext_lazy(
+    "NIK ini sudah terdaftar di luar wilayah kerja Anda. Kasus untuk orang ini dibuka oleh "
+    "Puskesos/SLRT tempat ia tinggal; bila ia sudah pindah ke wilayah Anda, ajukan pindah "
+    "domisili."
+)
+OUTSIDE_YOUR_AREA = gettext_lazy("Desa/kelurahan yang dipilih di luar wilayah kerja Anda.")
 
 
 def person_by_nik(nik: str) -> Person | None:
@@ -59,32 +66,45 @@ def open_cases_of(person: Person) -> QuerySet[Case]:
     return Case.objects.filter(beneficiary=person, status=CaseStatus.OPEN).order_by("opened_at")
 
 
-def _scope(user) -> tuple[Q, list[int], list[int]]:
-    """(case filter of the user's area/team memberships, agency ids, agency group ids)."""
-    scope = Q(pk__in=[])
-    agency_ids, group_ids = [], []
-    for membership in active_memberships(user):
-        if membership.role in AREA_ROLES:
-            scope |= Region.within_q(membership.area_id)
-        elif membership.role == Role.INTAKE:
-            scope |= Region.within_q(membership.area_id) | Q(opened_by=user)
-        elif membership.role in AGENCY_ROLES and membership.agency.is_active:
-            agency_ids.append(membership.agency_id)
-            group_ids.append(membership.agency.group_id)
-    return scope, agency_ids, group_ids
+def case_team_q(user) -> Q:
+    """Case filter: the cases ``user`` is on the team of (the one definition, see
+    ``is_on_case_team``). Social workers, back office and supervisors: every case of their
+    areas; intake officers: their areas' cases and the ones they opened. Agencies and
+    administrators are on no case team, whatever their other memberships."""
+    team = Q(pk__in=[])
+    for area in areas_of(user, CASE_TEAM_ROLES):
+        team |= Region.within_q(area)
+    if Role.INTAKE in roles_of(user):
+        team |= Q(opened_by=user)
+    return team
+
+
+def is_on_case_team(user, case: Case) -> bool:
+    """``case_team_q`` for one loaded case, without a query: the case team sees the whole
+    case (visit findings, notes, files, sensitive PPKS category)."""
+    if not user.is_authenticated:
+        return False
+    if case.opened_by_id == user.pk and Role.INTAKE in roles_of(user):
+        return True
+    return covers(user, case.region_id, CASE_TEAM_ROLES)
+
+
+def _agency_group_ids(user) -> list[int]:
+    return [agency.group_id for agency in agencies_of(user) if agency.group_id]
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
     """Every case ``user`` may see, by their active memberships. Nothing for anyone else.
 
-    Intake officers see their area's cases and the ones they opened; social workers, back
-    office and supervisors see their area's. Agency staff see a case only through the object
-    permission its referral (or forwarded complaint) granted their agency's group.
-    Administrators configure; they do not read case contents.
+    The case team (``case_team_q``) sees its cases whole. Agency staff see a case only
+    through the object permission its referral (or forwarded complaint) granted their
+    active agency's group, and only what that referral needs. Administrators configure; they
+    do not read case contents.
     """
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
-    scope, _agency_ids, group_ids = _scope(user)
+    scope = case_team_q(user)
+    group_ids = _agency_group_ids(user)
     if group_ids:
         from .access import agency_case_ids
 
@@ -93,14 +113,21 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
 
 def referrals_visible_to(user):
-    """Referrals ``user`` may see: all on their team's cases; their own agency's otherwise."""
-    from referrals.models import Referral
+    """Referrals ``user`` may see: all on their team's cases; their own agency's otherwise.
+
+    A revoked referral is gone for its agency (it was withdrawn before the agency served
+    it); an ended one (delivered, rejected, declined) stays readable for the agency.
+    """
+    from referrals.models import Referral, ReferralStatus
 
     if not user.is_authenticated or not user.is_active:
         return Referral.objects.none()
-    scope, agency_ids, _group_ids = _scope(user)
-    case_scope = Case.objects.filter(scope).values("pk")
-    return Referral.objects.filter(Q(case_id__in=case_scope) | Q(agency_id__in=agency_ids))
+    team_cases = Case.objects.filter(case_team_q(user)).values("pk")
+    agency_ids = [agency.pk for agency in agencies_of(user)]
+    return Referral.objects.filter(
+        Q(case_id__in=team_cases)
+        | (Q(agency_id__in=agency_ids) & ~Q(status=ReferralStatus.REVOKED))
+    )
 
 
 def search_cases(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
@@ -159,13 +186,16 @@ def case_detail(user, number: str) -> Case:
     )
 
 
-def intake_duplicate_candidates(data) -> list[Person]:
+def intake_duplicate_candidates(user, data) -> list[Person]:
     """People the officer should consider before a new record is made for ``data``.
 
-    Empty when the officer already picked a record or the NIK is registered (it links).
+    Empty when the officer already picked a record or the NIK is registered (it links), and
+    for a village outside the officer's area (its people are not theirs to see).
     ``data`` is a ``cases.services.PersonInput``.
     """
     if data.existing_person_id or not (data.full_name and data.birth_date and data.region_code):
+        return []
+    if not may_register_in(user, data.region_code):
         return []
     if data.nik and Person.objects.by_nik(data.nik).exists():
         return []
@@ -180,18 +210,13 @@ def intake_duplicate_candidates(data) -> list[Person]:
 def villages_for_intake(user) -> QuerySet[Region]:
     """Villages an intake officer may register people in: those of their membership areas."""
     scope = Q(pk__in=[])
-    for membership in active_memberships(user):
-        if membership.role in (Role.INTAKE, Role.BACK_OFFICE, Role.SUPERVISOR):
-            scope |= Q(code=membership.area_id) | Q(code__startswith=membership.area_id + ".")
+    for area in areas_of(user, INTAKE_ROLES):
+        scope |= Q(code=area) | Q(code__startswith=area + ".")
     return Region.objects.filter(scope, level="village").order_by("name")
 
 
 def can_open_cases(user) -> bool:
-    return (
-        active_memberships(user)
-        .filter(role__in=[Role.INTAKE, Role.BACK_OFFICE, Role.SUPERVISOR])
-        .exists()
-    )
+    return bool(roles_of(user) & INTAKE_ROLES)
 
 
 def prior_aid(person: Person, *, aid_types: set[str], on: dt.date) -> list[dict]:
@@ -237,14 +262,9 @@ def registry_findings(case: Case) -> dict:
 
 
 def sees_whole_case(user, case: Case) -> bool:
-    """Case team in the area (or the officer who opened it) sees everything on the case;
-    agency staff see only what their own referral needs."""
-    if case.opened_by_id == user.pk:
-        return True
-    return any(
-        m.role not in AGENCY_ROLES and m.area.contains(case.region_id)
-        for m in active_memberships(user)
-    )
+    """Case team sees everything on the case (``is_on_case_team``); agency staff see only
+    what their own referral needs."""
+    return is_on_case_team(user, case)
 
 
 def document_checklist(case: Case, attachments: list | None = None) -> list[dict]:
@@ -314,16 +334,14 @@ def people_visible_to(user) -> QuerySet[Person]:
     """People on the cases of the user's own team (agencies see people only on a case page)."""
     if not user.is_authenticated or not user.is_active:
         return Person.objects.none()
-    cases = Case.objects.filter(_scope(user)[0])
+    cases = Case.objects.filter(case_team_q(user))
     return Person.objects.filter(
         Q(pk__in=cases.values("applicant_id")) | Q(pk__in=cases.values("beneficiary_id"))
     )
 
 
 def is_supervisor_for(user, region_code: str) -> bool:
-    return any(
-        m.role == Role.SUPERVISOR and m.area.contains(region_code) for m in active_memberships(user)
-    )
+    return covers(user, region_code, {Role.SUPERVISOR})
 
 
 def person_export(person: Person) -> dict:
@@ -406,14 +424,9 @@ def person_export(person: Person) -> dict:
     }
 
 
-INTAKE_ROLES = {Role.INTAKE, Role.BACK_OFFICE, Role.SUPERVISOR}
-
-
 def may_register_in(user, region_code: str) -> bool:
     """Whether ``user`` may open a case for someone living in ``region_code``."""
-    return any(
-        m.role in INTAKE_ROLES and m.area.contains(region_code) for m in active_memberships(user)
-    )
+    return covers(user, region_code, INTAKE_ROLES)
 
 
 def may_pick_person(user, person: Person) -> bool:

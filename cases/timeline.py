@@ -30,8 +30,7 @@ from django.utils.translation import gettext_noop, ngettext
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from agencies.models import AGENCY_ROLES
-from agencies.selectors import active_memberships
+from agencies.selectors import agencies_of
 from referrals.models import Delivery, Referral, ReferralStatus
 from workflows.models import Notification, WorkItem
 
@@ -656,9 +655,7 @@ def _whole_case_events(case: Case) -> list[TimelineEvent]:
 
 
 def _agency_events(case: Case, viewer) -> list[TimelineEvent]:
-    agency_ids = sorted(
-        {m.agency_id for m in active_memberships(viewer) if m.role in AGENCY_ROLES} - {None}
-    )
+    agency_ids = sorted(agency.pk for agency in agencies_of(viewer))
     first = (
         Case.history.filter(id=case.pk)
         .select_related("opened_by", "history_user")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.models import Role
-from agencies.selectors import active_memberships
+from agencies.selectors import roles_of
 
 from . import lookups, selectors
 from .access import log_access
@@ -51,7 +51,7 @@ START_PAGE_BY_ROLE = [
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
     """After sign-in: the page this user's role works from (intake officers: the case list)."""
-    roles = set(active_memberships(request.user).values_list("role", flat=True))
+    roles = roles_of(request.user)
     for role, page in START_PAGE_BY_ROLE:
         if role in roles:
             return redirect(page)
@@ -139,7 +139,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
             beneficiary = beneficiary_form.to_input(relationship) if separate else None
             if "confirm_new" not in request.POST:
                 for prefix, person in (("applicant", applicant), ("beneficiary", beneficiary)):
-                    found = person and selectors.intake_duplicate_candidates(person)
+                    found = person and selectors.intake_duplicate_candidates(request.user, person)
                     if found:
                         candidates[prefix] = found
             if not candidates and "confirm_double_aid" not in request.POST:

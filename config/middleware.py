@@ -32,3 +32,17 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+class MembershipCacheMiddleware:
+    """Each user's memberships are read once per request, whichever page, endpoint or
+    template asks (``agencies.selectors.active_memberships``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from agencies.selectors import memberships_cached
+
+        with memberships_cached():
+            return self.get_response(request)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from agencies.models import AGENCY_ROLES, Region, Role
-from agencies.selectors import active_memberships
+from agencies.models import AGENCY_ROLES, Membership, Region, Role
+from agencies.selectors import active_memberships, agencies_of
 
 from .models import TaskKind, WorkItem
 
@@ -63,22 +63,14 @@ AGENCY_KINDS: list[str] = [
 QUEUE_HOLDERS = ("all", "mine", "unclaimed")
 
 
-def _agency_ids(user) -> QuerySet:
-    """Subquery: the active agencies the user is active staff or approver of."""
-    from agencies.models import Membership
-
-    return Membership.objects.filter(
-        user=user, is_active=True, role__in=AGENCY_ROLES, agency__is_active=True
-    ).values("agency_id")
+def _agency_ids(user) -> list[int]:
+    """The active agencies the user is active staff or approver of."""
+    return [agency.pk for agency in agencies_of(user)]
 
 
 def has_agency_queue(user) -> bool:
-    """Whether the user works in an agency (one query, remembered on the user object)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if not hasattr(user, "_has_agency_queue"):
-        user._has_agency_queue = _agency_ids(user).exists()
-    return user._has_agency_queue
+    """Whether the user works in an active agency (from the request's memberships)."""
+    return bool(_agency_ids(user))
 
 
 def agency_queue(user, *, holder: str = "all") -> QuerySet[WorkItem]:
@@ -120,7 +112,14 @@ def queue_counts(qs: QuerySet[WorkItem], now=None) -> dict:
 
 
 def can_act(user, item: WorkItem) -> bool:
+    """Whether ``item`` is in one of the user's queues (by role and area, or agency)."""
     return WorkItem.objects.filter(queue_q(user), pk=item.pk).exists()
+
+
+def may_act_on_task(user, item: WorkItem, *, owner_id: int | None) -> bool:
+    """The one rule of who may act on a task: it is in their queue, and nobody else holds
+    it (``owner_id``: the task's current holder, read under the task's lock)."""
+    return owner_id in (None, user.pk) and can_act(user, item)
 
 
 def supervised_tasks(user) -> QuerySet[WorkItem]:
@@ -151,15 +150,13 @@ def _ancestor_codes(code: str) -> list[str]:
 def _users(memberships) -> QuerySet:
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(is_active=True, memberships__in=memberships).distinct()
+    return get_user_model().objects.filter(memberships__in=memberships).distinct()
 
 
 def queue_members(item: WorkItem) -> QuerySet:
     """Everyone who could take ``item`` from its queue."""
-    from agencies.models import Membership
-
     roles = [role for role, kinds in KINDS_BY_ROLE.items() if item.kind in kinds]
-    memberships = Membership.objects.filter(is_active=True, role__in=roles)
+    memberships = Membership.objects.active().filter(role__in=roles)
     if item.agency_id:
         memberships = memberships.filter(agency_id=item.agency_id)
     else:
@@ -171,21 +168,15 @@ def queue_members(item: WorkItem) -> QuerySet:
 
 def supervisors_of(region_code: str, *, regency_level_only: bool = False) -> QuerySet:
     """Supervisors whose area covers the region; the SLRT manager when regency-level only."""
-    from agencies.models import Membership
-
     codes = _ancestor_codes(region_code)
     if regency_level_only:
         codes = codes[:2]
-    return _users(
-        Membership.objects.filter(is_active=True, role=Role.SUPERVISOR, area_id__in=codes)
-    )
+    return _users(Membership.objects.active().filter(role=Role.SUPERVISOR, area_id__in=codes))
 
 
 def agency_heads(agency_id: int) -> QuerySet:
-    from agencies.models import Membership
-
     return _users(
-        Membership.objects.filter(is_active=True, role=Role.AGENCY_APPROVER, agency_id=agency_id)
+        Membership.objects.active().filter(role=Role.AGENCY_APPROVER, agency_id=agency_id)
     )
 
 
@@ -225,13 +216,18 @@ def case_tasks(user, case) -> list[dict]:
     return rows
 
 
+def assignees_for_task(user, item: WorkItem) -> list:
+    """The officers a supervisor of ``item`` is offered to hand it to: active members whose
+    role works on its kind, in its agency or in an area covering its village. The reassign
+    form offers exactly these, and the service accepts no one else."""
+    return _assignees_for(item, _assignee_candidates(item.case, [item]))
+
+
 def _assignee_candidates(case, items: list[WorkItem]) -> list:
     """Active memberships that could hold any of the case's tasks, in one query."""
-    from agencies.models import Membership
-
     agency_ids = {item.agency_id for item in items if item.agency_id}
     return list(
-        Membership.objects.filter(is_active=True, user__is_active=True)
+        Membership.objects.active()
         .filter(
             (Q(area_id__in=_ancestor_codes(case.region_id)) & ~Q(role__in=AGENCY_ROLES))
             | Q(agency_id__in=agency_ids)
@@ -256,15 +252,13 @@ def _assignees_for(item: WorkItem, memberships: list) -> list:
 
 def tasks_visible_to(user) -> QuerySet[WorkItem]:
     """Tasks the user may see: on their team's cases, or of their own agency's queue."""
-    from cases.selectors import _scope
+    from cases.models import Case
+    from cases.selectors import case_team_q
 
     if not user.is_authenticated or not user.is_active:
         return WorkItem.objects.none()
-    scope, agency_ids, _group_ids = _scope(user)
-    from cases.models import Case
-
-    team_cases = Case.objects.filter(scope).values("pk")
-    return WorkItem.objects.filter(Q(case_id__in=team_cases) | Q(agency_id__in=agency_ids))
+    team_cases = Case.objects.filter(case_team_q(user)).values("pk")
+    return WorkItem.objects.filter(Q(case_id__in=team_cases) | Q(agency_id__in=_agency_ids(user)))
 
 
 def dashboard(user, now=None) -> dict:
@@ -339,8 +333,6 @@ def dashboard(user, now=None) -> dict:
 
 def overdue_for_supervisor(user, limit: int = 50) -> list[dict]:
     """The overdue tasks a supervisor can reassign, with who holds them and who could."""
-    from agencies.models import Membership
-
     items = list(
         supervised_tasks(user)
         .filter(due_at__lt=timezone.now())
@@ -354,7 +346,8 @@ def overdue_for_supervisor(user, limit: int = 50) -> list[dict]:
         area |= Q(agency__regency_id=regency)
     memberships = (
         list(
-            Membership.objects.filter(area, is_active=True, user__is_active=True)
+            Membership.objects.active()
+            .filter(area)
             .select_related("user")
             .order_by("user__first_name", "user__username")
         )
@@ -375,17 +368,15 @@ def overdue_for_supervisor(user, limit: int = 50) -> list[dict]:
 
 
 def visible_task(user, task_id: int) -> WorkItem:
-    """The task if the user may act on it or see its case; otherwise WorkItem.DoesNotExist
-    (pages and the API answer 404, so a task's existence does not leak)."""
+    """The task if the user may act on it or see its case; otherwise WorkItem.DoesNotExist.
+
+    One query whether the task is missing or out of scope, so neither the answer (pages and
+    the API say 404) nor its timing tells the two apart.
+    """
     from cases.selectors import cases_visible_to
 
-    item = (
+    return (
         WorkItem.objects.select_related("case", "referral__service", "referral__agency")
-        .filter(pk=task_id)
-        .first()
+        .filter(queue_q(user) | Q(case__in=cases_visible_to(user)))
+        .get(pk=task_id)
     )
-    if item is not None and (
-        can_act(user, item) or cases_visible_to(user).filter(pk=item.case_id).exists()
-    ):
-        return item
-    raise WorkItem.DoesNotExist

@@ -10,7 +10,8 @@ Two people acting on one task at once: the first wins, the second gets ``TaskTak
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -21,8 +22,8 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 
 from agencies.models import Agency, Role, Service
-from agencies.selectors import active_memberships, suggest_agency
-from cases.access import end_agency_action, grant_agency_access
+from agencies.selectors import agencies_of, covers, suggest_agency
+from cases.access import end_agency_action, grant_agency_access, withdraw_agency_access
 from cases.attachments import attachment_errors, save_attachment
 from cases.errors import NotAllowed, TaskNotOpen, TaskTaken, WorkflowError
 from cases.history import acting_as
@@ -90,40 +91,65 @@ def _fresh_task(item: WorkItem) -> Task:
     return task
 
 
-def claim_task(*, actor, task_id: int) -> WorkItem:
-    """Take an unclaimed task from a queue (ambil tugas)."""
-    item = selectors.visible_task(actor, task_id)
+@contextmanager
+def _locked_task(*, actor, item: WorkItem, take_over: bool = False) -> Iterator[Task]:
+    """The task engine's guard, used by every task action (claim, complete, waive, forward,
+    assign): one transaction, the flow's row lock, the task re-read under the lock, and the
+    holder rule checked there, so of two people acting at once the second is told who won.
+
+    Raises ``TaskNotOpen`` (done or cancelled), ``TaskTaken`` (someone else holds it; also
+    when the flow's lock cannot be had) and ``NotAllowed`` (not in the actor's queues).
+    ``take_over`` is for the supervisor's actions (waive, assign), who checks their own
+    right and may act on a task someone else holds.
+    """
     try:
         with transaction.atomic(), acting_as(actor), _lock(item):
             task = _fresh_task(item)
-            if task.owner_id == actor.pk:
-                return item
-            if task.owner_id:
-                raise TaskTaken(_name(task.owner))
-            if not selectors.can_act(actor, item):
-                raise NotAllowed(_("Tugas ini bukan untuk peran atau wilayah Anda."))
-            task.flow_task.activation_class(task).assign(actor)
+            if not take_over:
+                if task.owner_id not in (None, actor.pk):
+                    raise TaskTaken(_name(task.owner))
+                if not selectors.may_act_on_task(actor, item, owner_id=task.owner_id):
+                    raise NotAllowed(_("Tugas ini bukan untuk peran atau wilayah Anda."))
+            yield task
     except FlowLockFailed:
         raise TaskTaken(_("pengguna lain (sedang diproses)")) from None
+
+
+def _finish(task: Task, *, actor) -> None:
+    """Move viewflow on from ``task``, done by ``actor`` (assigned to them first if needed)."""
+    activation = task.flow_task.activation_class(task)
+    if task.owner_id is None:
+        activation.assign(actor)
+    elif task.owner_id != actor.pk:
+        activation.reassign(actor)
+    activation.start(None)
+    activation.execute()
+
+
+def claim_task(*, actor, task_id: int) -> WorkItem:
+    """Take an unclaimed task from a queue (ambil tugas)."""
+    item = selectors.visible_task(actor, task_id)
+    with _locked_task(actor=actor, item=item) as task:
+        if task.owner_id != actor.pk:
+            task.flow_task.activation_class(task).assign(actor)
     return item
 
 
 def assign_task(*, actor, task_id: int, assignee) -> WorkItem:
-    """A supervisor (or head of agency) hands a task to a named officer (alihkan tugas)."""
+    """A supervisor (or head of agency) hands a task to a named officer (alihkan tugas).
+
+    ``assignee`` (a user, or None when the chosen id matched nobody) must be one the
+    supervisor is offered for this task (``selectors.assignees_for_task``); anyone else,
+    whoever they are, gets the same "pick an officer from the list" error, so neither the
+    form nor the API names a stranger.
+    """
     item = selectors.visible_task(actor, task_id)
-    with transaction.atomic(), acting_as(actor), _lock(item):
-        task = _fresh_task(item)
-        if not selectors.supervised_tasks(actor).filter(pk=item.pk).exists():
-            raise NotAllowed(_("Hanya penyelia wilayah ini yang dapat mengalihkan tugas."))
-        if not selectors.can_act(assignee, item):
-            raise WorkflowError(
-                field_errors={
-                    "assignee": [
-                        _("%(name)s tidak memiliki peran untuk tugas ini.")
-                        % {"name": _name(assignee)}
-                    ]
-                }
-            )
+    if not selectors.supervised_tasks(actor).filter(pk=item.pk).exists():
+        raise NotAllowed(_("Hanya penyelia wilayah ini yang dapat mengalihkan tugas."))
+    offered = {u.pk for u in selectors.assignees_for_task(actor, item)}
+    if assignee is None or assignee.pk not in offered:
+        raise WorkflowError(field_errors={"assignee": [_("Pilih petugas tujuan dari daftar.")]})
+    with _locked_task(actor=actor, item=item, take_over=True) as task:
         activation = task.flow_task.activation_class(task)
         if task.owner_id:
             activation.reassign(assignee)
@@ -150,25 +176,13 @@ def _complete(
         raise WorkflowError(
             field_errors={"kind": [_("Tugas ini berjenis %(kind)s.") % {"kind": item.kind}]}
         )
-    try:
-        with transaction.atomic(), acting_as(actor), _lock(item):
-            task = _fresh_task(item)
-            if task.owner_id and task.owner_id != actor.pk:
-                raise TaskTaken(_name(task.owner))
-            if not selectors.can_act(actor, item):
-                raise NotAllowed(_("Tugas ini bukan untuk peran atau wilayah Anda."))
-            process = task.process
-            apply(item, process)
-            process.save(update_fields=["data"])
-            activation = task.flow_task.activation_class(task)
-            if task.owner_id is None:
-                activation.assign(actor)
-            activation.start(None)
-            activation.execute()
-            if then is not None:
-                then(item)
-    except FlowLockFailed:
-        raise TaskTaken(_("pengguna lain (sedang diproses)")) from None
+    with _locked_task(actor=actor, item=item) as task:
+        process = task.process
+        apply(item, process)
+        process.save(update_fields=["data"])
+        _finish(task, actor=actor)
+        if then is not None:
+            then(item)
     return item
 
 
@@ -247,21 +261,14 @@ def waive_verification(*, actor, task_id: int, reason: str) -> WorkItem:
         raise NotAllowed(_("Hanya penyelia wilayah ini yang dapat meniadakan kunjungan."))
     if item.kind != TaskKind.VERIFICATION:
         raise WorkflowError(field_errors={"kind": [_("Hanya tugas verifikasi.")]})
-    with transaction.atomic(), acting_as(actor), _lock(item):
-        task = _fresh_task(item)
+    with _locked_task(actor=actor, item=item, take_over=True) as task:
         process = task.process
         case = _case_for_update(item)
         case.verification_waiver_reason = reason.strip()
         case.save(update_fields=["verification_waiver_reason"])
         process.data["verification"] = "waived"
         process.save(update_fields=["data"])
-        activation = task.flow_task.activation_class(task)
-        if task.owner_id is None:
-            activation.assign(actor)
-        elif task.owner_id != actor.pk:
-            activation.reassign(actor)
-        activation.start(None)
-        activation.execute()
+        _finish(task, actor=actor)
     return item
 
 
@@ -364,17 +371,23 @@ def complete_assessment(
 
 
 def _end_referral(referral: Referral, status: str, reason: str = "") -> None:
-    """End a referral; its agency keeps read-only access to the case."""
+    """End a referral. An agency whose referral ended served it and keeps read-only access
+    to the case; one whose referral was revoked keeps none (unless it has another referral
+    on the case, or the case was forwarded to it)."""
     referral.status = status
     referral.decision_reason = reason
     referral.ended_at = timezone.now()
     referral.save(update_fields=["status", "decision_reason", "ended_at"])
-    still_open = (
-        Referral.objects.filter(case_id=referral.case_id, agency_id=referral.agency_id)
-        .exclude(pk=referral.pk)
-        .exclude(status__in=ENDED_STATUSES)
-        .exists()
-    )
+    others = Referral.objects.filter(
+        case_id=referral.case_id, agency_id=referral.agency_id
+    ).exclude(pk=referral.pk)
+    if status == ReferralStatus.REVOKED and not (
+        others.exclude(status=ReferralStatus.REVOKED).exists()
+        or referral.case.forwarded_agency_id == referral.agency_id
+    ):
+        withdraw_agency_access(referral.case, referral.agency)
+        return
+    still_open = others.exclude(status__in=ENDED_STATUSES).exists()
     end_agency_action(referral.case, referral.agency, still_open=still_open)
 
 
@@ -478,10 +491,7 @@ def decide_approval(*, actor, task_id: int, decision: str, note: str = "") -> Wo
 
 
 def _is_approver(user, agency_id: int) -> bool:
-    return any(
-        m.role == Role.AGENCY_APPROVER and m.agency_id == agency_id
-        for m in active_memberships(user)
-    )
+    return any(agency.pk == agency_id for agency in agencies_of(user, {Role.AGENCY_APPROVER}))
 
 
 def record_delivery(
@@ -612,11 +622,7 @@ def revoke_referral(*, actor, referral_id: int, reason: str) -> Referral:
     )
     if referral is None:
         raise Referral.DoesNotExist
-    memberships = active_memberships(actor)
-    if not any(
-        m.role in (Role.BACK_OFFICE, Role.SUPERVISOR) and m.area.contains(referral.case.region_id)
-        for m in memberships
-    ):
+    if not covers(actor, referral.case.region_id, {Role.BACK_OFFICE, Role.SUPERVISOR}):
         raise NotAllowed(_("Hanya back office atau penyelia pengirim yang dapat membatalkan."))
     with transaction.atomic(), acting_as(actor):
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -720,10 +726,7 @@ def reopen_case(*, actor, number: str, reason: str) -> Case:
     case = cases_visible_to(actor).filter(number=number).first()
     if case is None:
         raise Case.DoesNotExist
-    if not any(
-        m.role == Role.SUPERVISOR and m.area.contains(case.region_id)
-        for m in active_memberships(actor)
-    ):
+    if not covers(actor, case.region_id, {Role.SUPERVISOR}):
         raise NotAllowed(_("Hanya penyelia yang dapat membuka kembali kasus."))
     with transaction.atomic(), acting_as(actor):
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -772,11 +775,12 @@ def complete_handling(*, actor, task_id: int, note: str, forward_to_agency: str 
 
 
 def _forward_handling(*, actor, item: WorkItem, apply) -> WorkItem:
-    """Complete the back office's handling by re-queueing it to the agency (same task)."""
-    with transaction.atomic(), acting_as(actor), _lock(item):
-        task = _fresh_task(item)
-        if not selectors.can_act(actor, item):
-            raise NotAllowed(_("Tugas ini bukan untuk peran atau wilayah Anda."))
+    """Complete the back office's handling by re-queueing it to the agency (same task).
+
+    Only someone who may act on the task forwards it (the holder rule of ``_locked_task``):
+    a colleague who does not hold the claimed task is refused, and the holder keeps it.
+    """
+    with _locked_task(actor=actor, item=item) as task:
         apply(item, task.process)
         item.agency = Case.objects.get(pk=item.case_id).forwarded_agency
         item.save(update_fields=["agency"])

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cases.errors import DomainError, NotAllowed, TaskNotOpen, TaskTaken
 from cases.models import Stage
+from cases.moves import pending_moves_to_decide
 from cases.selectors import cases_visible_to
 
 from . import notifications, selectors, services
@@ -34,7 +36,20 @@ def task_redirect(request, process_pk=None, task_pk=None, **kwargs):
 def inbox(request: HttpRequest) -> HttpResponse:
     """Kotak masuk: the tasks I can act on now, nearest due first."""
     page = Paginator(selectors.actionable_tasks(request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "workflows/inbox.html", {"page": page, "now": timezone.now()})
+    now = timezone.now()
+    moves = pending_moves_to_decide(request.user).aggregate(
+        total=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now))
+    )
+    return render(
+        request,
+        "workflows/inbox.html",
+        {
+            "page": page,
+            "now": now,
+            "moves_to_decide": moves["total"],
+            "moves_overdue": moves["overdue"],
+        },
+    )
 
 
 @login_required
@@ -98,10 +113,12 @@ def task_claim(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_POST
 def task_assign(request: HttpRequest, task_id: int) -> HttpResponse:
     item = _item_or_404(request.user, task_id)
-    assignee = get_user_model().objects.filter(pk=request.POST.get("assignee") or 0).first()
-    if assignee is None:
-        messages.error(request, _("Pilih petugas tujuan."))
-        return _back(item)
+    chosen = request.POST.get("assignee", "")
+    assignee = (
+        get_user_model().objects.filter(pk=int(chosen)).first()
+        if chosen.isascii() and chosen.isdecimal() and len(chosen) < 18
+        else None
+    )
     try:
         services.assign_task(actor=request.user, task_id=item.pk, assignee=assignee)
     except DomainError as error:
@@ -110,7 +127,7 @@ def task_assign(request: HttpRequest, task_id: int) -> HttpResponse:
         messages.success(
             request,
             _("Tugas dialihkan ke %(name)s.")
-            % {"name": assignee.get_full_name() or assignee.username},
+            % {"name": assignee.get_full_name() or assignee.get_username()},
         )
     return _back(item)
 
