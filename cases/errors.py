@@ -36,3 +36,8 @@ class TaskTaken(DomainError):
     def __init__(self, holder: str):
         self.holder = holder
         super().__init__(f"Tugas sudah diambil oleh {holder}.")
+
+
+class Conflict(DomainError):
+    """The action clashes with what is already recorded, e.g. a second pending request for
+    the same thing, or a decision already taken (409)."""

@@ -216,3 +216,49 @@ class NoteForm(StyledForm):
     text = forms.CharField(
         label=_("Catatan baru"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
+
+
+class MoveRequestForm(StyledForm):
+    """Pindah domisili: the NIK of a person registered elsewhere and their new address here.
+    Posted, so the NIK never lands in a URL."""
+
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("16 digit sesuai KTP/KK."),
+    )
+    region = forms.ModelChoiceField(
+        label=_("Desa/kelurahan tujuan"),
+        queryset=Region.objects.none(),
+        empty_label=_("Pilih desa/kelurahan"),
+    )
+    rt = forms.CharField(label=_("RT"), max_length=3, required=False)
+    rw = forms.CharField(label=_("RW"), max_length=3, required=False)
+    street = forms.CharField(label=_("Alamat jalan"), max_length=255, required=False)
+    reason = forms.CharField(
+        label=_("Alasan pindah"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Mis. pindah ikut suami sejak Maret; surat pindah dari Dukcapil."),
+    )
+
+    def __init__(self, *args, villages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if villages is not None:
+            self.fields["region"].queryset = villages
+
+
+class MoveDecisionForm(StyledForm):
+    decision = forms.ChoiceField(
+        label=_("Keputusan"),
+        choices=[("accept", _("Terima: pindahkan data ke wilayah baru")), ("reject", _("Tolak"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Alasan"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Wajib bila ditolak."),
+    )

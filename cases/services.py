@@ -99,14 +99,22 @@ class _Errors:
             self.add(name, message)
 
 
-def _resolve_person(data: PersonInput, prefix: str, errors: _Errors) -> _ResolvedPerson:
-    """Validate one person's input and find whether they are already registered."""
+def _resolve_person(data: PersonInput, prefix: str, errors: _Errors, *, actor) -> _ResolvedPerson:
+    """Validate one person's input and find whether they are already registered.
+
+    Scope comes first: a registered person the actor may not pick (``may_pick_person``:
+    living outside their area and on none of their team's cases) is answered exactly as
+    the NIK lookup answers ("registered outside your area"), with no name, village or
+    life status, and nothing is linked. Such a person is served where they live, or after
+    a move request (``cases.moves``) brings them into the actor's area.
+    """
     warnings: list[str] = []
     if data.existing_person_id is not None:
         person = Person.objects.filter(pk=data.existing_person_id).first()
-        if person is None:
+        if person is None or not selectors.may_pick_person(actor, person):
             errors.add(f"{prefix}.existing_person_id", _("Data penduduk tidak ditemukan."))
-        return _ResolvedPerson(person, data, person.region if person else None, warnings)
+            return _ResolvedPerson(None, data, None, warnings)
+        return _ResolvedPerson(person, data, person.region, warnings)
 
     data.nik = normalize_number(data.nik)
     if data.nik:
@@ -116,6 +124,9 @@ def _resolve_person(data: PersonInput, prefix: str, errors: _Errors) -> _Resolve
             errors.add_validation(f"{prefix}.nik", exc)
         else:
             person = selectors.person_by_nik(data.nik)
+            if person is not None and not selectors.may_pick_person(actor, person):
+                errors.add(f"{prefix}.nik", str(selectors.REGISTERED_ELSEWHERE))
+                return _ResolvedPerson(None, data, None, warnings)
             if person is not None:
                 # Exact NIK match: link to the registered person, never create a second one.
                 if data.full_name and selectors.names_differ(person.full_name, data.full_name):
@@ -165,6 +176,9 @@ def _resolve_person(data: PersonInput, prefix: str, errors: _Errors) -> _Resolve
                 f"{prefix}.address.region_code",
                 _("Alamat harus sampai tingkat desa/kelurahan (kode PP.KK.CC.DDDD)."),
             )
+            region = None
+        elif not selectors.may_register_in(actor, region.code):
+            errors.add(f"{prefix}.address.region_code", str(selectors.OUTSIDE_YOUR_AREA))
             region = None
 
     if region is not None and data.birth_date and data.full_name.strip():
@@ -323,7 +337,7 @@ def register_person(*, actor, data: PersonInput, kk_number: str = "") -> tuple[P
     Used for family members who are not themselves applicant or beneficiary of a case.
     """
     errors = _Errors()
-    resolved = _resolve_person(data, "", errors)
+    resolved = _resolve_person(data, "", errors, actor=actor)
     kk_number = _clean_kk_number(kk_number, errors)
     if errors.by_field:
         raise IntakeError(field_errors=errors.by_field)
@@ -416,9 +430,11 @@ def open_case(
     kk_number = _clean_kk_number(kk_number, errors)
     checked_documents = _check_documents(documents or [], errors)
 
-    resolved_applicant = _resolve_person(applicant, "applicant", errors)
+    resolved_applicant = _resolve_person(applicant, "applicant", errors, actor=actor)
     resolved_beneficiary = (
-        _resolve_person(beneficiary, "beneficiary", errors) if beneficiary else resolved_applicant
+        _resolve_person(beneficiary, "beneficiary", errors, actor=actor)
+        if beneficiary
+        else resolved_applicant
     )
     if (
         beneficiary
@@ -456,23 +472,10 @@ def open_case(
                     _("%(name)s tercatat meninggal dunia; dibuka dengan pengecualian.")
                     % {"name": person.full_name}
                 )
-    if errors.by_field:
-        raise IntakeError(field_errors=errors.by_field)
-
-    for prefix, resolved in zip(("applicant", "beneficiary"), resolved_people, strict=False):
-        picked = resolved.person if resolved.data.existing_person_id else None
-        if picked is not None and not selectors.may_pick_person(actor, picked):
-            # A record picked by id must be one the officer could have been offered.
-            errors.add(f"{prefix}.existing_person_id", _("Data penduduk tidak ditemukan."))
-    if errors.by_field:
-        raise IntakeError(field_errors=errors.by_field)
     region = resolved_beneficiary.region
     if region is not None and not selectors.may_register_in(actor, region.code):
         field = "beneficiary" if beneficiary else "applicant"
-        errors.add(
-            f"{field}.address.region_code",
-            _("%(village)s di luar wilayah kerja Anda.") % {"village": region.name},
-        )
+        errors.add(f"{field}.address.region_code", str(selectors.OUTSIDE_YOUR_AREA))
     if errors.by_field:
         raise IntakeError(field_errors=errors.by_field)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import move_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,4 +15,7 @@ urlpatterns = [
     path("penduduk/<id:pk>/", views.person_detail, name="person_detail"),
     path("penduduk/<id:pk>/ekspor/", views.person_export, name="person_export"),
     path("lampiran/<id:pk>/", views.attachment_download, name="attachment_download"),
+    path("pindah/", move_views.move_list, name="move_list"),
+    path("pindah/baru/", move_views.move_request_new, name="move_request_new"),
+    path("pindah/<id:pk>/", move_views.move_request_detail, name="move_request_detail"),
 ]

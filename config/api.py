@@ -13,7 +13,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from cases.errors import DomainError, NotAllowed, TaskNotOpen, TaskTaken
+from cases.errors import Conflict, DomainError, NotAllowed, TaskNotOpen, TaskTaken
 
 
 def exception_handler(exc, context):
@@ -26,7 +26,7 @@ def exception_handler(exc, context):
             },
             status=status.HTTP_409_CONFLICT,
         )
-    if isinstance(exc, TaskNotOpen):
+    if isinstance(exc, (TaskNotOpen, Conflict)):
         return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, NotAllowed):
         return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)

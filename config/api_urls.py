@@ -4,6 +4,7 @@ from django.urls import path
 
 from agencies import api as agencies_api
 from cases import api as cases_api
+from cases import move_api
 from referrals import api as referrals_api
 from workflows import api as workflows_api
 
@@ -30,6 +31,9 @@ urlpatterns = [
     path(
         "attachments/<id:pk>/", cases_api.AttachmentDownload.as_view(), name="attachment_download"
     ),
+    path("moves/", move_api.MoveListCreate.as_view(), name="moves"),
+    path("moves/<id:pk>/", move_api.MoveDetail.as_view(), name="move_detail"),
+    path("moves/<id:pk>/decide/", move_api.MoveDecide.as_view(), name="move_decide"),
     path("tasks/", workflows_api.TaskList.as_view(), name="tasks"),
     path("tasks/<id:task_id>/claim/", workflows_api.TaskClaim.as_view(), name="task_claim"),
     path(

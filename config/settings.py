@@ -108,6 +108,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.MembershipCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.IndonesianFirstMiddleware",
@@ -285,6 +286,10 @@ GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Working days the back office of a person's current area has to decide a move request
+# (pindah domisili, cases.moves).
+MOVE_REQUEST_WORKING_DAYS = env.int("MOVE_REQUEST_WORKING_DAYS", default=5)
 
 # Name of the account that background work (imports, timers, escalations) acts as.
 SYSTEM_USERNAME = "system"

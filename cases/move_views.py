@@ -1,0 +1,127 @@
+"""Move request pages (pindah domisili): file one, list them, decide one."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import moves, selectors
+from .access import log_access
+from .errors import DomainError, IntakeError
+from .forms import MoveDecisionForm, MoveRequestForm
+from .models import AccessAction, MoveRequest
+
+PAGE_SIZE = 25
+FORM_FIELD = {"region_code": "region"}
+
+
+def _put_errors(form, error: DomainError) -> None:
+    """The service's field errors onto the form (a 409 has none: it goes on the form)."""
+    if not error.field_errors:
+        form.add_error(None, error.message)
+    for name, texts in error.field_errors.items():
+        name = FORM_FIELD.get(name, name)
+        for text in texts:
+            form.add_error(name if name in form.fields else None, text)
+
+
+@login_required
+def move_list(request: HttpRequest) -> HttpResponse:
+    """Requests out of the user's area to decide, and the ones their area filed."""
+    rows = moves.move_list(request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/move_list.html",
+        {
+            "page": page,
+            "now": timezone.now(),
+            "can_request": selectors.can_open_cases(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def move_request_new(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_open_cases(request.user):
+        raise Http404
+    villages = selectors.villages_for_intake(request.user)
+    form = MoveRequestForm(request.POST or None, villages=villages)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            move = moves.request_move(
+                actor=request.user,
+                nik=data["nik"],
+                region_code=data["region"].code,
+                rt=data["rt"],
+                rw=data["rw"],
+                street=data["street"],
+                reason=data["reason"],
+            )
+        except DomainError as error:
+            _put_errors(form, error)
+        else:
+            messages.success(request, _("Permintaan pindah domisili diajukan."))
+            return redirect("move_request_detail", pk=move.pk)
+    return render(request, "cases/move_request_form.html", {"form": form})
+
+
+def _move_or_404(user, pk: int) -> MoveRequest:
+    try:
+        return (
+            moves.moves_visible_to(user)
+            .select_related("person__region", "from_region", "to_region", "requested_by")
+            .get(pk=pk)
+        )
+    except MoveRequest.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def move_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The request; its decider (who sees the person, logged) accepts or rejects it here.
+    The receiving side sees only what it filed and the decision."""
+    move = _move_or_404(request.user, pk)
+    decider = moves.may_decide(request.user, move)
+    form = MoveDecisionForm(request.POST or None) if decider else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                moves.decide_move(
+                    actor=request.user,
+                    move_id=move.pk,
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except IntakeError as error:
+                _put_errors(form, error)
+            except DomainError as error:
+                messages.error(request, error.message)
+                return redirect("move_request_detail", pk=move.pk)
+            else:
+                messages.success(request, _("Keputusan disimpan."))
+                return redirect("move_request_detail", pk=move.pk)
+    if decider:
+        log_access(
+            user=request.user,
+            action=AccessAction.VIEW_PERSON,
+            route="move_request_detail",
+            person=move.person,
+            purpose="Keputusan pindah domisili",
+        )
+    return render(
+        request,
+        "cases/move_request_detail.html",
+        {"move": move, "decider": decider, "form": form, "now": timezone.now()},
+    )

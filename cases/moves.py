@@ -1,0 +1,198 @@
+"""Pindah domisili: handing a person's record over to the area they moved to.
+
+A person is registered where they live, and only that area's staff see them. When they
+move, an officer of the new area files a move request (the NIK, the new address, why); the
+back office or supervisor of the area they are registered in accepts or rejects it within
+``settings.MOVE_REQUEST_WORKING_DAYS`` working days. Until then the new area learns nothing
+of the person beyond "registered elsewhere" (UU 27/2022 PDP: data minimisation); on
+acceptance the person's village and address change, with history, and scope follows.
+Open cases stay with the area that opened them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.calendar import add_working_days
+from agencies.models import INTAKE_ROLES, MOVE_DECIDER_ROLES, Region, RegionLevel
+from agencies.selectors import areas_of, covers
+
+from . import selectors
+from .errors import Conflict, IntakeError, NotAllowed
+from .models import MoveRequest, MoveStatus, rt_rw_validator
+from .nik import normalize_number, validate_nik
+
+REASON_MAX_LENGTH = 1000
+
+
+class MoveDecision:
+    ACCEPT = "accept"
+    REJECT = "reject"
+    CHOICES = (ACCEPT, REJECT)
+
+
+def _within(areas: list[str], field: str) -> Q:
+    q = Q(pk__in=[])
+    for area in areas:
+        q |= Region.within_q(area, field)
+    return q
+
+
+def moves_to_decide_q(user) -> Q:
+    """Move requests out of the areas where ``user`` is back office or supervisor."""
+    return _within(areas_of(user, MOVE_DECIDER_ROLES), "from_region")
+
+
+def moves_visible_to(user) -> QuerySet[MoveRequest]:
+    """Move requests ``user`` may see: filed by them or for their intake area (the receiving
+    side), or out of their area (the deciding side). Nothing for anyone else."""
+    if not user.is_authenticated or not user.is_active:
+        return MoveRequest.objects.none()
+    receiving = Q(requested_by=user) | _within(areas_of(user, INTAKE_ROLES), "to_region")
+    return MoveRequest.objects.filter(receiving | moves_to_decide_q(user))
+
+
+def may_decide(user, move: MoveRequest) -> bool:
+    """Whether ``user`` decides ``move``: back office or supervisor of its from-area."""
+    return covers(user, move.from_region_id, MOVE_DECIDER_ROLES)
+
+
+def move_list(user) -> QuerySet[MoveRequest]:
+    """The move requests page's rows: pending first, nearest due first, then newest."""
+    return (
+        moves_visible_to(user)
+        .select_related("person", "from_region", "to_region", "requested_by", "decided_by")
+        .order_by("-status", "due_at", "-pk")
+    )
+
+
+def pending_moves_to_decide(user) -> QuerySet[MoveRequest]:
+    return MoveRequest.objects.filter(moves_to_decide_q(user), status=MoveStatus.PENDING)
+
+
+def request_move(
+    *,
+    actor,
+    nik: str,
+    region_code: str,
+    rt: str = "",
+    rw: str = "",
+    street: str = "",
+    reason: str,
+) -> MoveRequest:
+    """File a move request for the person registered under ``nik`` into ``region_code`` (a
+    village of the actor's intake area).
+
+    Raises ``IntakeError`` (400) keyed by field: ``nik`` (invalid, not registered, or
+    already in the actor's area), ``region_code``, ``rt``/``rw``, ``street``, ``reason``;
+    ``Conflict`` (409) when a request for the person is already pending. Nothing about the
+    person is returned to the requester but the request itself.
+    """
+    errors: dict[str, list[str]] = {}
+    nik = normalize_number(nik)
+    person = None
+    try:
+        validate_nik(nik)
+    except ValidationError as exc:
+        errors["nik"] = list(exc.messages)
+    else:
+        person = selectors.person_by_nik(nik)
+        if person is None:
+            errors["nik"] = [
+                _("NIK ini belum terdaftar: daftarkan langsung lewat pendaftaran kasus.")
+            ]
+    region = Region.objects.filter(code=(region_code or "").strip()).first()
+    if region is None or region.level != RegionLevel.VILLAGE:
+        errors["region_code"] = [_("Pilih desa/kelurahan tujuan.")]
+    elif not selectors.may_register_in(actor, region.code):
+        errors["region_code"] = [str(selectors.OUTSIDE_YOUR_AREA)]
+    if person is not None and selectors.may_register_in(actor, person.region_id):
+        errors["nik"] = [_("Penduduk ini sudah terdaftar di wilayah kerja Anda.")]
+    for name, value in (("rt", rt), ("rw", rw)):
+        try:
+            if value.strip():
+                rt_rw_validator(value.strip())
+        except ValidationError as exc:
+            errors[name] = list(exc.messages)
+    if len(street) > 255:
+        errors["street"] = [_("Alamat jalan paling banyak 255 karakter.")]
+    if not reason.strip():
+        errors["reason"] = [_("Alasan pindah wajib diisi.")]
+    elif len(reason) > REASON_MAX_LENGTH:
+        errors["reason"] = [_("Alasan paling banyak 1000 karakter.")]
+    if errors:
+        raise IntakeError(field_errors=errors)
+    assert person is not None and region is not None
+    now = timezone.now()
+    move = MoveRequest(
+        person=person,
+        from_region_id=person.region_id,
+        to_region=region,
+        rt=rt.strip(),
+        rw=rw.strip(),
+        street=street.strip(),
+        reason=reason.strip(),
+        requested_by=actor,
+        requested_at=now,
+        due_at=add_working_days(now, settings.MOVE_REQUEST_WORKING_DAYS, region=person.region_id),
+    )
+    move._history_user = actor
+    try:
+        with transaction.atomic():
+            move.save()
+    except IntegrityError:
+        raise Conflict(
+            _("Permintaan pindah domisili untuk NIK ini sudah diajukan dan menunggu keputusan.")
+        ) from None
+    return move
+
+
+def decide_move(*, actor, move_id: int, decision: str, reason: str = "") -> MoveRequest:
+    """Accept or reject a pending move request (back office or supervisor of the person's
+    current area). Accepting moves the person to the requested village and address, with
+    the decision in the person's history.
+
+    Raises ``MoveRequest.DoesNotExist`` when the request is not visible to the actor (404),
+    ``NotAllowed`` (403) for the receiving side, ``IntakeError`` (400) for a missing
+    decision or rejection reason, ``Conflict`` (409) when it was already decided.
+    """
+    move = moves_visible_to(actor).get(pk=move_id)
+    if not may_decide(actor, move):
+        raise NotAllowed(_("Hanya back office atau penyelia wilayah asal yang memutuskan."))
+    errors: dict[str, list[str]] = {}
+    if decision not in MoveDecision.CHOICES:
+        errors["decision"] = [_("Pilih terima atau tolak.")]
+    if decision == MoveDecision.REJECT and not reason.strip():
+        errors["reason"] = [_("Alasan penolakan wajib diisi.")]
+    if len(reason) > REASON_MAX_LENGTH:
+        errors["reason"] = [_("Alasan paling banyak 1000 karakter.")]
+    if errors:
+        raise IntakeError(field_errors=errors)
+    with transaction.atomic():
+        move = MoveRequest.objects.select_for_update().select_related("person").get(pk=move.pk)
+        if move.status != MoveStatus.PENDING:
+            raise Conflict(
+                _("Permintaan ini sudah diputuskan (%(status)s).")
+                % {"status": move.get_status_display()}
+            )
+        move.status = (
+            MoveStatus.ACCEPTED if decision == MoveDecision.ACCEPT else MoveStatus.REJECTED
+        )
+        move.decided_by = actor
+        move.decided_at = timezone.now()
+        move.decision_reason = reason.strip()
+        move._history_user = actor
+        move.save()
+        if move.status == MoveStatus.ACCEPTED:
+            person = move.person
+            person.region_id = move.to_region_id
+            person.rt, person.rw, person.street = move.rt, move.rw, move.street
+            person._history_user = actor
+            person._change_reason = _("Pindah domisili #%(id)s diterima") % {"id": move.pk}
+            person.save(update_fields=["region", "rt", "rw", "street"])
+    return move
