@@ -31,7 +31,7 @@ from .nik import (
     validate_phone,
 )
 
-rt_rw_validator = RegexValidator(r"^\d{1,3}$", _("RT/RW berupa angka 1-3 digit."))
+rt_rw_validator = RegexValidator(r"^[0-9]{1,3}\Z", _("RT/RW berupa angka 0-9, 1-3 digit."))
 
 
 def canonical_number(value: str, *, field: str) -> str:

@@ -40,7 +40,13 @@ from .models import (
     Sex,
     rt_rw_validator,
 )
-from .nik import nik_warnings, normalize_number, validate_kk_number, validate_nik
+from .nik import (
+    nik_warnings,
+    normalize_number,
+    validate_kk_number,
+    validate_nik,
+    validate_phone,
+)
 
 
 @dataclass
@@ -151,6 +157,10 @@ def _resolve_person(data: PersonInput, prefix: str, errors: _Errors, *, actor) -
         errors.add(f"{prefix}.sex", _("Jenis kelamin wajib dipilih (M atau F)."))
     if data.birth_date and data.birth_date > timezone.localdate():
         errors.add(f"{prefix}.birth_date", _("Tanggal lahir tidak boleh di masa depan."))
+    try:
+        validate_phone(data.phone)
+    except ValidationError as exc:
+        errors.add_validation(f"{prefix}.phone", exc)
     if data.relationship and data.relationship not in Relationship.values:
         errors.add(f"{prefix}.relationship", _("Hubungan dalam KK tidak dikenal."))
     for part in ("rt", "rw"):

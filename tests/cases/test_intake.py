@@ -299,3 +299,16 @@ def test_arabic_indic_phone_is_refused_by_the_form_and_the_api_naming_the_phone(
     assert not api.is_valid()
     assert api.errors["phone"] == [message]
     assert PersonIn(data={"nik": NIK_MALE, "phone": "+62 812-3456-7890"}).is_valid()
+
+
+def test_open_case_refuses_a_phone_that_is_not_digits_even_without_the_form(staff):
+    """The service checks the phone itself (demo loader, imports), naming the field."""
+    with pytest.raises(IntakeError) as refused:
+        intake(staff["petugas"], applicant=person(phone="٠٨١٢٣٤٥٦٧٨٩"))
+    assert list(refused.value.field_errors) == ["applicant.phone"]
+
+
+def test_rt_rw_take_only_ascii_digits(staff):
+    with pytest.raises(IntakeError) as refused:
+        intake(staff["petugas"], applicant=person(rt="٠٠٢"))
+    assert "applicant.address.rt" in refused.value.field_errors
