@@ -12,7 +12,7 @@ from agencies.models import CASE_TEAM_ROLES, INTAKE_ROLES, Region, Role
 from agencies.selectors import agencies_of, areas_of, covers, roles_of
 
 from .crypto import blind_index
-from .models import Case, CaseStatus, Person, RegistryStatus, normalize_name
+from .models import Case, CaseStatus, Family, Person, RegistryStatus, normalize_name
 
 LIKELY_DUPLICATE_RATIO = 0.8
 
@@ -24,6 +24,10 @@ REGISTERED_ELSEWHERE = gettext_lazy(
     "domisili."
 )
 OUTSIDE_YOUR_AREA = gettext_lazy("Desa/kelurahan yang dipilih di luar wilayah kerja Anda.")
+KK_REGISTERED_ELSEWHERE = gettext_lazy(
+    "Nomor KK ini terdaftar di luar wilayah kerja Anda. Anggota keluarga yang pindah diajukan "
+    "lewat pindah domisili."
+)
 
 
 def person_by_nik(nik: str) -> Person | None:
@@ -434,6 +438,29 @@ def may_pick_person(user, person: Person) -> bool:
     someone living in their intake area, or already on their team's cases."""
     return may_register_in(user, person.region_id) or (
         people_visible_to(user).filter(pk=person.pk).exists()
+    )
+
+
+def may_use_family(user, family: Family) -> bool:
+    """Whether ``user`` may file someone on this family card: each member lives in their
+    intake area or is on their team's cases (a card with no members yet is free)."""
+    members = list(family.members.only("pk", "region_id"))
+    outside = [m.pk for m in members if not may_register_in(user, m.region_id)]
+    return not outside or people_visible_to(user).filter(pk__in=outside).count() == len(outside)
+
+
+def family_members_for(user, person: Person) -> QuerySet[Person]:
+    """The other members of ``person``'s family card that ``user`` may see: those living in
+    their case-team areas or on their team's cases."""
+    if person.family_id is None:
+        return Person.objects.none()
+    area = Q(pk__in=[])
+    for code in areas_of(user, CASE_TEAM_ROLES):
+        area |= Region.within_q(code)
+    return (
+        Person.objects.filter(family_id=person.family_id)
+        .exclude(pk=person.pk)
+        .filter(area | Q(pk__in=people_visible_to(user).values("pk")))
     )
 
 

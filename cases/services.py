@@ -331,13 +331,22 @@ def _missing_documents_warning(services: list[Service], checked: list[tuple]) ->
     return [_("Berkas persyaratan belum lengkap: %(names)s.") % {"names": names}]
 
 
-def _clean_kk_number(kk_number: str, errors: _Errors, field_name: str = "kk_number") -> str:
+def _clean_kk_number(
+    kk_number: str, errors: _Errors, *, actor, field_name: str = "kk_number"
+) -> str:
+    """The normalised No. KK, checked (16 ASCII digits) and in scope: a family card whose
+    members live outside the actor's area is answered like a NIK registered elsewhere, so
+    typing a KK number cannot pull a family of another area onto the actor's pages."""
     kk_number = normalize_number(kk_number)
     if kk_number:
         try:
             validate_kk_number(kk_number)
         except ValidationError as exc:
             errors.add_validation(field_name, exc)
+            return kk_number
+        family = Family.objects.by_kk_number(kk_number).first()
+        if family is not None and not selectors.may_use_family(actor, family):
+            errors.add(field_name, str(selectors.KK_REGISTERED_ELSEWHERE))
     return kk_number
 
 
@@ -348,7 +357,7 @@ def register_person(*, actor, data: PersonInput, kk_number: str = "") -> tuple[P
     """
     errors = _Errors()
     resolved = _resolve_person(data, "", errors, actor=actor)
-    kk_number = _clean_kk_number(kk_number, errors)
+    kk_number = _clean_kk_number(kk_number, errors, actor=actor)
     if errors.by_field:
         raise IntakeError(field_errors=errors.by_field)
     with transaction.atomic():
@@ -362,9 +371,15 @@ def register_person(*, actor, data: PersonInput, kk_number: str = "") -> tuple[P
 
 
 def assign_family(*, actor, person: Person, kk_number: str, relationship: str = "") -> list[str]:
-    """Move ``person`` onto the family card ``kk_number`` with their relationship to the head."""
+    """Move ``person`` onto the family card ``kk_number`` with their relationship to the head.
+
+    The person and the card must both be in the actor's scope (``Person.DoesNotExist`` for
+    a person they may not pick, as for one that does not exist).
+    """
+    if not selectors.may_pick_person(actor, person):
+        raise Person.DoesNotExist
     errors = _Errors()
-    kk_number = _clean_kk_number(kk_number, errors)
+    kk_number = _clean_kk_number(kk_number, errors, actor=actor)
     if not kk_number:
         errors.add("kk_number", _("Nomor KK wajib diisi."))
     if relationship and relationship not in Relationship.values:
@@ -437,7 +452,7 @@ def open_case(
             "requested_services",
             _("Layanan tidak dikenal: %(codes)s.") % {"codes": ", ".join(unknown)},
         )
-    kk_number = _clean_kk_number(kk_number, errors)
+    kk_number = _clean_kk_number(kk_number, errors, actor=actor)
     checked_documents = _check_documents(documents or [], errors)
 
     resolved_applicant = _resolve_person(applicant, "applicant", errors, actor=actor)

@@ -375,7 +375,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(Q(applicant=person) | Q(beneficiary=person))
         .select_related("region")
         .order_by("-opened_at"),
-        "members": person.family.members.exclude(pk=person.pk) if person.family else [],
+        "members": selectors.family_members_for(request.user, person),
         "supervisor": supervisor,
         "accesses": AccessLog.objects.filter(person=person).select_related("user", "case")[:100]
         if supervisor

@@ -224,9 +224,7 @@ def test_move_request_api_second_pending_request_answers_409(staff, budi):
     assert decider.get(f"/api/v1/moves/{move_id}/").json()["person"]["full_name"] == (
         "Budi Santoso"
     )
-    assert (
-        api.post(f"/api/v1/moves/{move_id}/decide/", {"decision": "accept"}).status_code == 403
-    )
+    assert api.post(f"/api/v1/moves/{move_id}/decide/", {"decision": "accept"}).status_code == 403
     decided = decider.post(f"/api/v1/moves/{move_id}/decide/", {"decision": "accept"})
     assert decided.status_code == 200 and decided.json()["status"] == "accepted"
     listed = api.get("/api/v1/moves/").json()["results"]
@@ -242,3 +240,38 @@ def test_move_request_form_keeps_the_nik_out_of_the_url(client, staff, budi):
     assert response.status_code == 302
     assert NIK_MALE not in response["Location"]
     assert MoveRequest.objects.get().requested_by == staff["petugas_bks"]
+
+
+KK_NIBUNG = "1904010101200001"
+
+
+def test_a_family_card_of_another_area_cannot_be_joined_at_intake(client, staff):
+    """The sibling of the cross-regency NIK: a KK number pulled the family's names in."""
+    intake(staff["petugas"], kk_number=KK_NIBUNG)  # Budi heads the card in Nibung
+    cases_before = Case.objects.count()
+    with pytest.raises(IntakeError) as refused:
+        intake(
+            staff["petugas_bks"],
+            applicant=person(nik=BENGKALIS_NIK, full_name="Rahmat", region_code=KOTA_BENGKALIS),
+            kk_number=KK_NIBUNG,
+        )
+    assert list(refused.value.field_errors) == ["kk_number"]
+    assert "Budi" not in str(refused.value.field_errors)
+    assert Case.objects.count() == cases_before
+
+
+def test_person_page_lists_only_family_members_in_scope(client, staff):
+    """A member living elsewhere (an old record on the same card) is not listed."""
+    budi = intake(staff["petugas"], kk_number=KK_NIBUNG).case.beneficiary
+    far = intake(
+        staff["petugas_bks"],
+        applicant=person(nik=BENGKALIS_NIK, full_name="Rahmat Hidayat", region_code=KOTA_BENGKALIS),
+    ).case.beneficiary
+    Person.objects.filter(pk=far.pk).update(family=budi.family)
+    near = intake(
+        staff["petugas"], applicant=person(nik="1904015208900003", full_name="Sri", sex="F")
+    ).case.beneficiary
+    Person.objects.filter(pk=near.pk).update(family=budi.family)
+    client.force_login(staff["petugas"])
+    page = client.get(reverse("person_detail", args=[budi.pk])).content.decode()
+    assert "Sri" in page and "Rahmat Hidayat" not in page
