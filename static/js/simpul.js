@@ -150,6 +150,20 @@
     });
   }
 
+  // No inline handlers or htmx filters (the Content-Security-Policy refuses them):
+  // a control marked data-auto-submit sends its form when changed (the language switch) ...
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("[data-auto-submit]") && el.form) el.form.submit();
+  });
+  // ... and a field marked data-complete-length="N" fires "simpul-complete" on each input
+  // once it holds N characters (htmx runs the NIK lookup on it).
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    var length = el.dataset && parseInt(el.dataset.completeLength, 10);
+    if (length && el.value.length >= length) el.dispatchEvent(new CustomEvent("simpul-complete"));
+  });
+
   function init(root) {
     initBeneficiaryToggle(root);
     initDocumentChecklist(root);

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -260,6 +261,7 @@ def test_notifications_list_and_read(api):
 
 
 def test_schema_and_docs_are_served_without_a_cdn(client, demo_accounts):
+    client.force_login(get_user_model().objects.get(username="petugas"))  # signed-in only
     schema = client.get("/api/schema/")
     assert schema.status_code == 200 and b"/api/v1/cases/" in schema.content
     docs = client.get("/api/docs/").content.decode()

@@ -145,7 +145,10 @@ def api_schema(api_data, wsgi_in_test_transaction):
             },
         }
     )
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=config)
+    # The schema is served to signed-in users only.
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/schema/", application, config=config, headers={"Authorization": f"Token {token}"}
+    )
     known = {name: values for name, values in api_data.items() if name != "user"}
 
     @schema.hook
