@@ -1,4 +1,5 @@
-"""The project's own app config: registers the system checks of ``config.checks``."""
+"""The project's own app config: registers the system checks of ``config.checks`` and starts
+the session clock of ``config.security`` at each browser sign-in."""
 
 from django.apps import AppConfig
 
@@ -9,4 +10,9 @@ class SimpulConfig(AppConfig):
     verbose_name = "Simpul"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from config import checks  # noqa: F401  (registers the checks)
+        from config.security import on_user_logged_in
+
+        user_logged_in.connect(on_user_logged_in, dispatch_uid="simpul-session-clock")

@@ -113,6 +113,20 @@ def too_many_sign_ins(request: HttpRequest, *, seconds: int) -> HttpResponse:
     return response
 
 
+def start_session_clock(session) -> None:
+    """Both limits count from now."""
+    session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = int(time.time())
+
+
+def on_user_logged_in(sender: type, request: HttpRequest | None, user, **kwargs) -> None:
+    """``user_logged_in`` receiver (connected in ``config.apps``): a browser sign-in starts
+    the session's clock in the same save as the login. API token logins, which have no
+    signed-in session, are left alone."""
+    session = getattr(request, "session", None)
+    if session is not None and SESSION_KEY in session:
+        start_session_clock(session)
+
+
 class SessionTimeoutMiddleware:
     """Signs a browser session out after the idle or the absolute limit (see the module
     docstring). Runs after AuthenticationMiddleware and MessageMiddleware."""
@@ -121,18 +135,12 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        session = request.session
-        key_before = session.session_key
-        if SESSION_KEY in session:
+        if SESSION_KEY in request.session:
             self._enforce(request, now=int(time.time()))
         response = self.get_response(request)
         session = request.session
-        if SESSION_KEY in session and (
-            session.session_key != key_before or SIGNED_IN_AT not in session
-        ):
-            # Signed in during this request (login cycles the session key).
-            now = int(time.time())
-            session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = now
+        if SESSION_KEY in session and SIGNED_IN_AT not in session:
+            start_session_clock(session)  # a session from before these limits
         return response
 
     @staticmethod
@@ -141,7 +149,7 @@ class SessionTimeoutMiddleware:
         signed_in_at = session.get(SIGNED_IN_AT)
         last_seen_at = session.get(LAST_SEEN_AT)
         if signed_in_at is None or last_seen_at is None:
-            return  # a session from before these limits: the response phase starts them
+            return  # the response phase starts the clock
         idle = now - last_seen_at > settings.SESSION_IDLE_TIMEOUT
         too_old = now - signed_in_at > settings.SESSION_ABSOLUTE_TIMEOUT
         if idle or too_old:
