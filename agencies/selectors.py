@@ -69,9 +69,7 @@ def areas_of(user, roles: Collection[str]) -> list[str]:
 def covers(user, region_code: str, roles: Collection[str]) -> bool:
     """Whether one of the user's memberships in ``roles`` has an area containing the region
     (``Region.contains``: the same code or a code under it)."""
-    return any(
-        m.role in roles and m.area.contains(region_code) for m in active_memberships(user)
-    )
+    return any(m.role in roles and m.area.contains(region_code) for m in active_memberships(user))
 
 
 def agencies_of(user, roles: Collection[str] = AGENCY_ROLES) -> list[Agency]:

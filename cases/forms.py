@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import DocumentType, PpksCategory, Region, Service
 from config.forms import MultipleFileField, StyledForm
 
-from .models import CaseKind, Channel, Priority, Relationship, Sex
+from .models import CaseKind, Channel, MoveDecision, Priority, Relationship, Sex
 from .nik import validate_phone
 from .services import DocumentInput, PersonInput
 
@@ -252,7 +252,7 @@ class MoveRequestForm(StyledForm):
 class MoveDecisionForm(StyledForm):
     decision = forms.ChoiceField(
         label=_("Keputusan"),
-        choices=[("accept", _("Terima: pindahkan data ke wilayah baru")), ("reject", _("Tolak"))],
+        choices=MoveDecision.choices,
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(

@@ -692,6 +692,13 @@ class MoveStatus(models.TextChoices):
     REJECTED = "rejected", _("Ditolak")
 
 
+class MoveDecision(models.TextChoices):
+    """What the back office of the person's area decides on a move request."""
+
+    ACCEPT = "accept", _("Terima: pindahkan data ke wilayah baru")
+    REJECT = "reject", _("Tolak")
+
+
 class MoveRequest(models.Model):
     """Pindah domisili: the area a person now lives in asks the area they are registered in
     to hand their record over (``cases.moves``).

@@ -16,7 +16,7 @@ from config.api import NewestFirstCursor
 
 from . import moves
 from .access import log_access
-from .models import AccessAction, MoveRequest, MoveStatus
+from .models import AccessAction, MoveDecision, MoveRequest, MoveStatus
 
 
 class MoveOut(serializers.Serializer):
@@ -116,7 +116,7 @@ class MoveDecide(APIView):
     """Accept (the person's domicile moves) or reject (with a reason) a pending request."""
 
     class DecisionIn(serializers.Serializer):
-        decision = serializers.ChoiceField(choices=moves.MoveDecision.CHOICES)
+        decision = serializers.ChoiceField(choices=MoveDecision.choices)
         reason = serializers.CharField(
             max_length=moves.REASON_MAX_LENGTH, required=False, allow_blank=True, default=""
         )

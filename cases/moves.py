@@ -24,16 +24,10 @@ from agencies.selectors import areas_of, covers
 
 from . import selectors
 from .errors import Conflict, IntakeError, NotAllowed
-from .models import MoveRequest, MoveStatus, rt_rw_validator
+from .models import MoveDecision, MoveRequest, MoveStatus, rt_rw_validator
 from .nik import normalize_number, validate_nik
 
 REASON_MAX_LENGTH = 1000
-
-
-class MoveDecision:
-    ACCEPT = "accept"
-    REJECT = "reject"
-    CHOICES = (ACCEPT, REJECT)
 
 
 def _within(areas: list[str], field: str) -> Q:
@@ -165,7 +159,7 @@ def decide_move(*, actor, move_id: int, decision: str, reason: str = "") -> Move
     if not may_decide(actor, move):
         raise NotAllowed(_("Hanya back office atau penyelia wilayah asal yang memutuskan."))
     errors: dict[str, list[str]] = {}
-    if decision not in MoveDecision.CHOICES:
+    if decision not in MoveDecision.values:
         errors["decision"] = [_("Pilih terima atau tolak.")]
     if decision == MoveDecision.REJECT and not reason.strip():
         errors["reason"] = [_("Alasan penolakan wajib diisi.")]

@@ -325,6 +325,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CaseChannelEnum": "cases.models.Channel",
         "DeliveryChannelEnum": "referrals.models.DeliveryChannel",
+        "MoveStatusEnum": "cases.models.MoveStatus",
+        "MoveDecisionEnum": "cases.models.MoveDecision",
     },
 }
 
