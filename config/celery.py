@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from celery.signals import beat_init, celeryd_init
+from celery.signals import beat_init, celeryd_init, setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -46,3 +46,15 @@ def _require_redis(**kwargs) -> None:
 
     if not settings.REDIS_URL:
         raise SystemExit("REDIS_URL must be set to run a Celery worker or beat (see README).")
+
+
+@setup_logging.connect
+def _use_the_projects_logging(**kwargs) -> None:
+    """Workers and beat log through ``settings.LOGGING``, whose every handler masks NIK-like
+    numbers (``config.reporting.MaskIdNumbers``). Connecting this signal stops Celery from
+    replacing the root handler with its own, unmasked one."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
