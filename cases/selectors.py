@@ -467,27 +467,26 @@ def family_members_for(user, person: Person) -> QuerySet[Person]:
 def downloadable_attachment(user, pk: int):
     """An attachment the user may download, or None: the case team gets every file; an
     agency only the documents its own referral's service requires (KTP, KK, SKTM, ...)
-    and the delivery proof of its own referral."""
+    and the delivery proof of its own referral. One query, whether the file is missing,
+    out of scope or not the agency's to open (the answer and its timing are the same)."""
+    from django.db.models import Exists, OuterRef
+
     from .models import Attachment, AttachmentKind
 
-    attachment = (
-        Attachment.objects.filter(pk=pk, case__in=cases_visible_to(user))
+    referrals = referrals_visible_to(user)
+    team = Q(case__in=Case.objects.filter(case_team_q(user)).values("pk"))
+    required = Q(document_type__isnull=False) & Exists(
+        referrals.filter(
+            case=OuterRef("case"), service__required_documents=OuterRef("document_type")
+        )
+    )
+    proof = Q(kind=AttachmentKind.DELIVERY_PROOF) & Exists(
+        referrals.filter(delivery__proof=OuterRef("pk"))
+    )
+    return (
+        Attachment.objects.filter(case__in=cases_visible_to(user))
+        .filter(team | required | proof)
         .select_related("case")
+        .filter(pk=pk)
         .first()
     )
-    if attachment is None:
-        return None
-    if sees_whole_case(user, attachment.case):
-        return attachment
-    if attachment.document_type_id and (
-        referrals_visible_to(user)
-        .filter(case=attachment.case, service__required_documents=attachment.document_type_id)
-        .exists()
-    ):
-        return attachment
-    if (
-        attachment.kind == AttachmentKind.DELIVERY_PROOF
-        and referrals_visible_to(user).filter(delivery__proof=attachment.pk).exists()
-    ):
-        return attachment
-    return None

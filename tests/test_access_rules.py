@@ -289,3 +289,29 @@ def test_case_team_definition_is_the_same_for_list_and_whole_case(staff, case):
             whole = sees_whole_case(user, each)
             assert not whole or listed, (user, each)
     assert timezone.now() - case.opened_at < dt.timedelta(hours=1)
+
+
+def test_a_file_the_agency_may_not_open_answers_like_a_missing_one(client, staff, case):
+    from agencies.models import DocumentType
+
+    note_file = Attachment.objects.create(
+        case=case,
+        kind="other",
+        document_type=DocumentType.objects.exclude(services__code="pbi-jk").first(),
+        file=f"attachments/{case.pk}/other.pdf",
+        uploaded_by=staff["petugas"],
+    )
+    missing = note_file.pk + 1000
+    client.force_login(staff["dinkes"])
+    answers = []
+    for pk in (note_file.pk, missing):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("attachment_download", args=[pk]))
+        lookups = [
+            q["sql"].split(" WHERE ")[0]
+            for q in queries.captured_queries
+            if "django_session" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+        ]
+        answers.append((response.status_code, lookups))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 404
