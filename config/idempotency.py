@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
-from rest_framework.request import Request
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.settings import api_settings
 
 from cases.idempotency import idempotency_cutoff
@@ -29,16 +29,30 @@ from cases.models import IdempotencyRecord
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 NOT_RECORDED = ("/api/v1/auth/",)
+# Answers that did no work are not kept, so a retry (e.g. after signing in again, or with the
+# CSRF token) is answered afresh: server failures, and refused credentials or permissions.
+NOT_KEPT = {401, 403}
 
 
 def _authenticated_user(request: HttpRequest) -> AbstractBaseUser | None:
-    """The user the API would see for this request, or None (no or refused credentials)."""
-    authenticators = [auth() for auth in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
-    try:
-        user = Request(request, authenticators=authenticators).user
-    except exceptions.APIException:  # a bad, expired or ended token; a failed CSRF check
-        return None
-    return user if user is not None and user.is_authenticated else None
+    """The user the API would see for this request, or None (no or refused credentials).
+
+    Reads only headers and the session, never the body, and changes nothing on ``request``:
+    the API's token authenticators in order (as DRF tries them), then the signed-in
+    session. The session's CSRF check stays with the view; a request that fails it is
+    answered 403 by the view and that answer is not kept (see ``NOT_KEPT``).
+    """
+    for authenticator_class in api_settings.DEFAULT_AUTHENTICATION_CLASSES:
+        if issubclass(authenticator_class, SessionAuthentication):
+            continue
+        try:
+            found = authenticator_class().authenticate(request)
+        except exceptions.APIException:  # a bad, expired or ended token
+            return None
+        if found is not None:
+            return found[0] if found[0].is_authenticated and found[0].is_active else None
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated and user.is_active else None
 
 
 class IdempotencyMiddleware:
@@ -73,8 +87,12 @@ class IdempotencyMiddleware:
             return self._replay(user, key, body_hash)
         response = self.get_response(request)
         stored = IdempotencyRecord.objects.filter(pk=record.pk)
-        if response.status_code >= 500 or getattr(response, "streaming", False):
-            stored.delete()  # let the client retry a server failure
+        if (
+            response.status_code >= 500
+            or response.status_code in NOT_KEPT
+            or getattr(response, "streaming", False)
+        ):
+            stored.delete()  # let the client retry
             return response
         stored.update(
             status_code=response.status_code,

@@ -254,3 +254,28 @@ def test_the_periodic_job_purges_answers_older_than_24_hours(demo_accounts):
 @pytest.mark.parametrize("path", ["/api/v1/auth/logout/", "/api/v1/auth/logout-all/"])
 def test_logout_without_a_token_is_refused(demo_accounts, path):
     assert APIClient().post(path).status_code == 401
+
+
+def test_a_signed_in_browser_posting_with_a_key_is_served_and_replayed(staff):
+    """The review's exact case: session + CSRF token + Idempotency-Key answered 401."""
+    from django.test import Client
+
+    from tests.conftest import KOTA_BENGKALIS, NIK_MALE, intake
+
+    intake(staff["petugas"])
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(staff["petugas_bks"])
+    browser.get("/pindah/baru/")
+    token = browser.cookies["csrftoken"].value
+    body = {"nik": NIK_MALE, "region_code": KOTA_BENGKALIS, "reason": "Pindah kerja."}
+
+    def post(**headers):
+        return browser.post("/api/v1/moves/", body, content_type="application/json", **headers)
+
+    forged = post(HTTP_IDEMPOTENCY_KEY="k1")  # no CSRF token: refused, and not kept
+    assert forged.status_code == 403
+    first = post(HTTP_X_CSRFTOKEN=token, HTTP_IDEMPOTENCY_KEY="k1")
+    assert first.status_code == 201, first.content
+    again = post(HTTP_X_CSRFTOKEN=token, HTTP_IDEMPOTENCY_KEY="k1")
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert again.content == first.content
