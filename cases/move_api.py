@@ -47,12 +47,14 @@ class MovePersonOut(serializers.Serializer):
 
 
 class MoveDetailOut(MoveOut):
-    person = MovePersonOut(allow_null=True, help_text="Only for the deciding back office.")
+    person = MovePersonOut(
+        allow_null=True, help_text="Only for the deciding back office, while pending."
+    )
 
 
 def _detail(user, move: MoveRequest) -> dict:
     data = dict(MoveOut(move).data)
-    if moves.may_decide(user, move):
+    if moves.shows_person(user, move):
         log_access(
             user=user,
             action=AccessAction.VIEW_PERSON,

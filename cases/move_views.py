@@ -112,7 +112,8 @@ def move_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Keputusan disimpan."))
                 return redirect("move_request_detail", pk=move.pk)
-    if decider:
+    shows_person = moves.shows_person(request.user, move)
+    if shows_person:
         log_access(
             user=request.user,
             action=AccessAction.VIEW_PERSON,
@@ -123,5 +124,11 @@ def move_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/move_request_detail.html",
-        {"move": move, "decider": decider, "form": form, "now": timezone.now()},
+        {
+            "move": move,
+            "decider": decider,
+            "shows_person": shows_person,
+            "form": form,
+            "now": timezone.now(),
+        },
     )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from agencies.calendar import add_working_days
 from agencies.models import INTAKE_ROLES, MOVE_DECIDER_ROLES, Region, RegionLevel
-from agencies.selectors import areas_of, covers
+from agencies.selectors import areas_of, covers, roles_of
 
 from . import selectors
 from .errors import Conflict, IntakeError, NotAllowed
@@ -43,17 +43,25 @@ def moves_to_decide_q(user) -> Q:
 
 
 def moves_visible_to(user) -> QuerySet[MoveRequest]:
-    """Move requests ``user`` may see: filed by them or for their intake area (the receiving
-    side), or out of their area (the deciding side). Nothing for anyone else."""
+    """Move requests ``user`` may see: into their intake area (the receiving side, who
+    filed it), or out of their decider area (the deciding side). Nothing for anyone else,
+    nor for an officer who has since left the area."""
     if not user.is_authenticated or not user.is_active:
         return MoveRequest.objects.none()
-    receiving = Q(requested_by=user) | _within(areas_of(user, INTAKE_ROLES), "to_region")
+    receiving = _within(areas_of(user, INTAKE_ROLES), "to_region")
     return MoveRequest.objects.filter(receiving | moves_to_decide_q(user))
 
 
 def may_decide(user, move: MoveRequest) -> bool:
     """Whether ``user`` decides ``move``: back office or supervisor of its from-area."""
     return covers(user, move.from_region_id, MOVE_DECIDER_ROLES)
+
+
+def shows_person(user, move: MoveRequest) -> bool:
+    """Whether the request's page and API show ``user`` the person (name, birth date,
+    registered address): only its decider, and only while it is pending. After the decision
+    the person's record belongs to whichever area they are registered in now."""
+    return move.status == MoveStatus.PENDING and may_decide(user, move)
 
 
 def move_list(user) -> QuerySet[MoveRequest]:
@@ -82,11 +90,15 @@ def request_move(
     """File a move request for the person registered under ``nik`` into ``region_code`` (a
     village of the actor's intake area).
 
-    Raises ``IntakeError`` (400) keyed by field: ``nik`` (invalid, not registered, or
+    Raises ``NotAllowed`` (403) for anyone without an intake role (whatever the NIK), then
+    ``IntakeError`` (400) keyed by field: ``nik`` (invalid, not registered, or
     already in the actor's area), ``region_code``, ``rt``/``rw``, ``street``, ``reason``;
     ``Conflict`` (409) when a request for the person is already pending. Nothing about the
     person is returned to the requester but the request itself.
     """
+    if not roles_of(actor) & INTAKE_ROLES:
+        # Checked before the NIK: the answers below tell whether a NIK is registered.
+        raise NotAllowed(_("Hanya petugas pendaftaran yang dapat mengajukan pindah domisili."))
     errors: dict[str, list[str]] = {}
     nik = normalize_number(nik)
     person = None

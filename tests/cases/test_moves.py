@@ -275,3 +275,36 @@ def test_person_page_lists_only_family_members_in_scope(client, staff):
     client.force_login(staff["petugas"])
     page = client.get(reverse("person_detail", args=[budi.pk])).content.decode()
     assert "Sri" in page and "Rahmat Hidayat" not in page
+
+
+def test_only_intake_roles_may_file_so_no_one_else_learns_whether_a_nik_is_registered(staff, budi):
+    """The review's exact case: agency staff probed registered and unknown NIKs."""
+    for username in ("dinkes", "peksos"):
+        api = _api(staff[username])
+        answers = [
+            api.post(
+                "/api/v1/moves/",
+                {"nik": nik, "region_code": KOTA_BENGKALIS, "reason": "x"},
+                format="json",
+            )
+            for nik in (NIK_MALE, "1403019999990001")
+        ]
+        assert [a.status_code for a in answers] == [403, 403]
+        assert answers[0].content == answers[1].content
+
+
+def test_after_the_decision_the_old_area_no_longer_reads_the_person(staff, budi):
+    move = request_move(
+        actor=staff["petugas_bks"],
+        nik=NIK_MALE,
+        region_code=KOTA_BENGKALIS,
+        street="Jl. Pramuka 7",
+        reason="Pindah.",
+    )
+    decider = _api(staff["backoffice"])
+    assert decider.get(f"/api/v1/moves/{move.pk}/").json()["person"] is not None
+    decide_move(actor=staff["backoffice"], move_id=move.pk, decision="accept")
+    Person.objects.filter(pk=budi.pk).update(street="Jl. Baru 9")
+    after = decider.get(f"/api/v1/moves/{move.pk}/")
+    assert after.json()["person"] is None
+    assert "Jl. Baru 9" not in after.content.decode()
