@@ -30,9 +30,20 @@ from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 # (%30-%39) or of a full-width (U+FF10-FF19), Arabic-Indic (U+0660-0669) or Persian
 # (U+06F0-06F9) digit in UTF-8.
 _DIGIT = r"(?:\d|%3[0-9]|%EF%BC%9[0-9]|%D9%A[0-9]|%DB%B[0-9])"
-# What people and browsers put between digit groups: - . + _ and white space, and their
-# percent-encodings (%20 space, %2B +, %2D -, %2E ., %5F _, %C2%A0 no-break space).
-_SEPARATOR = r"(?:[-.+_\s]|%2[0BDE]|%5F|%C2%A0)"
+# What people and browsers put between digit groups: - . + _ and white space; every other
+# separator ``cases.nik.normalize_number`` strips (any Unicode dash, the soft hyphen and the
+# invisible format characters: zero-width space and joiners, word joiner, BOM) and the
+# full-width forms of - . + _; and the percent-encodings of all of them (%20 space, %2B +,
+# %2D -, %2E ., %5F _, %C2%A0 no-break space, %C2%AD soft hyphen, %E2%80%80-%E2%80%95
+# spaces, zero-width characters and dashes, %E2%81%A0-%E2%81%A4, %E2%88%92 minus,
+# %E3%80%80 ideographic space, %EF%BB%BF BOM, %EF%BC%8B-%EF%BC%8E and %EF%BC%BF
+# full-width + , - . and _).
+_SEPARATOR = (
+    r"(?:[-.+_\s\u00ad\u2010-\u2015\u2212\ufe58\ufe63\u200b-\u200f\u2060-\u2064\ufeff"
+    r"\uff0b\uff0d\uff0e\uff3f]"
+    r"|%2[0BDE]|%5F|%C2%A0|%C2%AD|%E2%80%8[0-9A-F]|%E2%80%9[0-5]|%E2%81%A[0-4]|%E2%88%92"
+    r"|%E3%80%80|%EF%BB%BF|%EF%BC%8[BDE]|%EF%BC%BF)"
+)
 NIK_LIKE = re.compile(rf"{_DIGIT}(?:{_SEPARATOR}*{_DIGIT}){{15,}}", re.IGNORECASE)
 # Kept for callers that imported it: the same rule.
 SIXTEEN_DIGITS = NIK_LIKE

@@ -9,9 +9,10 @@ handlers configured later are watched too; pytest's own capture handlers are not
 write nowhere but the test report).
 
 A full NIK is 16 digits once percent-escapes are decoded, Unicode digits normalised (NFKC)
-and the separators people type between digit groups (dashes, dots, plus signs, underscores,
-spaces) removed. This is written independently of ``config.reporting.NIK_LIKE``, so a gap
-in the masking rule shows up here rather than being shared by both.
+and the separators people type between digit groups (dashes of any kind, dots, plus signs,
+underscores, spaces, zero-width and other invisible format characters) removed. This is
+written independently of ``config.reporting.NIK_LIKE``, so a gap in the masking rule shows
+up here rather than being shared by both.
 
 If any line holds one, the session fails (exit status 1) and the summary names the logger
 and the handler, with the number itself masked. Registered by ``tests/conftest.py``.
@@ -27,7 +28,12 @@ from urllib.parse import unquote_plus
 
 import pytest
 
-_BETWEEN_DIGITS = re.compile(r"(?<=\d)[-.+_\s]+(?=\d)")
+# Between digit groups: - . + _, white space, and (as cases.nik.normalize_number strips
+# them) any Unicode dash (category Pd) or invisible format character (Cf: zero-width space).
+_SEPARATOR_CHARS = "".join(
+    re.escape(chr(c)) for c in range(0x80, 0x10000) if unicodedata.category(chr(c)) in ("Pd", "Cf")
+)
+_BETWEEN_DIGITS = re.compile(rf"(?<=\d)[-.+_\s{_SEPARATOR_CHARS}]+(?=\d)")
 _FULL_NIK = re.compile(r"\d{16}")
 _ANY_DIGIT = re.compile(r"\d")
 _WATCHED = "_simpul_log_guard"

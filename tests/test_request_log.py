@@ -59,6 +59,12 @@ URLS = [
         "1904_0112_0885_0001",
         "１９０４０１１２０８８５０００１",  # full-width digits
         "%EF%BC%91%EF%BC%99" + "0401120885" + "0001",
+        # The review's exact inputs: an en dash and a zero-width space, raw and encoded.
+        "1904%E2%80%930112%E2%80%930885%E2%80%930001",
+        "1904\u20130112\u20130885\u20130001",
+        "1904\u200b0112\u200b0885\u200b0001",
+        "1904%E2%80%8B0112%E2%80%8B0885%E2%80%8B0001",
+        "1904\u22120112\ufe630885\uff0d0001",
     ],
 )
 def test_every_separator_format_of_a_nik_is_masked(text):
