@@ -315,3 +315,17 @@ def test_a_file_the_agency_may_not_open_answers_like_a_missing_one(client, staff
         answers.append((response.status_code, lookups))
     assert answers[0] == answers[1]
     assert answers[0][0] == 404
+
+
+def test_someone_outside_the_queue_is_not_told_who_holds_a_task(staff, case):
+    """Agency staff see the case, but the case team's follow-up is not theirs: they are
+    refused for the queue, without the holder's name."""
+    from cases.errors import NotAllowed
+
+    item = open_task(case, "referral_review")
+    wf.claim_task(actor=staff["dinkes"], task_id=item.pk)
+    with pytest.raises(NotAllowed) as refused:
+        wf.claim_task(actor=staff["backoffice"], task_id=item.pk)
+    assert "dinkes" not in refused.value.message
+    with pytest.raises(TaskTaken):
+        wf.claim_task(actor=staff["kadinkes"], task_id=item.pk)

@@ -116,10 +116,20 @@ def can_act(user, item: WorkItem) -> bool:
     return WorkItem.objects.filter(queue_q(user), pk=item.pk).exists()
 
 
-def may_act_on_task(user, item: WorkItem, *, owner_id: int | None) -> bool:
-    """The one rule of who may act on a task: it is in their queue, and nobody else holds
-    it (``owner_id``: the task's current holder, read under the task's lock)."""
-    return owner_id in (None, user.pk) and can_act(user, item)
+NOT_IN_QUEUE = "not_in_queue"
+HELD_BY_ANOTHER = "held_by_another"
+
+
+def task_refusal(user, item: WorkItem, *, owner_id: int | None) -> str | None:
+    """The one rule of who may act on a task, with the reason when they may not:
+    ``NOT_IN_QUEUE`` (not in any of their queues, checked first, so only someone who could
+    act learns that another holds it) or ``HELD_BY_ANOTHER`` (``owner_id``, the task's
+    current holder read under the task's lock, is someone else). None: they may act."""
+    if not can_act(user, item):
+        return NOT_IN_QUEUE
+    if owner_id not in (None, user.pk):
+        return HELD_BY_ANOTHER
+    return None
 
 
 def supervised_tasks(user) -> QuerySet[WorkItem]:

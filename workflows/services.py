@@ -105,11 +105,13 @@ def _locked_task(*, actor, item: WorkItem, take_over: bool = False) -> Iterator[
     try:
         with transaction.atomic(), acting_as(actor), _lock(item):
             task = _fresh_task(item)
-            if not take_over:
-                if task.owner_id not in (None, actor.pk):
-                    raise TaskTaken(_name(task.owner))
-                if not selectors.may_act_on_task(actor, item, owner_id=task.owner_id):
-                    raise NotAllowed(_("Tugas ini bukan untuk peran atau wilayah Anda."))
+            refusal = (
+                None if take_over else selectors.task_refusal(actor, item, owner_id=task.owner_id)
+            )
+            if refusal == selectors.NOT_IN_QUEUE:
+                raise NotAllowed(_("Tugas ini bukan untuk peran atau wilayah Anda."))
+            if refusal == selectors.HELD_BY_ANOTHER:
+                raise TaskTaken(_name(task.owner))
             yield task
     except FlowLockFailed:
         raise TaskTaken(_("pengguna lain (sedang diproses)")) from None
