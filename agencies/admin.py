@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -51,11 +52,39 @@ class OfficeAdmin(SimpleHistoryAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
+    """Staff memberships. Nobody grants or changes their own (four eyes): an administrator
+    who configures sees no citizen data, and cannot give themselves a case-team role to do
+    so; another administrator must, and the history says who did."""
+
     list_display = ["user", "role", "agency", "office", "area", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     raw_id_fields = ["user", "area", "agency", "office"]
     list_select_related = ["user", "agency", "office", "area"]
+
+    def _own(self, request, obj) -> bool:
+        return obj is not None and obj.user_id == request.user.pk
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return not self._own(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not self._own(request, obj) and super().has_delete_permission(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base = super().get_form(request, obj, change=change, **kwargs)
+
+        class MembershipForm(base):
+            def clean(self):
+                cleaned = super().clean()
+                if cleaned.get("user") is not None and cleaned["user"].pk == request.user.pk:
+                    raise ValidationError(
+                        _("Keanggotaan Anda sendiri diatur oleh administrator lain."),
+                        code="own_membership",
+                    )
+                return cleaned
+
+        return MembershipForm
 
 
 @admin.register(DocumentType)

@@ -32,3 +32,67 @@ def test_superuser_without_a_membership_reads_no_case_contents(client, superuser
     assert case.number not in body
     people = client.get(reverse("admin:cases_person_changelist")).content.decode()
     assert "Budi Santoso" not in people
+
+
+def test_an_administrator_cannot_give_themselves_a_case_team_role(client, staff):
+    """Four eyes: the admin who configures cannot open citizen data to themselves."""
+    from agencies.models import Membership
+
+    admin_user = get_user_model().objects.create_superuser("root2", password="x-root2")
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:agencies_membership_add"),
+        {
+            "user": admin_user.pk,
+            "role": "supervisor",
+            "area": "19.04",
+            "is_active": "on",
+            "office": staff["manajer"].memberships.get().office_id,
+        },
+    )
+    assert response.status_code == 200
+    assert "Keanggotaan Anda sendiri diatur oleh administrator lain." in response.content.decode()
+    assert not Membership.objects.filter(user=admin_user).exists()
+
+    # Another administrator may; the first then cannot change or delete it.
+    own = Membership.objects.create(
+        user=admin_user,
+        role="supervisor",
+        area_id="19.04",
+        office=staff["manajer"].memberships.get().office,
+    )
+    change = reverse("admin:agencies_membership_change", args=[own.pk])
+    client.post(
+        change,
+        {
+            "user": admin_user.pk,
+            "role": "supervisor",
+            "area": "14.03",
+            "is_active": "on",
+            "office": own.office_id,
+        },
+    )
+    own.refresh_from_db()
+    assert own.area_id == "19.04"
+    assert (
+        client.post(
+            reverse("admin:agencies_membership_delete", args=[own.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+
+
+def test_a_deactivated_account_is_sent_no_e_mail(staff):
+    from django.core import mail
+
+    from workflows.models import Notification
+    from workflows.notifications import send_pending_emails
+
+    user = staff["dinkes"]
+    user.email = "dinkes@example.go.id"
+    user.save()
+    Notification.objects.create(recipient=user, kind="assigned", message="Tugas baru.")
+    user.is_active = False
+    user.save()
+    assert send_pending_emails() == 0
+    assert mail.outbox == []

@@ -44,10 +44,11 @@ def unread_count(user) -> int:
 
 
 def send_pending_emails(limit: int = 200) -> int:
-    """E-mail notices not yet sent; each is marked so a re-run never sends it twice."""
+    """E-mail notices not yet sent to active users; each is marked so a re-run never sends
+    it twice. A deactivated account gets no mail (its notices stay unsent)."""
     sent = 0
     pending = (
-        Notification.objects.filter(emailed_at=None)
+        Notification.objects.filter(emailed_at=None, recipient__is_active=True)
         .exclude(recipient__email="")
         .select_related("recipient", "case")
         .order_by("pk")[:limit]
