@@ -205,7 +205,7 @@ def case_tasks(user, case) -> list[dict]:
         WorkItem.objects.filter(queue_q(user), pk__in=ids).values_list("pk", flat=True)
     )
     supervised = set(supervised_tasks(user).filter(pk__in=ids).values_list("pk", flat=True))
-    candidates = _assignee_candidates(case, items) if supervised else []
+    candidates = _assignee_candidates(items) if supervised else []
     now = timezone.now()
     rows = []
     for item in items:
@@ -230,31 +230,39 @@ def assignees_for_task(user, item: WorkItem) -> list:
     """The officers a supervisor of ``item`` is offered to hand it to: active members whose
     role works on its kind, in its agency or in an area covering its village. The reassign
     form offers exactly these, and the service accepts no one else."""
-    return _assignees_for(item, _assignee_candidates(item.case, [item]))
+    return _assignees_for(item, _assignee_candidates([item]))
 
 
-def _assignee_candidates(case, items: list[WorkItem]) -> list:
-    """Active memberships that could hold any of the case's tasks, in one query."""
+def _assignee_candidates(items: list[WorkItem]) -> list:
+    """Active memberships that could hold any of ``items``, in one query: case-team roles
+    over an area covering an item's village, and members of an item's agency."""
+    areas = {code for item in items for code in _ancestor_codes(item.region_id)}
     agency_ids = {item.agency_id for item in items if item.agency_id}
     return list(
         Membership.objects.active()
-        .filter(
-            (Q(area_id__in=_ancestor_codes(case.region_id)) & ~Q(role__in=AGENCY_ROLES))
-            | Q(agency_id__in=agency_ids)
-        )
+        .filter((Q(area_id__in=areas) & ~Q(role__in=AGENCY_ROLES)) | Q(agency_id__in=agency_ids))
         .select_related("user")
         .order_by("user__first_name", "user__username")
     )
 
 
 def _assignees_for(item: WorkItem, memberships: list) -> list:
+    """Of ``memberships``, the users who may hold ``item`` (the one rule behind every
+    reassign choice): their role works on its kind, and they are of its agency, or (a task
+    of no agency) their area covers its village."""
     users = {}
     for membership in memberships:
         if item.kind not in KINDS_BY_ROLE.get(membership.role, ()):
             continue
         if item.agency_id and membership.agency_id != item.agency_id:
             continue
-        if not item.agency_id and membership.role in AGENCY_ROLES:
+        if not item.agency_id and (
+            membership.role in AGENCY_ROLES
+            or not (
+                item.region_id == membership.area_id
+                or item.region_id.startswith(membership.area_id + ".")
+            )
+        ):
             continue
         users.setdefault(membership.user_id, membership.user)
     return list(users.values())
@@ -349,32 +357,8 @@ def overdue_for_supervisor(user, limit: int = 50) -> list[dict]:
         .select_related("task__owner", "case", "agency", "region__parent")
         .order_by("due_at")[:limit]
     )
-    regencies = {item.region_id[:5] for item in items}
-    area = Q(pk__in=[])
-    for regency in regencies:
-        area |= Q(area_id__in=_ancestor_codes(regency)) | Q(area__code__startswith=regency + ".")
-        area |= Q(agency__regency_id=regency)
-    memberships = (
-        list(
-            Membership.objects.active()
-            .filter(area)
-            .select_related("user")
-            .order_by("user__first_name", "user__username")
-        )
-        if items
-        else []
-    )
-    rows = []
-    for item in items:
-        covering = [
-            m
-            for m in memberships
-            if m.agency_id
-            or item.region_id == m.area_id
-            or item.region_id.startswith(m.area_id + ".")
-        ]
-        rows.append({"item": item, "assignees": _assignees_for(item, covering)})
-    return rows
+    candidates = _assignee_candidates(items) if items else []
+    return [{"item": item, "assignees": _assignees_for(item, candidates)} for item in items]
 
 
 def visible_task(user, task_id: int) -> WorkItem:
