@@ -380,6 +380,9 @@ LOGGING = {
         # Request errors would print query strings and POST bodies, which may hold a NIK.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # redis-py gives this logger an unmasked handler of its own unless it already
+        # exists: declaring it here keeps Redis push messages on the masked handler.
+        "push_response": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 

@@ -200,3 +200,14 @@ def test_gunicorn_access_and_error_logs_mask_nik_in_urls_and_referrer(tmp_path):
     assert all(line.count("****") == 2 for line in lines), access  # the URL and the referrer
     assert "Booting worker" in errors
     assert find_nik(access) is None and find_nik(errors) is None
+
+
+def test_redis_clients_log_through_the_masked_handler():
+    """redis-py adds its own unmasked "push_response" handler when none is configured (the
+    exact failure seen once a Redis client connected in the PostgreSQL pass)."""
+    from redis.utils import _set_info_logger
+
+    _set_info_logger()
+    handlers = logging.getLogger("push_response").handlers
+    assert handlers
+    assert all(any(isinstance(f, MaskIdNumbers) for f in h.filters) for h in handlers)
