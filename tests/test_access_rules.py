@@ -229,6 +229,21 @@ def test_memberships_are_read_once_per_request(client, staff, case, username, ur
     assert len(reads) == 1, reads
 
 
+def _answer(client, method: str, url: str, object_id: int) -> tuple[int, bytes, list[str]]:
+    """What a request tells its sender: status, body (CSRF tokens and the object's own id
+    blanked) and the lookups it ran (session writes aside), to compare two requests."""
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url)
+    lookups = [
+        q["sql"].split(" WHERE ")[0]
+        for q in queries.captured_queries
+        if "django_session" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+    ]
+    body = re.sub(rb"[A-Za-z0-9]{64}", b"<csrf>", response.content)  # masked per render
+    body = body.replace(f"/{object_id}/".encode(), b"/<id>/")
+    return response.status_code, body, lookups
+
+
 def test_out_of_scope_task_takes_the_same_path_as_a_missing_one(client, staff):
     """Same status, same body, same queries: neither the answer nor its timing tells."""
     bks_case = intake(
@@ -237,20 +252,12 @@ def test_out_of_scope_task_takes_the_same_path_as_a_missing_one(client, staff):
     hidden = open_task(bks_case, "verification").pk
     missing = WorkItem.objects.order_by("-pk").first().pk + 1000
     client.force_login(staff["petugas"])
-    answers = []
-    for task_id in (hidden, missing):
-        with CaptureQueriesContext(connection) as queries:
-            response = client.post(reverse("task_claim", args=[task_id]))
-        lookups = [
-            q["sql"].split(" WHERE ")[0]
-            for q in queries.captured_queries
-            if "django_session" not in q["sql"] and "SAVEPOINT" not in q["sql"]
-        ]
-        body = re.sub(rb"[A-Za-z0-9]{64}", b"<csrf>", response.content)  # masked per render
-        body = body.replace(f"/{task_id}/".encode(), b"/<id>/")
-        answers.append((response.status_code, body, lookups))
-    assert answers[0] == answers[1]
-    assert answers[0][0] == 404
+    hidden_answer, missing_answer = (
+        _answer(client, "post", reverse("task_claim", args=[task_id]), task_id)
+        for task_id in (hidden, missing)
+    )
+    assert hidden_answer == missing_answer
+    assert hidden_answer[0] == 404
 
 
 def test_person_pages_of_another_regency_are_404(client, staff):
@@ -303,18 +310,12 @@ def test_a_file_the_agency_may_not_open_answers_like_a_missing_one(client, staff
     )
     missing = note_file.pk + 1000
     client.force_login(staff["dinkes"])
-    answers = []
-    for pk in (note_file.pk, missing):
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(reverse("attachment_download", args=[pk]))
-        lookups = [
-            q["sql"].split(" WHERE ")[0]
-            for q in queries.captured_queries
-            if "django_session" not in q["sql"] and "SAVEPOINT" not in q["sql"]
-        ]
-        answers.append((response.status_code, lookups))
-    assert answers[0] == answers[1]
-    assert answers[0][0] == 404
+    hidden_answer, missing_answer = (
+        _answer(client, "get", reverse("attachment_download", args=[pk]), pk)
+        for pk in (note_file.pk, missing)
+    )
+    assert hidden_answer == missing_answer
+    assert hidden_answer[0] == 404
 
 
 def test_someone_outside_the_queue_is_not_told_who_holds_a_task(staff, case):
