@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,7 +69,10 @@ def move_list(user) -> QuerySet[MoveRequest]:
     return (
         moves_visible_to(user)
         .select_related("person", "from_region", "to_region", "requested_by", "decided_by")
-        .order_by("-status", "due_at", "-pk")
+        .annotate(
+            decided=Case(When(status=MoveStatus.PENDING, then=Value(0)), default=Value(1))
+        )
+        .order_by("decided", "due_at", "-pk")
     )
 
 

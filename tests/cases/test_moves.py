@@ -308,3 +308,38 @@ def test_after_the_decision_the_old_area_no_longer_reads_the_person(staff, budi)
     after = decider.get(f"/api/v1/moves/{move.pk}/")
     assert after.json()["person"] is None
     assert "Jl. Baru 9" not in after.content.decode()
+
+
+def _file_moves(staff, count: int, start: int) -> list[MoveRequest]:
+    """``count`` people registered in Nibung, each with a move request to Bengkalis."""
+    moves = []
+    for n in range(start, start + count):
+        nik = f"19040112088500{n:02d}"
+        intake(staff["petugas"], applicant=person(nik=nik, full_name=f"Warga {n}"))
+        moves.append(
+            request_move(
+                actor=staff["petugas_bks"], nik=nik, region_code=KOTA_BENGKALIS, reason="Pindah."
+            )
+        )
+    return moves
+
+
+def test_move_list_lists_pending_first_in_constant_queries(client, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = _file_moves(staff, 2, start=10)
+    decide_move(actor=staff["backoffice"], move_id=first[0].pk, decision="reject", reason="x")
+    client.force_login(staff["backoffice"])
+    with CaptureQueriesContext(connection) as small:
+        page = client.get(reverse("move_list")).content.decode()
+    assert page.index(f"#{first[1].pk}<") < page.index(f"#{first[0].pk}<")  # pending first
+    _file_moves(staff, 6, start=20)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(reverse("move_list")).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
+    api = _api(staff["petugas_bks"])
+    with CaptureQueriesContext(connection) as api_queries:
+        listed = api.get("/api/v1/moves/").json()["results"]
+    assert len(listed) == 8
+    assert len(api_queries.captured_queries) <= 4
