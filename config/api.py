@@ -14,10 +14,15 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from cases.errors import Conflict, DomainError, NotAllowed, TaskNotOpen, TaskTaken
+from config.conflicts import LOCK_CONFLICT_CODE, LOCK_CONFLICT_MESSAGE, is_lock_conflict
 
 
 def exception_handler(exc, context):
-    """Domain errors become JSON with field-keyed messages; nothing answers an HTML page."""
+    """Domain errors become JSON with field-keyed messages; nothing answers an HTML page.
+
+    A database lock conflict (``config.conflicts.is_lock_conflict``) answers 409
+    ``{"detail": ..., "code": "lock_conflict"}``: nothing was written, the client may retry.
+    """
     if isinstance(exc, TaskTaken):
         return Response(
             {
@@ -33,12 +38,19 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         body = exc.field_errors or {"detail": exc.message}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if is_lock_conflict(exc):
+        return Response(lock_conflict_body(), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, ObjectDoesNotExist):
         exc = Http404()
     if isinstance(exc, PermissionDenied):
         exc = APIException(detail=str(exc) or _("Tidak diizinkan."))
         exc.status_code = status.HTTP_403_FORBIDDEN
     return drf_exception_handler(exc, context)
+
+
+def lock_conflict_body() -> dict[str, str]:
+    """The API's answer to a lock conflict, for the handler above and the middleware."""
+    return {"detail": str(LOCK_CONFLICT_MESSAGE), "code": LOCK_CONFLICT_CODE}
 
 
 class NewestFirstCursor(CursorPagination):
@@ -80,8 +92,9 @@ ERROR_DESCRIPTIONS = {
     "401": "Not authenticated",
     "403": "Authenticated, but this action is not allowed for you",
     "404": "Not found, or outside your scope",
-    "409": "Conflict: the task is held by someone else or no longer open; or a retry of a "
-    "request still in progress",
+    "409": "Conflict: the task is held by someone else or no longer open; a retry of a "
+    "request still in progress; or the data is being changed by another request at this "
+    "moment (code lock_conflict: nothing was written, retry)",
     "412": "If-Match does not match the current ETag",
     "415": "Unsupported media type",
     "422": "Idempotency-Key reused with a different request body",

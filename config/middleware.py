@@ -1,10 +1,21 @@
 """Bahasa Indonesia first: the browser's language preference does not override it; a
 signed-in user's own choice (kept on their account) does."""
 
+import logging
+
 from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from config.api import lock_conflict_body
+from config.conflicts import LOCK_CONFLICT_MESSAGE, is_lock_conflict
 
 USER_LANGUAGE_SESSION_KEY = "simpul_language"
+
+logger = logging.getLogger(__name__)
 
 
 class IndonesianFirstMiddleware:
@@ -46,3 +57,34 @@ class MembershipCacheMiddleware:
 
         with memberships_cached():
             return self.get_response(request)
+
+
+class LockConflictMiddleware:
+    """A view that lost a database lock race answers 409, never 500 (issue 11, fault 1).
+
+    Which errors count is decided once, in ``config.conflicts.is_lock_conflict``. API paths get
+    the API's JSON 409 body (DRF views already answer it through ``config.api``'s exception
+    handler; this covers every other view under ``/api/``). A person who sent a form is sent
+    back to the page it came from with the message; any other page answers the 409 page.
+    Last in ``MIDDLEWARE``, so it sees the view's exception before anything else does.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_lock_conflict(exception):
+            return None
+        logger.warning("Lock conflict on %s %s: %s", request.method, request.path, exception)
+        if request.path.startswith("/api/"):
+            return JsonResponse(lock_conflict_body(), status=409)
+        back = request.headers.get("Referer", "")
+        if request.method == "POST" and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            messages.error(request, LOCK_CONFLICT_MESSAGE)
+            return HttpResponseRedirect(back)
+        return render(request, "409.html", {"message": LOCK_CONFLICT_MESSAGE}, status=409)

@@ -8,7 +8,9 @@ and refuses to start without a real ``SECRET_KEY``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import environ
@@ -126,6 +128,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "config.idempotency.IdempotencyMiddleware",
+    "config.middleware.LockConflictMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -153,8 +156,21 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several requests of the demo server may write at once; wait instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several requests may write at once (the demo server, the tests' live server). Every
+    # transaction takes the write lock when it begins (IMMEDIATE), so a second writer waits
+    # its turn (busy timeout, seconds) instead of failing on a read-to-write upgrade; WAL lets
+    # readers go on while one writes. What still fails answers 409 (config/conflicts.py).
+    _sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _sqlite_options.setdefault("timeout", 20)
+    _sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
+    _sqlite_options.setdefault("init_command", "PRAGMA journal_mode=WAL;")
+    # Tests use a database file (on memory-backed /dev/shm when there is one), one per test
+    # process, not SQLite's shared in-memory database: the live server and racing threads
+    # then have connections of their own with real locks, as the demo server's requests do.
+    _test_dir = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(_test_dir / f"simpul-test-{os.getpid()}.sqlite3")
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

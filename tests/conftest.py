@@ -193,3 +193,33 @@ def referred_case(staff, *, nik: str, services: list[str], full_name: str = "Bud
         referrals=[{"service": code, "note": "Perlu segera berobat."} for code in services],
     )
     return case
+
+
+def _set_audit_triggers(*, on: bool) -> None:
+    """SQLite only: (re)install or drop the append-only triggers of the audit tables (a
+    transactional test's closing flush DELETEs every row, which they refuse; PostgreSQL's
+    flush TRUNCATEs, which they allow)."""
+    from django.db import connection
+
+    from cases.append_only import audit_tables, install_triggers, uninstall_triggers
+
+    if connection.vendor != "sqlite":
+        return
+    with connection.schema_editor() as editor:
+        (install_triggers if on else uninstall_triggers)(editor, audit_tables(connection))
+
+
+@pytest.fixture(scope="module")
+def _audit_triggers_restored(django_db_blocker):
+    yield
+    with django_db_blocker.unblock():  # after the module's last flush
+        _set_audit_triggers(on=True)
+
+
+@pytest.fixture
+def flushable_audit_tables(transactional_db, _audit_triggers_restored):
+    """For tests on committed data (threads, live server): the test runs with the append-only
+    triggers; they are dropped just for the flush that ends it, and restored after the module."""
+    _set_audit_triggers(on=True)
+    yield
+    _set_audit_triggers(on=False)

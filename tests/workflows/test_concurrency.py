@@ -1,8 +1,9 @@
 """Two social workers act on the same task at the same moment: exactly one wins.
 
-Real concurrency needs real row locks and committed data seen by two connections, so these
-run on PostgreSQL only (the PostgreSQL pass of make test), each actor in its own thread with
-its own connection, released together by a barrier. Every scenario is repeated a few rounds.
+Real concurrency needs committed data seen by two connections: each actor runs in its own
+thread with its own connection, released together by a barrier, on both databases (the
+SQLite test database is a file, see ``settings.DATABASES``: PostgreSQL's row locks on one,
+SQLite's IMMEDIATE write lock on the other). Every scenario is repeated a few rounds.
 """
 
 from __future__ import annotations
@@ -31,15 +32,10 @@ JOIN_TIMEOUT = 60  # seconds; viewflow's lock gives up after a few seconds of re
 BUSY = "pengguna lain (sedang diproses)"
 
 pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: real row locks and two connections seeing committed data "
-        "(runs in the PostgreSQL pass of make test)",
-    ),
     # serialized_rollback: the flush that ends a transactional test would otherwise take the
     # seeded catalogues (services, deadline rules) away from the tests after it.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("flushable_audit_tables"),
 ]
 
 

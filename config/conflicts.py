@@ -1,0 +1,45 @@
+"""The one rule for a database lock conflict: which errors are one, and what the caller is told.
+
+Two requests writing the same rows at once are a normal part of an office's day (issue 11,
+fault 1). SQLite takes the write lock when a transaction begins and waits for it
+(``settings.DATABASES``: IMMEDIATE, WAL, busy timeout), PostgreSQL waits for row locks; what
+still fails after the wait is a conflict, not a server error. It answers 409 with
+``LOCK_CONFLICT_MESSAGE``: JSON on the API (``config.api.exception_handler`` for API views,
+``config.middleware.LockConflictMiddleware`` for every other view), a page for people. The
+request's transaction was rolled back, so nothing of it was written: retrying is safe.
+
+A lock conflict is:
+- SQLite: ``OperationalError`` "database is locked" / "database table is locked" (the busy
+  timeout ran out, or shared-cache table locks);
+- PostgreSQL: SQLSTATE 40001 serialization_failure, 40P01 deadlock_detected, 55P03
+  lock_not_available (``lock_timeout``, ``NOWAIT``), whichever Django wraps them in.
+
+viewflow's own ``FlowLockFailed`` is not one of these: the task engine turns it into
+``TaskTaken`` (``workflows.services._locked_task``), which names the holder.
+"""
+
+from __future__ import annotations
+
+from django.db import OperationalError
+from django.utils.translation import gettext_lazy as _
+
+LOCK_CONFLICT_MESSAGE = _("Data sedang diubah orang lain; coba lagi.")
+# Machine-readable reason in the API's 409 body, next to ``detail``.
+LOCK_CONFLICT_CODE = "lock_conflict"
+
+SQLITE_LOCK_MESSAGES = ("database is locked", "database table is locked")
+POSTGRES_LOCK_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
+def is_lock_conflict(exc: BaseException) -> bool:
+    """True when ``exc`` (or the driver error it wraps) means "another writer holds the lock"."""
+    seen: set[int] = set()
+    error: BaseException | None = exc
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if getattr(error, "sqlstate", None) in POSTGRES_LOCK_SQLSTATES:
+            return True
+        if isinstance(error, OperationalError) and str(error).startswith(SQLITE_LOCK_MESSAGES):
+            return True
+        error = error.__cause__  # Django wraps the driver's error: raise ... from it
+    return False
