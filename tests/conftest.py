@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 
@@ -37,6 +39,18 @@ KOTA_BENGKALIS = "14.03.01.1001"
 # Born 12 Aug 1985, male / female, registered in Koba district (19.04.01).
 NIK_MALE = "1904011208850001"
 NIK_FEMALE = "1904015208850002"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sqlite_test_files_removed():
+    """SQLite's test database is a file in WAL mode (``settings.DATABASES``): Django removes
+    the database file at the end of the run, this removes its -wal and -shm files with it."""
+    yield
+    database = django_settings.DATABASES["default"]
+    name = database.get("TEST", {}).get("NAME") or ""
+    if database["ENGINE"].endswith("sqlite3") and "memory" not in name:
+        for suffix in ("-wal", "-shm"):
+            Path(name + suffix).unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)
