@@ -14,14 +14,20 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from cases.errors import Conflict, DomainError, NotAllowed, TaskNotOpen, TaskTaken
-from config.conflicts import LOCK_CONFLICT_CODE, LOCK_CONFLICT_MESSAGE, is_lock_conflict
+from config.conflicts import (
+    LOCK_CONFLICT_CODE,
+    LOCK_CONFLICT_MESSAGE,
+    RETRY_AFTER_SECONDS,
+    is_lock_conflict,
+)
 
 
 def exception_handler(exc, context):
     """Domain errors become JSON with field-keyed messages; nothing answers an HTML page.
 
     A database lock conflict (``config.conflicts.is_lock_conflict``) answers 409
-    ``{"detail": ..., "code": "lock_conflict"}``: nothing was written, the client may retry.
+    ``{"detail": ..., "code": "lock_conflict"}`` with ``Retry-After``: nothing was written,
+    the client may retry.
     """
     if isinstance(exc, TaskTaken):
         return Response(
@@ -39,7 +45,11 @@ def exception_handler(exc, context):
         body = exc.field_errors or {"detail": exc.message}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if is_lock_conflict(exc):
-        return Response(lock_conflict_body(), status=status.HTTP_409_CONFLICT)
+        return Response(
+            lock_conflict_body(),
+            status=status.HTTP_409_CONFLICT,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, ObjectDoesNotExist):
         exc = Http404()
     if isinstance(exc, PermissionDenied):

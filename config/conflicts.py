@@ -26,6 +26,8 @@ from django.utils.translation import gettext_lazy as _
 LOCK_CONFLICT_MESSAGE = _("Data sedang diubah orang lain; coba lagi.")
 # Machine-readable reason in the API's 409 body, next to ``detail``.
 LOCK_CONFLICT_CODE = "lock_conflict"
+# The API's 409 says when to retry: the other writer's transaction is short.
+RETRY_AFTER_SECONDS = 1
 
 SQLITE_LOCK_MESSAGES = ("database is locked", "database table is locked")
 POSTGRES_LOCK_SQLSTATES = frozenset({"40001", "40P01", "55P03"})

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from config.api import lock_conflict_body
-from config.conflicts import LOCK_CONFLICT_MESSAGE, is_lock_conflict
+from config.conflicts import LOCK_CONFLICT_MESSAGE, RETRY_AFTER_SECONDS, is_lock_conflict
 
 USER_LANGUAGE_SESSION_KEY = "simpul_language"
 
@@ -80,7 +80,11 @@ class LockConflictMiddleware:
             return None
         logger.warning("Lock conflict on %s %s: %s", request.method, request.path, exception)
         if request.path.startswith("/api/"):
-            return JsonResponse(lock_conflict_body(), status=409)
+            return JsonResponse(
+                lock_conflict_body(),
+                status=409,
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
         back = request.headers.get("Referer", "")
         if request.method == "POST" and url_has_allowed_host_and_scheme(
             back, allowed_hosts={request.get_host()}, require_https=request.is_secure()

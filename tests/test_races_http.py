@@ -199,6 +199,7 @@ def test_a_claim_that_cannot_get_the_lock_answers_409_json_on_the_api(client, st
             f"/api/v1/tasks/{task.pk}/claim/", HTTP_AUTHORIZATION=f"Token {token}"
         )
     assert response.status_code == 409
+    assert response["Retry-After"] == "1"
     assert response.json() == {
         "detail": "Data sedang diubah orang lain; coba lagi.",
         "code": "lock_conflict",
