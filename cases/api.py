@@ -100,11 +100,6 @@ class CaseSearch(APIView):
         return Response({"results": CaseListOut(cases, many=True).data})
 
 
-def _etag(case: Case) -> str:
-    latest = case.history.order_by("-history_id").values_list("history_id", flat=True).first()
-    return f'"{case.pk}-{latest}"'
-
-
 def _detail_data(user, case: Case) -> dict:
     page = selectors.case_page(user, case)
     return {
@@ -194,7 +189,7 @@ class CaseDetail(APIView):
             person=case.beneficiary,
         )
         response = Response(CaseDetailOut(_detail_data(request.user, case)).data)
-        response["ETag"] = _etag(case)
+        response["ETag"] = selectors.case_etag(case)
         return response
 
     @extend_schema(
@@ -212,11 +207,6 @@ class CaseDetail(APIView):
                 {"If-Match": [_("Kirim header If-Match berisi ETag versi yang diubah.")]},
                 status=status.HTTP_428_PRECONDITION_REQUIRED,
             )
-        if expected != _etag(case):
-            return Response(
-                {"If-Match": [_("Kasus sudah diubah orang lain; muat ulang lalu ulangi.")]},
-                status=status.HTTP_412_PRECONDITION_FAILED,
-            )
         data = CasePatch(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         unknown = set(request.data) - set(CasePatch().fields)
@@ -224,10 +214,16 @@ class CaseDetail(APIView):
             raise IntakeError(
                 field_errors={name: [_("Kolom ini tidak dapat diubah.")] for name in unknown}
             )
-        case = update_case(actor=request.user, case=case, changes=dict(data.validated_data))
+        # The ETag is compared under the row lock (412 when another edit came first).
+        update_case(
+            actor=request.user,
+            case=case,
+            changes=dict(data.validated_data),
+            expected_etag=expected,
+        )
         case = _visible_case(request.user, number)
         response = Response(CaseDetailOut(_detail_data(request.user, case)).data)
-        response["ETag"] = _etag(case)
+        response["ETag"] = selectors.case_etag(case)
         return response
 
 

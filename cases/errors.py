@@ -41,3 +41,8 @@ class TaskTaken(DomainError):
 class Conflict(DomainError):
     """The action clashes with what is already recorded, e.g. a second pending request for
     the same thing, or a decision already taken (409)."""
+
+
+class PreconditionFailed(DomainError):
+    """The client edited a version that is no longer current: its ``If-Match`` does not match
+    the ETag of the row as locked (412). Field errors are keyed ``If-Match``."""

@@ -265,6 +265,16 @@ def registry_findings(case: Case) -> dict:
     }
 
 
+def case_etag(case: Case) -> str:
+    """The ETag of the case as stored now: ``'"<case pk>-<latest history id>"'``.
+
+    Every save of a case writes a history row, so the ETag changes with each edit. The API
+    sends it with a case and ``update_case`` compares ``If-Match`` to it under the row lock.
+    """
+    latest = case.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    return f'"{case.pk}-{latest}"'
+
+
 def sees_whole_case(user, case: Case) -> bool:
     """Case team sees everything on the case (``is_on_case_team``); agency staff see only
     what their own referral needs."""

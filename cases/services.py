@@ -11,16 +11,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import DocumentType, PpksCategory, Region, RegionLevel, Service
 from workflows.services import start_case_flow
 
 from . import selectors
 from .attachments import KIND_BY_DOCUMENT_TYPE, attachment_errors, save_attachment
-from .errors import IntakeError, NotAllowed
+from .errors import Conflict, IntakeError, NotAllowed, PreconditionFailed
 from .models import (
     Attachment,
     AttachmentKind,
@@ -209,7 +210,24 @@ def _resolve_person(data: PersonInput, prefix: str, errors: _Errors, *, actor) -
     return _ResolvedPerson(None, data, region, warnings)
 
 
+# Two desks registered the same new NIK at the same moment and the other one was saved first
+# (the unique blind index Person.nik_index decides): 409. A family card registered a moment
+# ago is shared (see _new_family) unless it now holds people outside the actor's area: 409.
+NIK_JUST_REGISTERED = gettext_lazy(
+    "NIK ini baru saja didaftarkan oleh petugas lain. Muat ulang, cari NIK tersebut lalu pilih "
+    "data orangnya."
+)
+KK_JUST_REGISTERED = gettext_lazy(
+    "Nomor KK ini baru saja didaftarkan petugas lain untuk keluarga di luar wilayah kerja Anda. "
+    "Anggota keluarga yang pindah diajukan lewat pindah domisili."
+)
+
+
 def _save_person(resolved: _ResolvedPerson, *, actor) -> Person:
+    """Insert the person ``resolved`` describes, or return the known one.
+
+    Raises :class:`Conflict` (409) when another intake registered the same NIK first.
+    """
     if resolved.person is not None:
         return resolved.person
     data = resolved.data
@@ -229,17 +247,40 @@ def _save_person(resolved: _ResolvedPerson, *, actor) -> Person:
         created_by=actor,
     )
     person._history_user = actor
-    person.save()
+    try:
+        with transaction.atomic():  # a savepoint: a lost race leaves the intake usable
+            person.save()
+    except IntegrityError:
+        # Another intake registered this NIK between our lookup and our insert; the unique
+        # blind index refused the second person (both databases).
+        if person.nik_index and Person.objects.filter(nik_index=person.nik_index).exists():
+            raise Conflict(str(NIK_JUST_REGISTERED)) from None
+        raise
     return person
+
+
+def _new_family(kk_number: str) -> Family:
+    """Register the family card ``kk_number``; when another intake registered it a moment ago
+    (the unique ``kk_index`` refused ours), that family: people filed on one card at two desks
+    at once share it, on PostgreSQL as on SQLite (where the second intake waits its turn)."""
+    family = Family(kk_number=kk_number)
+    try:
+        with transaction.atomic():  # a savepoint, as for a person's NIK
+            family.save()
+    except IntegrityError:
+        family = Family.objects.by_kk_number(kk_number).first()
+        if family is None:
+            raise
+    return family
 
 
 def _attach_family(person: Person, kk_number: str, *, actor, relationship: str = "") -> list[str]:
     """File ``person`` on the family card ``kk_number`` (created if new); one KK at a time."""
     warnings = []
-    family = Family.objects.by_kk_number(kk_number).first()
-    if family is None:
-        family = Family(kk_number=kk_number)
-        family.save()
+    family = Family.objects.by_kk_number(kk_number).first() or _new_family(kk_number)
+    if not selectors.may_use_family(actor, family):
+        # Registered in another area since the intake's own check (_clean_kk_number).
+        raise Conflict(str(KK_JUST_REGISTERED))
     if person.family_id == family.pk and (not relationship or person.relationship == relationship):
         return warnings
     if person.family_id not in (None, family.pk):
@@ -590,13 +631,35 @@ def record_registry_status(
 EDITABLE_CASE_FIELDS = {"priority", "description", "complaint_tier"}
 
 
-def update_case(*, actor, case: Case, changes: dict) -> Case:
+def update_case(*, actor, case: Case, changes: dict, expected_etag: str | None = None) -> Case:
     """Edit what may change after intake: priority, description, complaint tier.
 
-    Only the case team may edit; agencies read what their referral needs.
+    Only the case team may edit; agencies read what their referral needs. ``expected_etag``
+    (the API's ``If-Match``) is compared with :func:`cases.selectors.case_etag` of the row as
+    locked, so of several edits sent with one ETag exactly one is saved and the others raise
+    :class:`PreconditionFailed` (412); bad values raise :class:`IntakeError` (400), keyed by
+    field. Returns the saved case.
     """
     if not selectors.sees_whole_case(actor, case):
         raise NotAllowed(_("Hanya tim kasus yang dapat mengubah kasus."))
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if expected_etag is not None and expected_etag != selectors.case_etag(case):
+            raise PreconditionFailed(
+                field_errors={
+                    "If-Match": [_("Kasus sudah diubah orang lain; muat ulang lalu ulangi.")]
+                }
+            )
+        _check_case_changes(case, changes)
+        for name, value in changes.items():
+            setattr(case, name, value.strip() if isinstance(value, str) else value)
+        case._history_user = actor
+        case.save(update_fields=list(changes))
+    return case
+
+
+def _check_case_changes(case: Case, changes: dict) -> None:
+    """Raise :class:`IntakeError` keyed by field when ``changes`` may not be applied."""
     errors = _Errors()
     unknown = set(changes) - EDITABLE_CASE_FIELDS
     for name in sorted(unknown):
@@ -611,10 +674,3 @@ def update_case(*, actor, case: Case, changes: dict) -> Case:
         errors.add("status", _("Kasus yang sudah ditutup tidak dapat diubah."))
     if errors.by_field:
         raise IntakeError(field_errors=errors.by_field)
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        for name, value in changes.items():
-            setattr(case, name, value.strip() if isinstance(value, str) else value)
-        case._history_user = actor
-        case.save(update_fields=list(changes))
-    return case

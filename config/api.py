@@ -13,7 +13,14 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from cases.errors import Conflict, DomainError, NotAllowed, TaskNotOpen, TaskTaken
+from cases.errors import (
+    Conflict,
+    DomainError,
+    NotAllowed,
+    PreconditionFailed,
+    TaskNotOpen,
+    TaskTaken,
+)
 from config.conflicts import (
     LOCK_CONFLICT_CODE,
     LOCK_CONFLICT_MESSAGE,
@@ -41,6 +48,9 @@ def exception_handler(exc, context):
         return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, NotAllowed):
         return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, PreconditionFailed):
+        body = exc.field_errors or {"detail": exc.message}
+        return Response(body, status=status.HTTP_412_PRECONDITION_FAILED)
     if isinstance(exc, DomainError):
         body = exc.field_errors or {"detail": exc.message}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)

@@ -102,6 +102,9 @@ def aid_period_key(period: str, when: dt.date) -> str:
     return f"{when.year}-{when.month:02d}"
 
 
+DOUBLE_AID_CONSTRAINT = "one_aid_type_per_person_and_period"
+
+
 class Delivery(models.Model):
     """Aid delivered (penyaluran) for a referral: when, how, what, with proof."""
 
@@ -163,7 +166,15 @@ class Delivery(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__isnull=True) | Q(amount__gte=0), name="delivery_amount_positive"
-            )
+            ),
+            # The double-aid rule, held by the database (workflows.services.record_delivery
+            # checks it first and names the earlier delivery): one delivery of an aid type
+            # per person and period, unless an approver overrode the rule with a reason.
+            models.UniqueConstraint(
+                fields=["person", "aid_type", "period"],
+                condition=Q(double_aid_override_reason="") & ~Q(aid_type=""),
+                name=DOUBLE_AID_CONSTRAINT,
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
@@ -544,49 +544,12 @@ def record_delivery(
             .get(pk=item.referral_id)
         )
         service = referral.service
-        person = referral.case.beneficiary
-        period = aid_period_key(service.aid_period, timezone.localtime(delivered_at).date())
-        override = double_aid_override_reason.strip()
-        if service.aid_type:
-            earlier = (
-                Delivery.objects.filter(person=person, aid_type=service.aid_type, period=period)
-                .select_related("referral__agency")
-                .first()
-            )
-            if earlier is not None:
-                if not override:
-                    raise WorkflowError(
-                        field_errors={
-                            "double_aid_override_reason": [
-                                _(
-                                    "Bantuan ganda: %(person)s sudah menerima bantuan jenis "
-                                    "%(type)s periode %(period)s dari %(agency)s. Penyaluran "
-                                    "hanya dapat dilakukan dengan pengecualian oleh pejabat "
-                                    "penyetuju."
-                                )
-                                % {
-                                    "person": person.full_name,
-                                    "type": service.aid_type,
-                                    "period": period,
-                                    "agency": earlier.referral.agency.name,
-                                }
-                            ]
-                        }
-                    )
-                if not _is_approver(actor, referral.agency_id):
-                    raise NotAllowed(
-                        _("Pengecualian bantuan ganda hanya oleh pejabat penyetuju instansi.")
-                    )
-            else:
-                override = ""
-        else:
-            override = ""
-        Delivery.objects.create(
+        delivery = Delivery(
             referral=referral,
-            person=person,
+            person=referral.case.beneficiary,
             service=service,
             aid_type=service.aid_type,
-            period=period,
+            period=aid_period_key(service.aid_period, timezone.localtime(delivered_at).date()),
             delivered_at=delivered_at,
             channel=channel,
             amount=parsed_amount,
@@ -601,15 +564,77 @@ def record_delivery(
             )
             if proof
             else None,
-            double_aid_override_reason=override,
-            double_aid_override_by=actor if override else None,
             recorded_by=actor,
         )
+        _save_delivery_once(delivery, actor=actor, override=double_aid_override_reason.strip())
         _end_referral(referral, ReferralStatus.DELIVERED)
 
     return _complete(
         actor=actor, task_id=task_id, kind=TaskKind.DELIVERY, apply=apply, then=_resume_case
     )
+
+
+def _apply_double_aid_rule(delivery: Delivery, *, actor, override: str) -> None:
+    """The double-aid rule (one aid of a type per person and period, from any agency),
+    decided here only: sets the delivery's override fields, or raises.
+
+    Raises :class:`WorkflowError` (400, keyed ``double_aid_override_reason``) naming the
+    earlier delivery when there is one and no override reason, and :class:`NotAllowed` (403)
+    when someone other than an approver of the delivering agency gives the reason. The
+    database holds the same rule (``DOUBLE_AID_CONSTRAINT``) for deliveries recorded at the
+    same moment; ``_save_delivery_once`` asks this function again when it refuses one.
+    """
+    earlier = None
+    if delivery.aid_type:
+        earlier = (
+            Delivery.objects.filter(
+                person=delivery.person_id, aid_type=delivery.aid_type, period=delivery.period
+            )
+            .select_related("referral__agency")
+            .first()
+        )
+    if earlier is None:
+        delivery.double_aid_override_reason, delivery.double_aid_override_by = "", None
+        return
+    if not override:
+        raise WorkflowError(
+            field_errors={
+                "double_aid_override_reason": [
+                    _(
+                        "Bantuan ganda: %(person)s sudah menerima bantuan jenis "
+                        "%(type)s periode %(period)s dari %(agency)s. Penyaluran "
+                        "hanya dapat dilakukan dengan pengecualian oleh pejabat "
+                        "penyetuju."
+                    )
+                    % {
+                        "person": delivery.person.full_name,
+                        "type": delivery.aid_type,
+                        "period": delivery.period,
+                        "agency": earlier.referral.agency.name,
+                    }
+                ]
+            }
+        )
+    if not _is_approver(actor, delivery.referral.agency_id):
+        raise NotAllowed(_("Pengecualian bantuan ganda hanya oleh pejabat penyetuju instansi."))
+    delivery.double_aid_override_reason, delivery.double_aid_override_by = override, actor
+
+
+def _save_delivery_once(delivery: Delivery, *, actor, override: str) -> None:
+    """Insert ``delivery`` under the double-aid rule, also against a delivery recorded at the
+    same moment from another case: the database's unique constraint refuses the second one
+    (in a savepoint), and the rule, asked again, now sees the first and answers as usual.
+    """
+    _apply_double_aid_rule(delivery, actor=actor, override=override)
+    try:
+        with transaction.atomic():
+            delivery.save()
+    except IntegrityError:
+        _apply_double_aid_rule(delivery, actor=actor, override=override)
+        if not delivery.double_aid_override_reason:
+            raise  # not the double-aid rule: nothing else recorded this aid
+        with transaction.atomic():
+            delivery.save()  # an approver's override of the delivery just recorded
 
 
 def revoke_referral(*, actor, referral_id: int, reason: str) -> Referral:
