@@ -46,3 +46,9 @@ class Conflict(DomainError):
 class PreconditionFailed(DomainError):
     """The client edited a version that is no longer current: its ``If-Match`` does not match
     the ETag of the row as locked (412). Field errors are keyed ``If-Match``."""
+
+
+class IntakeConflict(Conflict, IntakeError):
+    """An intake clashed with one saved a moment ago at another desk, e.g. the same new NIK
+    (409 on the API, like any :class:`Conflict`; the intake form shows ``field_errors`` as it
+    shows an :class:`IntakeError`, so neither answers a server error)."""

@@ -768,3 +768,34 @@ class MoveRequest(models.Model):
 
     def __str__(self) -> str:
         return _("Pindah domisili #%(id)s") % {"id": self.pk}
+
+
+def pending_upload_path(instance, filename: str) -> str:
+    """``pending/<random>``: never the uploader's file name (see cases.attachments); the
+    type is found again from the bytes when the file becomes an attachment."""
+    return f"pending/{uuid.uuid4().hex}"
+
+
+class PendingUpload(models.Model):
+    """A checked file chosen on a form that came back with errors (issue 11, fault 6).
+
+    Kept for its owner and the form's one-time token (``cases.form_tokens``), shown as
+    attached when the page comes back and turned into an attachment when the form succeeds
+    (``cases.pending_uploads``). An abandoned one is deleted, file and all, after a day.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    token = models.CharField(max_length=32)
+    field = models.CharField(max_length=100)  # the form field's HTML name, e.g. "doc_ktp"
+    file = models.FileField(upload_to=pending_upload_path, max_length=200)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "token"])]
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.field

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from . import moves, selectors
 from .access import log_access
 from .errors import DomainError, IntakeError
+from .form_tokens import once_per_form_token
 from .forms import MoveDecisionForm, MoveRequestForm
 from .models import AccessAction, MoveRequest
 
@@ -49,6 +50,7 @@ def move_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_form_token
 def move_request_new(request: HttpRequest) -> HttpResponse:
     if not selectors.can_open_cases(request.user):
         raise Http404
@@ -87,6 +89,7 @@ def _move_or_404(user, pk: int) -> MoveRequest:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_form_token
 def move_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The request; its decider (who sees the person, logged) accepts or rejects it here.
     The receiving side sees only what it filed and the decision."""

@@ -21,7 +21,7 @@ from workflows.services import start_case_flow
 
 from . import selectors
 from .attachments import KIND_BY_DOCUMENT_TYPE, attachment_errors, save_attachment
-from .errors import Conflict, IntakeError, NotAllowed, PreconditionFailed
+from .errors import IntakeConflict, IntakeError, NotAllowed, PreconditionFailed
 from .models import (
     Attachment,
     AttachmentKind,
@@ -226,7 +226,7 @@ KK_JUST_REGISTERED = gettext_lazy(
 def _save_person(resolved: _ResolvedPerson, *, actor) -> Person:
     """Insert the person ``resolved`` describes, or return the known one.
 
-    Raises :class:`Conflict` (409) when another intake registered the same NIK first.
+    Raises :class:`IntakeConflict` (409) when another intake registered the same NIK first.
     """
     if resolved.person is not None:
         return resolved.person
@@ -254,7 +254,8 @@ def _save_person(resolved: _ResolvedPerson, *, actor) -> Person:
         # Another intake registered this NIK between our lookup and our insert; the unique
         # blind index refused the second person (both databases).
         if person.nik_index and Person.objects.filter(nik_index=person.nik_index).exists():
-            raise Conflict(str(NIK_JUST_REGISTERED)) from None
+            message = str(NIK_JUST_REGISTERED)
+            raise IntakeConflict(message, field_errors={"nik": [message]}) from None
         raise
     return person
 
@@ -280,7 +281,8 @@ def _attach_family(person: Person, kk_number: str, *, actor, relationship: str =
     family = Family.objects.by_kk_number(kk_number).first() or _new_family(kk_number)
     if not selectors.may_use_family(actor, family):
         # Registered in another area since the intake's own check (_clean_kk_number).
-        raise Conflict(str(KK_JUST_REGISTERED))
+        message = str(KK_JUST_REGISTERED)
+        raise IntakeConflict(message, field_errors={"kk_number": [message]})
     if person.family_id == family.pk and (not relationship or person.relationship == relationship):
         return warnings
     if person.family_id not in (None, family.pk):

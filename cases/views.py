@@ -22,6 +22,7 @@ from agencies.selectors import roles_of
 from . import lookups, selectors
 from .access import log_access
 from .errors import DomainError, IntakeError, NotAllowed
+from .form_tokens import once_per_form_token, posted_token
 from .forms import (
     ERROR_FIELD_MAP,
     CaseForm,
@@ -32,6 +33,7 @@ from .forms import (
 )
 from .models import AccessAction, AccessLog, Case, Stage
 from .nik import looks_like_nik
+from .pending_uploads import keep_form_uploads
 from .services import add_documents, add_note, open_case
 from .timeline import case_timeline
 
@@ -115,6 +117,7 @@ def _apply_errors(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_form_token
 def case_open(request: HttpRequest) -> HttpResponse:
     if not selectors.can_open_cases(request.user):
         raise Http404
@@ -127,6 +130,8 @@ def case_open(request: HttpRequest) -> HttpResponse:
     candidates: dict[str, list] = {}
     double_aid: list[dict] = []
     if request.method == "POST":
+        # Chosen files are kept with the form's token, so an error elsewhere loses none.
+        keep_form_uploads(request, documents_form, token=posted_token(request))
         separate = not (case_form.is_valid() and case_form.cleaned_data["beneficiary_is_applicant"])
         forms_ok = all(
             [case_form.is_valid(), applicant_form.is_valid(), documents_form.is_valid()]
@@ -312,6 +317,7 @@ def _case_or_404(user, number: str) -> Case:
 def _case_form_action(request, number: str, form, name: str, action, success: str):
     """Run ``action(case, form)`` for a valid form; re-render the case page with errors."""
     case = _case_or_404(request.user, number)
+    keep_form_uploads(request, form, token=posted_token(request))
     if form.is_valid():
         try:
             action(case, form)
@@ -331,6 +337,7 @@ def _case_form_action(request, number: str, form, name: str, action, success: st
 
 @login_required
 @require_POST
+@once_per_form_token
 def case_add_document(request: HttpRequest, number: str) -> HttpResponse:
     return _case_form_action(
         request,
@@ -344,6 +351,7 @@ def case_add_document(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_form_token
 def case_add_note(request: HttpRequest, number: str) -> HttpResponse:
     return _case_form_action(
         request,

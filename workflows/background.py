@@ -1,8 +1,8 @@
 """Background work behind one small interface, with two engines.
 
 ``run_periodic_jobs`` is the work itself: overdue notices, escalations, e-mails, and the purge
-of expired idempotency records and API tokens. Which engine runs it every minute is a
-setting, ``BACKGROUND_ENGINE``:
+of expired idempotency records, API tokens and abandoned pending uploads. Which engine runs
+it every minute is a setting, ``BACKGROUND_ENGINE``:
 
 - ``embedded`` (the demo's default): a daemon thread inside the web process; no broker.
 - ``celery`` (production): Celery beat schedules ``workflows.tasks.run_periodic_jobs`` on a
@@ -20,6 +20,7 @@ from django.db import close_old_connections
 
 from agencies.tokens import tokens_purge_expired
 from cases.idempotency import idempotency_records_purge_expired
+from cases.pending_uploads import pending_uploads_purge_expired
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ def run_periodic_jobs(now=None) -> dict[str, int]:
         "emails": emails,
         "idempotency_records_purged": idempotency_records_purge_expired(now),
         "expired_tokens_purged": tokens_purge_expired(now),
+        "pending_uploads_purged": pending_uploads_purge_expired(now),
     }
 
 

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.errors import DomainError, NotAllowed, TaskNotOpen, TaskTaken
+from cases.form_tokens import once_per_form_token, posted_token
 from cases.models import Stage
 from cases.moves import pending_moves_to_decide
+from cases.pending_uploads import keep_form_uploads
 from cases.selectors import cases_visible_to
 
 from . import notifications, selectors, services
@@ -98,6 +100,7 @@ def _report(request, error: DomainError) -> None:
 
 @login_required
 @require_POST
+@once_per_form_token
 def task_claim(request: HttpRequest, task_id: int) -> HttpResponse:
     item = _item_or_404(request.user, task_id)
     try:
@@ -111,6 +114,7 @@ def task_claim(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_form_token
 def task_assign(request: HttpRequest, task_id: int) -> HttpResponse:
     item = _item_or_404(request.user, task_id)
     chosen = request.POST.get("assignee", "")
@@ -134,6 +138,7 @@ def task_assign(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_form_token
 def task_waive(request: HttpRequest, task_id: int) -> HttpResponse:
     item = _item_or_404(request.user, task_id)
     form = WaiveForm(request.POST)
@@ -151,9 +156,12 @@ def task_waive(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_form_token
 def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
     item = _item_or_404(request.user, task_id)
     form = form_for(item, request.POST, request.FILES)
+    # A photo or proof chosen is kept with the form's token, so an error loses none.
+    keep_form_uploads(request, form, token=posted_token(request))
     if form.is_valid():
         try:
             form.submit(request.user, item.pk)

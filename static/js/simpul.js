@@ -82,7 +82,7 @@
 
   function draftFields(form) {
     return Array.prototype.filter.call(form.elements, function (el) {
-      return el.name && el.name !== "csrfmiddlewaretoken" && el.type !== "file" &&
+      return el.name && el.name !== "csrfmiddlewaretoken" && el.name !== "remove_upload" && el.type !== "file" &&
         el.type !== "submit" && el.type !== "button" && el.type !== "hidden";
     });
   }
@@ -162,6 +162,30 @@
     var el = event.target;
     var length = el.dataset && parseInt(el.dataset.completeLength, 10);
     if (length && el.value.length >= length) el.dispatchEvent(new CustomEvent("simpul-complete"));
+  });
+
+  // A form being sent disables its submit buttons, so a double tap sends it once (the
+  // server also answers a repeat of the form's one-time token with the first result).
+  // Disabled just after the browser has read the form, so the pressed button still sends
+  // its name and value; a form whose sending was stopped (offline draft) stays usable.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || (form.method || "").toLowerCase() !== "post") return;
+    var buttons = form.querySelectorAll("button:not([type=button]):not([type=reset]), input[type=submit]");
+    window.setTimeout(function () {
+      buttons.forEach(function (button) {
+        button.disabled = true;
+        button.dataset.submitting = "1";
+      });
+    }, 0);
+  });
+  // Back to a page kept by the browser (back button): its buttons work again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("[data-submitting]").forEach(function (button) {
+      button.disabled = false;
+      delete button.dataset.submitting;
+    });
   });
 
   function init(root) {

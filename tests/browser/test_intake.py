@@ -1,5 +1,7 @@
 """An intake officer opens cases in the browser: NIK-first, with pre-fill and documents."""
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from cases.models import Attachment, Case, Person
@@ -88,3 +90,42 @@ def test_region_picker_cascades_for_a_regency_officer(browse, staff):
     page.locator("#applicant-region-q").fill("mesu")
     page.get_by_role("button", name="Air Mesu").click()
     expect(page.locator("#id_applicant-region")).to_have_value("19.04.02.2004")
+
+
+def test_submit_button_is_disabled_while_saving_and_a_chosen_ktp_survives_an_error(
+    browse, staff, tmp_path
+):
+    """Issue 11, faults 5 and 6: a double tap sends the form once, and a validation error
+    (here an empty description) keeps the KTP chosen, shown as attached."""
+    ktp = tmp_path / "KTP_3201234567890001.png"
+    ktp.write_bytes(PNG)
+    page = browse("petugas")
+    page.goto("/kasus/baru/")
+    fill_request(page, "")
+    page.locator("#id_applicant-nik").fill(NIK_FEMALE)
+    expect(page.get_by_text("NIK belum terdaftar")).to_be_visible()
+    page.locator("#id_applicant-full_name").fill("Siti Aminah")
+    page.locator("#id_applicant-birth_place").fill("Koba")
+    page.get_by_label("KTP", exact=True).set_input_files(str(ktp))
+
+    # What the officer sees once the form is on its way: recorded in this tab's session
+    # storage just after the submit, since the page is replaced when the answer arrives.
+    page.evaluate(
+        """() => document.addEventListener("submit", () => setTimeout(() => {
+            const button = document.querySelector("#case-open-form button.btn-lg");
+            sessionStorage.setItem("saveDisabled", String(button.disabled));
+        }, 0))"""
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Simpan kasus").click()
+    assert page.evaluate("() => sessionStorage.getItem('saveDisabled')") == "true"
+    expect(page.get_by_role("button", name="Simpan kasus")).to_be_enabled()  # a new page
+
+    kept = page.locator("[data-pending-upload]")
+    expect(kept).to_have_text(re.compile(r"^Terlampir: KTP 1 \(\d+\s+bita\)$"))
+    assert "3201234567890001" not in page.content()
+    page.get_by_label("Uraian kebutuhan").fill("KIS PBI dinonaktifkan.")
+    page.get_by_role("button", name="Simpan kasus").click()  # the file is not chosen again
+    expect(page.locator(".alert-success")).to_contain_text("berhasil dibuka")
+    case = Case.objects.get()
+    assert Attachment.objects.get(case=case).document_type.code == "ktp"
