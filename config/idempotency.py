@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -26,11 +26,14 @@ from rest_framework.settings import api_settings
 
 from cases.idempotency import idempotency_cutoff
 from cases.models import IdempotencyRecord
+from config.api import lock_conflict_body
+from config.conflicts import RETRY_AFTER_SECONDS, is_lock_conflict
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 NOT_RECORDED = ("/api/v1/auth/",)
 # Answers that did no work are not kept, so a retry (e.g. after signing in again, or with the
-# CSRF token) is answered afresh: server failures, and refused credentials or permissions.
+# CSRF token) is answered afresh: server failures, refused credentials or permissions, and
+# answers that ask to be retried (Retry-After: a lock conflict, a rate limit).
 NOT_KEPT = {401, 403}
 
 
@@ -60,6 +63,17 @@ class IdempotencyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self._handle(request)
+        except OperationalError as error:
+            # Its own record writes wait for the database's lock like any other write.
+            if not is_lock_conflict(error):
+                raise
+            return JsonResponse(
+                lock_conflict_body(), status=409, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+            )
+
+    def _handle(self, request: HttpRequest) -> HttpResponse:
         key = request.META.get(HEADER, "").strip()
         if (
             request.method != "POST"
@@ -90,6 +104,7 @@ class IdempotencyMiddleware:
         if (
             response.status_code >= 500
             or response.status_code in NOT_KEPT
+            or response.has_header("Retry-After")  # a lock conflict or a limit: try again
             or getattr(response, "streaming", False)
         ):
             stored.delete()  # let the client retry

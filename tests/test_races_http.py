@@ -231,3 +231,18 @@ def test_a_page_that_cannot_get_the_lock_answers_the_409_page(client, staff):
         response = client.post(f"/tugas/{task.pk}/ambil/")  # no page to go back to
     assert response.status_code == 409
     assert "Data sedang diubah orang lain; coba lagi." in response.content.decode()
+
+
+def test_a_keyed_claim_that_cannot_get_the_lock_answers_409_and_is_not_replayed(client, staff):
+    """With an Idempotency-Key: the conflict is answered 409 (the key's own record waits for
+    the lock too) and not kept, so the retry with the same key does the work."""
+    task = open_task(intake(staff["petugas"]).case, "verification")
+    auth = {"HTTP_AUTHORIZATION": f"Token {api_token(staff['peksos'])}"}
+    with lock_held_elsewhere(task):
+        response = client.post(
+            f"/api/v1/tasks/{task.pk}/claim/", HTTP_IDEMPOTENCY_KEY="claim-1", **auth
+        )
+    assert response.status_code == 409 and response["Retry-After"] == "1"
+    retry = client.post(f"/api/v1/tasks/{task.pk}/claim/", HTTP_IDEMPOTENCY_KEY="claim-1", **auth)
+    assert retry.status_code == 200
+    assert not retry.has_header("Idempotent-Replayed")
