@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from workflows.selectors import tasks_visible_to
 
 from . import selectors
 from .access import log_access
+from .attachments import download_response
 from .errors import IntakeError, NotAllowed
 from .models import AccessAction, Attachment, AttachmentKind, Case, CaseKind, CaseStatus, Stage
 from .nik import looks_like_nik
@@ -329,8 +330,4 @@ class AttachmentDownload(APIView):
             route="api:attachment_download",
             case=attachment.case,
         )
-        return FileResponse(
-            attachment.file.open("rb"),
-            content_type=attachment.content_type,
-            filename=attachment.original_name,  # generated (cases.attachments)
-        )
+        return download_response(attachment)  # generated name (cases.attachments)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import DocumentType, PpksCategory, Region, Service
 from config.forms import MultipleFileField, StyledForm
 
+from . import limits
 from .models import CaseKind, Channel, MoveDecision, Priority, Relationship, Sex
 from .nik import validate_phone
 from .services import DocumentInput, PersonInput
@@ -57,7 +58,10 @@ class PersonForm(StyledForm):
     full_name = forms.CharField(label=_("Nama lengkap"), max_length=150, required=False)
     birth_place = forms.CharField(label=_("Tempat lahir"), max_length=100, required=False)
     birth_date = forms.DateField(
-        label=_("Tanggal lahir"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Tanggal lahir"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[limits.validate_birth_date],
     )
     sex = forms.ChoiceField(
         label=_("Jenis kelamin"), choices=[("", "—")] + Sex.choices, required=False
@@ -138,7 +142,10 @@ class CaseForm(StyledForm):
     )
     # Required-ness of the rest is the intake service's rule, so all errors show at once.
     description = forms.CharField(
-        label=_("Uraian kebutuhan"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Uraian kebutuhan"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=limits.DESCRIPTION,
     )
     requested_services = forms.ModelMultipleChoiceField(
         label=_("Layanan yang dimohon"),
@@ -167,6 +174,7 @@ class CaseForm(StyledForm):
     deceased_override_reason = forms.CharField(
         label=_("Alasan pengecualian (penerima tercatat meninggal dunia)"),
         required=False,
+        max_length=limits.REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -214,7 +222,7 @@ class DocumentForm(StyledForm):
 
 class NoteForm(StyledForm):
     text = forms.CharField(
-        label=_("Catatan baru"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+        label=_("Catatan baru"), widget=forms.Textarea(attrs={"rows": 3}), max_length=limits.NOTE
     )
 
 
@@ -238,7 +246,7 @@ class MoveRequestForm(StyledForm):
     street = forms.CharField(label=_("Alamat jalan"), max_length=255, required=False)
     reason = forms.CharField(
         label=_("Alasan pindah"),
-        max_length=1000,
+        max_length=limits.REASON,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Mis. pindah ikut suami sejak Maret; surat pindah dari Dukcapil."),
     )
@@ -257,7 +265,7 @@ class MoveDecisionForm(StyledForm):
     )
     reason = forms.CharField(
         label=_("Alasan"),
-        max_length=1000,
+        max_length=limits.REASON,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Wajib bila ditolak."),

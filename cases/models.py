@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from agencies.models import PpksCategory, Region, Service
 
 from .crypto import EncryptedCharField, blind_index
+from .limits import DESCRIPTION, FINDINGS, NOTE, REASON, limited_text, validate_birth_date
 from .nik import (
     is_ascii_digits,
     mask_nik,
@@ -161,7 +162,9 @@ class Person(models.Model):
     full_name = models.CharField(_("nama lengkap"), max_length=150)
     search_name = models.CharField(max_length=150, db_index=True, editable=False)
     birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
-    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    birth_date = models.DateField(
+        _("tanggal lahir"), null=True, blank=True, validators=[validate_birth_date]
+    )
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     phone = models.CharField(_("telepon"), max_length=20, blank=True, validators=[validate_phone])
     region = models.ForeignKey(
@@ -313,7 +316,7 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases_as_beneficiary",
     )
-    description = models.TextField(_("uraian kebutuhan"))
+    description = limited_text(_("uraian kebutuhan"), DESCRIPTION)
     requested_services = models.ManyToManyField(
         Service, verbose_name=_("layanan yang dimohon"), blank=True, related_name="+"
     )
@@ -337,7 +340,7 @@ class Case(models.Model):
     )
     # What the registry check found at intake: DTKS/DTSEN status, decile, open cases, aid.
     registry_findings = models.JSONField(_("hasil cek registri"), default=dict, blank=True)
-    verification_waiver_reason = models.TextField(_("alasan kunjungan ditiadakan"), blank=True)
+    verification_waiver_reason = limited_text(_("alasan kunjungan ditiadakan"), REASON, blank=True)
     forwarded_agency = models.ForeignKey(
         "agencies.Agency",
         verbose_name=_("diteruskan ke instansi"),
@@ -356,8 +359,8 @@ class Case(models.Model):
         related_name="case",
     )
     intake_warnings = models.JSONField(_("peringatan saat pendaftaran"), default=list, blank=True)
-    deceased_override_reason = models.TextField(
-        _("alasan pengecualian (penerima meninggal dunia)"), blank=True
+    deceased_override_reason = limited_text(
+        _("alasan pengecualian (penerima meninggal dunia)"), REASON, blank=True
     )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -435,8 +438,8 @@ class HomeVisit(models.Model):
         Case, verbose_name=_("kasus"), on_delete=models.PROTECT, related_name="visits"
     )
     visited_at = models.DateTimeField(_("waktu kunjungan"))
-    findings = models.TextField(_("hasil kunjungan"))
-    household_conditions = models.TextField(_("kondisi rumah tangga"), blank=True)
+    findings = limited_text(_("hasil kunjungan"), FINDINGS)
+    household_conditions = limited_text(_("kondisi rumah tangga"), FINDINGS, blank=True)
     recommendation = models.CharField(
         _("rekomendasi"), max_length=15, choices=Recommendation.choices
     )
@@ -478,7 +481,7 @@ class FollowUp(models.Model):
     )
     contacted_at = models.DateTimeField(_("waktu kontak"))
     outcome = models.CharField(_("hasil"), max_length=20, choices=FollowUpOutcome.choices)
-    note = models.TextField(_("catatan"), blank=True)
+    note = limited_text(_("catatan"), NOTE, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("petugas"),
@@ -511,7 +514,7 @@ class Note(models.Model):
         Case, verbose_name=_("kasus"), on_delete=models.PROTECT, related_name="notes"
     )
     kind = models.CharField(_("jenis"), max_length=12, choices=NoteKind.choices)
-    text = models.TextField(_("isi"))
+    text = limited_text(_("isi"), NOTE)
     channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -725,7 +728,7 @@ class MoveRequest(models.Model):
     rt = models.CharField(_("RT"), max_length=3, blank=True, validators=[rt_rw_validator])
     rw = models.CharField(_("RW"), max_length=3, blank=True, validators=[rt_rw_validator])
     street = models.CharField(_("alamat jalan"), max_length=255, blank=True)
-    reason = models.TextField(_("alasan pindah"), max_length=1000)
+    reason = limited_text(_("alasan pindah"), REASON, max_length=REASON)
     status = models.CharField(
         _("status"), max_length=10, choices=MoveStatus.choices, default=MoveStatus.PENDING
     )
@@ -746,7 +749,7 @@ class MoveRequest(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
-    decision_reason = models.TextField(_("alasan keputusan"), max_length=1000, blank=True)
+    decision_reason = limited_text(_("alasan keputusan"), REASON, max_length=REASON, blank=True)
     history = HistoricalRecords()
 
     class Meta:

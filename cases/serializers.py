@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from . import limits
 from .models import CaseKind, Channel, ComplaintTier, Priority, Sex
 from .nik import mask_nik, validate_phone
 from .services import PersonInput
@@ -22,7 +23,9 @@ class PersonIn(serializers.Serializer):
         max_length=200, required=False, allow_blank=True, default=""
     )
     full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-    birth_date = serializers.DateField(required=False, allow_null=True, default=None)
+    birth_date = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[limits.validate_birth_date]
+    )
     sex = serializers.ChoiceField(choices=Sex.choices, required=False, allow_blank=True, default="")
     birth_place = serializers.CharField(
         max_length=100, required=False, allow_blank=True, default=""
@@ -63,7 +66,7 @@ class CaseIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CaseKind.choices)
     channel = serializers.ChoiceField(choices=Channel.choices)
     ppks_category = serializers.CharField(max_length=40)
-    description = serializers.CharField(allow_blank=True)
+    description = serializers.CharField(allow_blank=True, max_length=limits.DESCRIPTION)
     requested_services = serializers.ListField(
         child=serializers.CharField(max_length=40), required=False, default=list
     )
@@ -74,12 +77,14 @@ class CaseIn(serializers.Serializer):
     complaint_tier = serializers.ChoiceField(
         choices=ComplaintTier.choices, default=ComplaintTier.NORMATIVE
     )
-    deceased_override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    deceased_override_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.REASON
+    )
 
 
 class CasePatch(serializers.Serializer):
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
-    description = serializers.CharField(required=False)
+    description = serializers.CharField(required=False, max_length=limits.DESCRIPTION)
     complaint_tier = serializers.ChoiceField(choices=ComplaintTier.choices, required=False)
 
 

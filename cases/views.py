@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from agencies.selectors import roles_of
 
 from . import lookups, selectors
 from .access import log_access
+from .attachments import download_response
 from .errors import DomainError, IntakeError, NotAllowed
 from .form_tokens import once_per_form_token, posted_token
 from .forms import (
@@ -426,10 +427,4 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
         case=attachment.case,
     )
     # Offered under its generated name (cases.attachments), never the uploader's.
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        filename=attachment.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(attachment)

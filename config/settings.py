@@ -110,6 +110,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.request_limits.RequestSizeLimitMiddleware",  # before anything reads a body
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.middleware.MembershipCacheMiddleware",
@@ -132,6 +133,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+
+# Request bodies (config.request_limits): refused with 413 from Content-Length, unread.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)  # any body but a file upload
+REQUEST_MAX_UPLOAD_BYTES = 30 * 1024 * 1024  # a multipart body: a few 5 MB files
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -307,6 +312,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "config.api.SimpulAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "config.request_limits.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {"login": "20/min"},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, Service
+from cases.limits import ITEMS, NOTE, REASON, limited_text
 
 
 class ReferralStatus(models.TextChoices):
@@ -46,7 +47,7 @@ class Referral(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
     )
-    note = models.TextField(_("catatan rujukan"), blank=True)
+    note = limited_text(_("catatan rujukan"), NOTE, blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("dikirim oleh"),
@@ -57,7 +58,7 @@ class Referral(models.Model):
     due_at = models.DateTimeField(_("tenggat"), db_index=True)
     at_risk_at = models.DateTimeField(_("mulai berisiko"), db_index=True)
     approvals_done = models.PositiveSmallIntegerField(_("persetujuan diperoleh"), default=0)
-    decision_reason = models.TextField(_("alasan keputusan"), blank=True)
+    decision_reason = limited_text(_("alasan keputusan"), REASON, blank=True)
     ended_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
     process = models.OneToOneField(
         "viewflow.Process",
@@ -127,8 +128,8 @@ class Delivery(models.Model):
     amount = models.DecimalField(
         _("nilai (Rp)"), max_digits=14, decimal_places=0, null=True, blank=True
     )
-    items = models.CharField(_("barang / layanan"), max_length=255, blank=True)
-    note = models.TextField(_("catatan"), blank=True)
+    items = models.CharField(_("barang / layanan"), max_length=ITEMS, blank=True)
+    note = limited_text(_("catatan"), NOTE, blank=True)
     # A case attachment like any other (kind ``delivery_proof``): stored under a generated
     # name and downloaded through the access-checked, access-logged attachment route.
     proof = models.OneToOneField(
@@ -139,8 +140,8 @@ class Delivery(models.Model):
         on_delete=models.PROTECT,
         related_name="delivery",
     )
-    double_aid_override_reason = models.TextField(
-        _("alasan pengecualian bantuan ganda"), blank=True
+    double_aid_override_reason = limited_text(
+        _("alasan pengecualian bantuan ganda"), REASON, blank=True
     )
     double_aid_override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

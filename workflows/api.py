@@ -10,6 +10,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases import limits
 from cases.errors import WorkflowError
 from cases.models import Case, Channel, FollowUpOutcome, Outcome, Recommendation
 from config.api import DueFirstCursor
@@ -94,9 +95,11 @@ class TaskClaim(APIView):
 
 class VerificationIn(serializers.Serializer):
     visited_at = serializers.DateTimeField()
-    findings = serializers.CharField()
+    findings = serializers.CharField(max_length=limits.FINDINGS)
     recommendation = serializers.ChoiceField(choices=Recommendation.choices)
-    household_conditions = serializers.CharField(required=False, allow_blank=True, default="")
+    household_conditions = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.FINDINGS
+    )
     latitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, required=False, allow_null=True, default=None
     )
@@ -108,23 +111,31 @@ class VerificationIn(serializers.Serializer):
 class ReferralSpecIn(serializers.Serializer):
     service = serializers.CharField(max_length=40)
     agency = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.NOTE
+    )
 
 
 class AssessmentIn(serializers.Serializer):
     resolution = serializers.ChoiceField(choices=["refer", "resolved_locally"])
     referrals = ReferralSpecIn(many=True, required=False, default=list)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.NOTE
+    )
 
 
 class ReviewIn(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["accept", "reject"])
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.REASON
+    )
 
 
 class ApprovalIn(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "reject", "revise"])
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.NOTE
+    )
 
 
 class DeliveryIn(serializers.Serializer):
@@ -138,15 +149,23 @@ class DeliveryIn(serializers.Serializer):
         default=None,
         min_value=0,
     )
-    items = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    double_aid_override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    items = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.ITEMS
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.NOTE
+    )
+    double_aid_override_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.REASON
+    )
 
 
 class FollowUpIn(serializers.Serializer):
     contacted_at = serializers.DateTimeField()
     outcome = serializers.ChoiceField(choices=FollowUpOutcome.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.NOTE
+    )
 
 
 class ClosureIn(serializers.Serializer):
@@ -154,18 +173,20 @@ class ClosureIn(serializers.Serializer):
     outcome = serializers.ChoiceField(
         choices=Outcome.choices, required=False, allow_blank=True, default=""
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.NOTE
+    )
 
 
 class HandlingIn(serializers.Serializer):
-    note = serializers.CharField()
+    note = serializers.CharField(max_length=limits.NOTE)
     forward_to_agency = serializers.CharField(
         max_length=40, required=False, allow_blank=True, default=""
     )
 
 
 class ResponseIn(serializers.Serializer):
-    response = serializers.CharField()
+    response = serializers.CharField(max_length=limits.NOTE)
     channel = serializers.ChoiceField(choices=Channel.choices)
 
 

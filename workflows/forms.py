@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Service
 from agencies.selectors import suggest_agencies
+from cases import limits
 from cases.models import Channel, FollowUpOutcome, Outcome, Recommendation
 from config.forms import MultipleFileField, StyledForm
 from referrals.models import DeliveryChannel
@@ -22,9 +23,13 @@ from .models import TaskKind
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def _text(label, required=False, rows=3):
+def _text(label, required=False, rows=3, max_length=limits.NOTE):
+    """A free-text box; its limit comes from ``cases.limits`` (notes unless told)."""
     return forms.CharField(
-        label=label, required=required, widget=forms.Textarea(attrs={"rows": rows})
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
     )
 
 
@@ -32,8 +37,8 @@ class VerificationForm(StyledForm):
     visited_at = forms.DateTimeField(
         label=_("Waktu kunjungan"), widget=DATETIME, required=False, initial=timezone.now
     )
-    findings = _text(_("Hasil kunjungan"), rows=4)
-    household_conditions = _text(_("Kondisi rumah tangga"))
+    findings = _text(_("Hasil kunjungan"), rows=4, max_length=limits.FINDINGS)
+    household_conditions = _text(_("Kondisi rumah tangga"), max_length=limits.FINDINGS)
     recommendation = forms.ChoiceField(
         label=_("Rekomendasi"), choices=Recommendation.choices, widget=forms.RadioSelect
     )
@@ -88,7 +93,7 @@ class ReviewForm(StyledForm):
         choices=[("accept", _("Terima")), ("reject", _("Tolak"))],
         widget=forms.RadioSelect,
     )
-    reason = _text(_("Alasan (wajib bila ditolak)"))
+    reason = _text(_("Alasan (wajib bila ditolak)"), max_length=limits.REASON)
 
     def submit(self, actor, task_id):
         return services.review_referral(actor=actor, task_id=task_id, **self.cleaned_data)
@@ -114,11 +119,11 @@ class DeliveryForm(StyledForm):
     delivered_at = forms.DateTimeField(label=_("Waktu penyaluran"), widget=DATETIME, required=False)
     channel = forms.ChoiceField(label=_("Cara penyaluran"), choices=DeliveryChannel.choices)
     amount = forms.DecimalField(label=_("Nilai (Rp)"), required=False, min_value=0)
-    items = forms.CharField(label=_("Barang / layanan"), required=False, max_length=255)
+    items = forms.CharField(label=_("Barang / layanan"), required=False, max_length=limits.ITEMS)
     note = _text(_("Catatan"))
     proof = forms.FileField(label=_("Bukti penyaluran"), required=False)
     double_aid_override_reason = _text(
-        _("Alasan pengecualian bantuan ganda (khusus pejabat penyetuju)")
+        _("Alasan pengecualian bantuan ganda (khusus pejabat penyetuju)"), max_length=limits.REASON
     )
 
     def submit(self, actor, task_id):
@@ -181,7 +186,7 @@ class ResponseForm(StyledForm):
 
 
 class WaiveForm(StyledForm):
-    reason = _text(_("Alasan kunjungan ditiadakan"), required=False)
+    reason = _text(_("Alasan kunjungan ditiadakan"), required=False, max_length=limits.REASON)
 
 
 FORM_BY_KIND: dict[str, type[forms.Form]] = {

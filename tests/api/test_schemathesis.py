@@ -55,8 +55,9 @@ OUT_OF_RANGE_IDS = [2**31, 2**63]
 
 # A one-pixel PNG, for an attachment the download endpoint can serve.
 PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415478da63f8ffff3f0005fe02fe331295140000000049454e44ae"
+    "426082"
 )
 
 # The account the fuzzer's calls to POST /auth/token/ may log in as. Random credentials

@@ -6,7 +6,12 @@ from cases.models import HomeVisit
 from tests.browser.conftest import PHONE, screenshot, scroll_width
 from tests.conftest import intake
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# A one-pixel PNG: uploads are decoded (cases.attachments), so it must be a real image.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415478da63f8ffff3f0005fe02fe331295140000000049454e44ae"
+    "426082"
+)
 
 
 def test_home_visit_on_a_phone_survives_a_dropped_connection(browse, staff, tmp_path):

@@ -10,7 +10,14 @@ from cases.models import AccessLog, Attachment
 from cases.services import DocumentInput, add_documents
 from tests.conftest import NIK_MALE, intake
 
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+# A one-pixel JPEG: uploads are decoded (cases.attachments), so it must be a real image.
+JPEG = bytes.fromhex(
+    "ffd8ffe000104a46494600010100000100010000ffdb00430008060607060508"
+    "0707070909080a0c140d0c0b0b0c1912130f141d1a1f1e1d1a1c1c20242e2720"
+    "222c231c1c2837292c30313434341f27393d38323c2e333432ffc0000b080001"
+    "000101011100ffc40014000100000000000000000000000000000007ffc40014"
+    "100100000000000000000000000000000000ffda0008010100003f007f7fffd9"
+)
 CITIZEN_FILE_NAME = "KTP_1904011208850001.jpg"
 
 
@@ -77,7 +84,7 @@ def test_download_offers_the_generated_name_and_is_logged(client, staff):
     client.force_login(staff["backoffice"])
     response = client.get(reverse("attachment_download", args=[attachment.pk]))
     assert response.status_code == 200
-    assert response["Content-Disposition"] == f'inline; filename="ktp-{case.number}-1.jpg"'
+    assert response["Content-Disposition"] == f'attachment; filename="ktp-{case.number}-1.jpg"'
     assert NIK_MALE not in response["Content-Disposition"]
     assert b"".join(response.streaming_content) == JPEG
     log = AccessLog.objects.get(user=staff["backoffice"], route="attachment_download")
@@ -99,7 +106,7 @@ def test_api_upload_and_download_keep_no_citizen_file_name(staff):
     assert attachment.original_name == f"ktp-{case.number}-1.jpg"
     download = api.get(created.json()["download_url"])
     assert download.status_code == 200
-    assert download["Content-Disposition"] == f'inline; filename="ktp-{case.number}-1.jpg"'
+    assert download["Content-Disposition"] == f'attachment; filename="ktp-{case.number}-1.jpg"'
     assert AccessLog.objects.filter(
         user=staff["petugas"], route="api:attachment_download", case=case
     ).exists()

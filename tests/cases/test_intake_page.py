@@ -10,7 +10,12 @@ from tests.cases.test_views import FORM
 from tests.conftest import AIR_MESU, NIBUNG, NIK_FEMALE, NIK_MALE, intake
 from tests.workflows.test_case_flow import accept_and_approve, deliver, refer, verify
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# A one-pixel PNG: uploads are decoded (cases.attachments), so it must be a real image.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415478da63f8ffff3f0005fe02fe331295140000000049454e44ae"
+    "426082"
+)
 
 
 def png(name="ktp.png"):

@@ -15,7 +15,14 @@ from tests.conftest import NIK_MALE, referred_case
 from workflows import services as wf
 from workflows.models import WorkItem
 
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+# A one-pixel JPEG: uploads are decoded (cases.attachments), so it must be a real image.
+JPEG = bytes.fromhex(
+    "ffd8ffe000104a46494600010100000100010000ffdb00430008060607060508"
+    "0707070909080a0c140d0c0b0b0c1912130f141d1a1f1e1d1a1c1c20242e2720"
+    "222c231c1c2837292c30313434341f27393d38323c2e333432ffc0000b080001"
+    "000101011100ffc40014000100000000000000000000000000000007ffc40014"
+    "100100000000000000000000000000000000ffda0008010100003f007f7fffd9"
+)
 CITIZEN_FILE_NAME = "BUKTI_1904011208850001.jpg"
 
 
@@ -93,7 +100,7 @@ def test_the_agency_and_the_case_team_download_the_proof_and_it_is_logged(
     response = client.get(reverse("attachment_download", args=[proof.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == (
-        f'inline; filename="delivery-proof-{case.number}-1.jpg"'
+        f'attachment; filename="delivery-proof-{case.number}-1.jpg"'
     )
     assert b"".join(response.streaming_content) == JPEG
     log = AccessLog.objects.get(user=staff[user], route="attachment_download")

@@ -151,7 +151,12 @@ def test_notification_bell_counts_and_reading_opens_the_case(client, staff, case
     assert client.post(reverse("notification_read", args=[notice.pk])).status_code == 404
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# A one-pixel PNG: uploads are decoded (cases.attachments), so it must be a real image.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415478da63f8ffff3f0005fe02fe331295140000000049454e44ae"
+    "426082"
+)
 
 
 def test_visit_photos_are_stored_and_served_only_to_the_case_team(

@@ -1,0 +1,89 @@
+"""Bad input refused before it is read: oversized bodies (from Content-Length, before any
+byte of the body is parsed) and JSON nested deeper than any Simpul request needs.
+
+Limits (documented in the README's input limits):
+- ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB): any body that is not a file upload;
+- ``REQUEST_MAX_UPLOAD_BYTES`` (30 MB): a multipart body (a few 5 MB files at intake);
+- ``JSON_MAX_DEPTH`` (20): nesting of arrays and objects in a JSON body.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
+
+JSON_MAX_DEPTH = 20
+
+
+def body_limit(content_type: str) -> int:
+    """The largest body, in bytes, accepted with ``content_type``."""
+    if content_type.lower().startswith("multipart/"):
+        return settings.REQUEST_MAX_UPLOAD_BYTES
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+class RequestSizeLimitMiddleware:
+    """Answer 413 to a request whose Content-Length is over the limit for its type, before
+    anything reads the body: JSON on ``/api/``, a short page elsewhere. Goes first in
+    MIDDLEWARE. A body without Content-Length is still capped by Django's own limits."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        limit = body_limit(request.META.get("CONTENT_TYPE", ""))
+        if length < 0:
+            return self._refuse(request, 400, _("Header Content-Length tidak valid."))
+        if length > limit:
+            message = _("Permintaan terlalu besar (maksimal %(size)s MB).") % {
+                "size": f"{limit / (1024 * 1024):g}"
+            }
+            return self._refuse(request, 413, message)
+        return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request, status: int, message: str) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=status)
+        page = f'<!doctype html><html lang="id"><meta charset="utf-8"><p>{escape(message)}</p>'
+        return HttpResponse(page, status=status)
+
+
+def json_depth_exceeds(data, limit: int) -> bool:
+    """Whether ``data`` (parsed JSON) nests arrays/objects deeper than ``limit``; iterative,
+    so no input can exhaust the stack."""
+    stack = [(data, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+class LimitedJSONParser(JSONParser):
+    """DRF's JSON parser with a nesting limit: too deep answers 400 naming the rule, never a
+    RecursionError (500)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        too_deep = ParseError(
+            _("JSON bersarang terlalu dalam (maksimal %(depth)d tingkat).")
+            % {"depth": JSON_MAX_DEPTH}
+        )
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as error:
+            raise too_deep from error
+        if json_depth_exceeds(data, JSON_MAX_DEPTH):
+            raise too_deep
+        return data
