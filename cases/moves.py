@@ -69,9 +69,7 @@ def move_list(user) -> QuerySet[MoveRequest]:
     return (
         moves_visible_to(user)
         .select_related("person", "from_region", "to_region", "requested_by", "decided_by")
-        .annotate(
-            decided=Case(When(status=MoveStatus.PENDING, then=Value(0)), default=Value(1))
-        )
+        .annotate(decided=Case(When(status=MoveStatus.PENDING, then=Value(0)), default=Value(1)))
         .order_by("decided", "due_at", "-pk")
     )
 
