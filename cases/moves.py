@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from agencies.calendar import add_working_days
 from agencies.models import INTAKE_ROLES, MOVE_DECIDER_ROLES, Region, RegionLevel
-from agencies.selectors import areas_of, covers, roles_of
+from agencies.selectors import areas_of, covers
 
 from . import selectors
 from .errors import Conflict, IntakeError, NotAllowed
@@ -97,7 +97,7 @@ def request_move(
     ``Conflict`` (409) when a request for the person is already pending. Nothing about the
     person is returned to the requester but the request itself.
     """
-    if not roles_of(actor) & INTAKE_ROLES:
+    if not selectors.can_open_cases(actor):
         # Checked before the NIK: the answers below tell whether a NIK is registered.
         raise NotAllowed(_("Hanya petugas pendaftaran yang dapat mengajukan pindah domisili."))
     errors: dict[str, list[str]] = {}
