@@ -89,6 +89,14 @@ class Region(models.Model):
         inside = {f"{field}__code__startswith": area_code + "."}
         return Q(**{f"{field}_id": area_code}) | Q(**inside)
 
+    @staticmethod
+    def within_any_q(area_codes: list[str], field: str = "region") -> Q:
+        """``within_q`` for several areas at once; matches nothing for an empty list."""
+        q = Q(pk__in=[])
+        for code in area_codes:
+            q |= Region.within_q(code, field)
+        return q
+
 
 class AgencyKind(models.TextChoices):
     SOCIAL = "dinsos", _("Dinas Sosial")

@@ -30,16 +30,9 @@ from .nik import normalize_number, validate_nik
 REASON_MAX_LENGTH = 1000
 
 
-def _within(areas: list[str], field: str) -> Q:
-    q = Q(pk__in=[])
-    for area in areas:
-        q |= Region.within_q(area, field)
-    return q
-
-
 def moves_to_decide_q(user) -> Q:
     """Move requests out of the areas where ``user`` is back office or supervisor."""
-    return _within(areas_of(user, MOVE_DECIDER_ROLES), "from_region")
+    return Region.within_any_q(areas_of(user, MOVE_DECIDER_ROLES), "from_region")
 
 
 def moves_visible_to(user) -> QuerySet[MoveRequest]:
@@ -48,7 +41,7 @@ def moves_visible_to(user) -> QuerySet[MoveRequest]:
     nor for an officer who has since left the area."""
     if not user.is_authenticated or not user.is_active:
         return MoveRequest.objects.none()
-    receiving = _within(areas_of(user, INTAKE_ROLES), "to_region")
+    receiving = Region.within_any_q(areas_of(user, INTAKE_ROLES), "to_region")
     return MoveRequest.objects.filter(receiving | moves_to_decide_q(user))
 
 

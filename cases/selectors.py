@@ -75,9 +75,7 @@ def case_team_q(user) -> Q:
     ``is_on_case_team``). Social workers, back office and supervisors: every case of their
     areas; intake officers: their areas' cases and the ones they opened. Agencies and
     administrators are on no case team, whatever their other memberships."""
-    team = Q(pk__in=[])
-    for area in areas_of(user, CASE_TEAM_ROLES):
-        team |= Region.within_q(area)
+    team = Region.within_any_q(areas_of(user, CASE_TEAM_ROLES))
     if Role.INTAKE in roles_of(user):
         team |= Q(opened_by=user)
     return team
@@ -464,9 +462,7 @@ def family_members_for(user, person: Person) -> QuerySet[Person]:
     their case-team areas or on their team's cases."""
     if person.family_id is None:
         return Person.objects.none()
-    area = Q(pk__in=[])
-    for code in areas_of(user, CASE_TEAM_ROLES):
-        area |= Region.within_q(code)
+    area = Region.within_any_q(areas_of(user, CASE_TEAM_ROLES))
     return (
         Person.objects.filter(family_id=person.family_id)
         .exclude(pk=person.pk)
