@@ -495,9 +495,9 @@ def _advance(case: Case, step: int, rng: random.Random) -> None:
         return WorkItem.objects.open().get(case=case, kind=kind)
 
     def when(hours):
-        return max(
-            case.opened_at + dt.timedelta(hours=hours), timezone.now() - dt.timedelta(hours=1)
-        )
+        # ``hours`` after the case was opened, but never in the future (services refuse
+        # event times before the case was opened or after now).
+        return min(case.opened_at + dt.timedelta(hours=hours), timezone.now())
 
     if case.kind != "service_request":
         steps = [
@@ -582,7 +582,9 @@ def _advance(case: Case, step: int, rng: random.Random) -> None:
     wf.record_delivery(
         actor=_agency_user(delivery.agency, Role.AGENCY_STAFF),
         task_id=delivery.pk,
-        delivered_at=when(24 * 10),
+        # The agency accepted the referral just now (the demo runs the services today), and
+        # a delivery cannot be dated before its referral was accepted.
+        delivered_at=timezone.now(),
         channel="in_kind",
         items="Sesuai program",
         amount=rng.choice([None, 300000, 600000, 1250000]),

@@ -57,6 +57,8 @@ class Referral(models.Model):
     sent_at = models.DateTimeField(_("dikirim pada"))
     due_at = models.DateTimeField(_("tenggat"), db_index=True)
     at_risk_at = models.DateTimeField(_("mulai berisiko"), db_index=True)
+    # When the agency accepted it: a delivery cannot have happened before (issue 11, fault 7).
+    accepted_at = models.DateTimeField(_("diterima pada"), null=True, blank=True)
     approvals_done = models.PositiveSmallIntegerField(_("persetujuan diperoleh"), default=0)
     decision_reason = limited_text(_("alasan keputusan"), REASON, blank=True)
     ended_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)

@@ -196,7 +196,7 @@ def referred_case(staff, *, nik: str, services: list[str], full_name: str = "Bud
     wf.complete_verification(
         actor=staff["peksos"],
         task_id=open_task(case, "verification").pk,
-        visited_at=timezone.now() - dt.timedelta(hours=1),
+        visited_at=timezone.now(),
         findings="Rumah papan, atap bocor, anak demam.",
         recommendation="eligible",
     )

@@ -24,10 +24,11 @@ from rest_framework.test import APIClient
 from cases import limits
 from cases.attachments import attachment_errors
 from cases.forms import CaseForm, NoteForm
-from cases.models import Attachment, Case
+from cases.models import Attachment, Case, FollowUp, HomeVisit
 from cases.serializers import CaseIn, CasePatch
 from cases.services import DocumentInput, add_documents
-from tests.conftest import intake
+from referrals.models import Delivery
+from tests.conftest import NIK_MALE, intake, open_task, referred_case
 from workflows import forms as wf_forms
 from workflows.api import DeliveryIn, FollowUpIn, HandlingIn, ResponseIn, ReviewIn, VerificationIn
 
@@ -379,3 +380,87 @@ def test_the_api_schema_documents_the_limits():
     assert components["ResponseInRequest"]["properties"]["response"]["maxLength"] == limits.NOTE
     patch = components["PatchedCasePatchRequest"]["properties"]["description"]
     assert patch["maxLength"] == limits.DESCRIPTION
+
+
+# --- event times: not before the case was opened (a delivery: its referral accepted), not in
+# the future -----------------------------------------------------------------------------------
+
+
+def _complete(user, task, payload):
+    api = APIClient()
+    api.force_authenticate(user)
+    api.post(f"/api/v1/tasks/{task.pk}/claim/")  # a task already held by the user: no-op
+    return api.post(f"/api/v1/tasks/{task.pk}/complete/", payload, format="json")
+
+
+def test_a_visit_dated_before_the_case_was_opened_is_refused_naming_the_field(staff):
+    case = intake(staff["petugas"]).case
+    task = open_task(case, "verification")
+    before = case.opened_at - dt.timedelta(hours=2)
+    visit = {"findings": "Rumah papan.", "recommendation": "eligible"}
+    response = _complete(staff["peksos"], task, {**visit, "visited_at": before.isoformat()})
+    assert response.status_code == 400
+    opened = timezone.localtime(case.opened_at).strftime("%d-%m-%Y %H:%M")
+    assert response.json()["visited_at"] == [f"Waktu tidak boleh sebelum kasus dibuka ({opened})."]
+    assert not HomeVisit.objects.exists()
+    # In the minute the case was opened (forms take minutes) and now: both fine.
+    at_opening = timezone.localtime(case.opened_at).replace(second=0, microsecond=0)
+    response = _complete(staff["peksos"], task, {**visit, "visited_at": at_opening.isoformat()})
+    assert response.status_code == 200, response.content
+
+
+def test_a_visit_dated_tomorrow_is_refused_on_the_task_page(client, staff):
+    case = intake(staff["petugas"]).case
+    task = open_task(case, "verification")
+    client.force_login(staff["peksos"])
+    client.post(reverse("task_claim", args=[task.pk]))
+    tomorrow = timezone.localtime() + dt.timedelta(days=1)
+    response = client.post(
+        reverse("task_complete", args=[task.pk]),
+        {
+            f"t{task.pk}-visited_at": tomorrow.strftime("%Y-%m-%dT%H:%M"),
+            f"t{task.pk}-findings": "Rumah papan.",
+            f"t{task.pk}-recommendation": "eligible",
+        },
+    )
+    assert "Waktu tidak boleh di masa depan." in response.content.decode()
+    assert not HomeVisit.objects.exists()
+
+
+def test_a_delivery_dated_before_its_referral_was_accepted_is_refused(staff):
+    case = referred_case(staff, nik=NIK_MALE, services=["pbi-jk"])
+    referral = case.referrals.get()
+    _complete(staff["dinkes"], open_task(case, "referral_review"), {"decision": "accept"})
+    _complete(staff["kadinkes"], open_task(case, "approval"), {"decision": "approve"})
+    referral.refresh_from_db()
+    assert referral.accepted_at is not None
+    delivery = {"channel": "service", "items": "PBI-JK aktif"}
+    day_before = (referral.accepted_at - dt.timedelta(days=1)).isoformat()
+    response = _complete(
+        staff["dinkes"], open_task(case, "delivery"), {**delivery, "delivered_at": day_before}
+    )
+    assert response.status_code == 400
+    assert response.json()["delivered_at"][0].startswith(
+        "Waktu tidak boleh sebelum rujukan diterima instansi ("
+    )
+    assert not Delivery.objects.exists()
+
+
+def test_a_follow_up_dated_before_the_case_was_opened_is_refused(staff):
+    case = referred_case(staff, nik=NIK_MALE, services=["pbi-jk"])
+    _complete(staff["dinkes"], open_task(case, "referral_review"), {"decision": "accept"})
+    _complete(staff["kadinkes"], open_task(case, "approval"), {"decision": "approve"})
+    delivery = {"channel": "service", "items": "PBI-JK aktif", "delivered_at": _now()}
+    assert _complete(staff["dinkes"], open_task(case, "delivery"), delivery).status_code == 200
+    response = _complete(
+        staff["peksos"],
+        open_task(case, "follow_up"),
+        {"contacted_at": "2020-01-01T09:00:00+07:00", "outcome": "improved"},
+    )
+    assert response.status_code == 400
+    assert "sebelum kasus dibuka" in response.json()["contacted_at"][0]
+    assert not FollowUp.objects.exists()
+
+
+def _now() -> str:
+    return timezone.now().isoformat()

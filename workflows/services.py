@@ -27,6 +27,7 @@ from cases.access import end_agency_action, grant_agency_access, withdraw_agency
 from cases.attachments import attachment_errors, save_attachment
 from cases.errors import NotAllowed, TaskNotOpen, TaskTaken, WorkflowError
 from cases.history import acting_as
+from cases.limits import event_time_errors
 from cases.models import (
     AttachmentKind,
     Case,
@@ -65,6 +66,19 @@ def _require(errors: dict[str, list[str]]) -> None:
     errors = {k: v for k, v in errors.items() if v}
     if errors:
         raise WorkflowError(field_errors=errors)
+
+
+def _require_after_opening(item: WorkItem, **event_times: dt.datetime) -> None:
+    """Refuse (``WorkflowError`` on the field) an event time before the task's case was
+    opened. Called under the task's lock, after the actor was found allowed: the error shows
+    when the case was opened."""
+    opened_at = Case.objects.values_list("opened_at", flat=True).get(pk=item.case_id)
+    _require(
+        {
+            field: event_time_errors(at, not_before=opened_at, not_before_label=_("kasus dibuka"))
+            for field, at in event_times.items()
+        }
+    )
 
 
 def start_case_flow(case: Case, *, actor, reopened: bool = False) -> None:
@@ -215,8 +229,8 @@ def complete_verification(
         if recommendation in Recommendation.values
         else [_("Rekomendasi harus 'eligible' atau 'not_eligible'.")],
     }
-    if visited_at and visited_at > timezone.now() + dt.timedelta(minutes=5):
-        errors["visited_at"].append(_("Waktu kunjungan tidak boleh di masa depan."))
+    if visited_at:
+        errors["visited_at"] += event_time_errors(visited_at)
     if (latitude is None) != (longitude is None):
         errors["latitude"] = [_("Lintang dan bujur diisi berpasangan.")]
     if latitude is not None and not -90 <= latitude <= 90:
@@ -228,6 +242,7 @@ def complete_verification(
     _require(errors)
 
     def apply(item: WorkItem, process) -> None:
+        _require_after_opening(item, visited_at=visited_at)
         visit = HomeVisit.objects.create(
             case_id=item.case_id,
             visited_at=visited_at,
@@ -429,8 +444,9 @@ def review_referral(*, actor, task_id: int, decision: str, reason: str = "") -> 
         referral = Referral.objects.select_for_update().get(pk=item.referral_id)
         if decision == "accept":
             referral.status = ReferralStatus.ACCEPTED
+            referral.accepted_at = timezone.now()
             referral.decision_reason = reason.strip()
-            referral.save(update_fields=["status", "decision_reason"])
+            referral.save(update_fields=["status", "accepted_at", "decision_reason"])
         else:
             _end_referral(referral, ReferralStatus.REJECTED, reason.strip())
         process.data["review"] = decision
@@ -518,8 +534,8 @@ def record_delivery(
         if channel in DeliveryChannel.values
         else [_("Cara penyaluran: bank_transfer, in_kind, service atau cash.")],
     }
-    if delivered_at and delivered_at > timezone.now() + dt.timedelta(minutes=5):
-        errors["delivered_at"].append(_("Tanggal penyaluran tidak boleh di masa depan."))
+    if delivered_at:
+        errors["delivered_at"] += event_time_errors(delivered_at)
     parsed_amount = None
     if amount not in (None, ""):
         try:
@@ -542,6 +558,15 @@ def record_delivery(
             Referral.objects.select_for_update()
             .select_related("service", "case")
             .get(pk=item.referral_id)
+        )
+        _require(
+            {
+                "delivered_at": event_time_errors(
+                    delivered_at,
+                    not_before=referral.accepted_at or referral.sent_at,
+                    not_before_label=_("rujukan diterima instansi"),
+                )
+            }
         )
         service = referral.service
         delivery = Delivery(
@@ -678,7 +703,9 @@ def complete_follow_up(
     """Record how the family is doing; ``needs_more_help`` returns the case to assessment."""
     _require(
         {
-            "contacted_at": [] if contacted_at else [_("Waktu kontak wajib diisi.")],
+            "contacted_at": event_time_errors(contacted_at)
+            if contacted_at
+            else [_("Waktu kontak wajib diisi.")],
             "outcome": []
             if outcome in FollowUpOutcome.values
             else [_("Hasil: improved, unchanged, worse atau needs_more_help.")],
@@ -686,6 +713,7 @@ def complete_follow_up(
     )
 
     def apply(item: WorkItem, process) -> None:
+        _require_after_opening(item, contacted_at=contacted_at)
         FollowUp.objects.create(
             case_id=item.case_id,
             contacted_at=contacted_at,

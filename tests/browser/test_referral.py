@@ -1,6 +1,5 @@
 """An agency takes a referral from its inbox to the recorded delivery, all in the browser."""
 
-import datetime as dt
 
 from django.template.defaultfilters import date as date_format
 from django.utils import timezone
@@ -65,7 +64,7 @@ def test_agency_accepts_a_referral_gets_it_approved_and_records_the_delivery(bro
     # Back to the staff member: record the delivery.
     open_from_inbox(dinkes, "Penyaluran", case.number)
     delivery = task_card(dinkes, "Penyaluran")
-    delivered_at = timezone.localtime() - dt.timedelta(hours=2)
+    delivered_at = timezone.localtime()
     delivery.get_by_label("Waktu penyaluran").fill(delivered_at.strftime("%Y-%m-%dT%H:%M"))
     delivery.get_by_label("Cara penyaluran").select_option(label="Layanan")
     delivery.get_by_label("Barang / layanan").fill("KIS PBI aktif kembali")

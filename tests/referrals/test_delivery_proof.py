@@ -2,7 +2,6 @@
 any other: a generated name, listed on the referral and case pages, downloaded through the
 access-checked, access-logged attachment route by the agency and the case team only."""
 
-import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -59,7 +58,7 @@ def proof(staff, referral) -> Attachment:
     wf.record_delivery(
         actor=staff["dinkes"],
         task_id=task(referral, "delivery").pk,
-        delivered_at=timezone.now() - dt.timedelta(hours=1),
+        delivered_at=timezone.now(),
         channel="service",
         items="KIS PBI aktif kembali",
         proof=SimpleUploadedFile(CITIZEN_FILE_NAME, JPEG, content_type="image/jpeg"),

@@ -124,7 +124,7 @@ def test_delivery_is_shown_once_recorded(client, staff, case, referral):
     wf.record_delivery(
         actor=staff["dinkes"],
         task_id=open_task(case, "delivery").pk,
-        delivered_at=timezone.now() - dt.timedelta(hours=1),
+        delivered_at=timezone.now(),
         channel="service",
         items="KIS PBI aktif kembali",
     )

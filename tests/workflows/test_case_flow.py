@@ -1,6 +1,5 @@
 """The service-request flow, step by step, through the real services and viewflow."""
 
-import datetime as dt
 
 import pytest
 from django.utils import timezone
@@ -23,7 +22,7 @@ def verify(staff, case, recommendation="eligible"):
     return wf.complete_verification(
         actor=staff["peksos"],
         task_id=task.pk,
-        visited_at=NOW() - dt.timedelta(hours=2),
+        visited_at=NOW(),
         findings="Rumah papan, atap bocor; anak demam tinggi.",
         household_conditions="5 orang, penghasilan buruh harian",
         recommendation=recommendation,
@@ -41,7 +40,7 @@ def refer(staff, case, *specs):
 
 def deliver(staff, case, **extra):
     kwargs = {
-        "delivered_at": NOW() - dt.timedelta(hours=1),
+        "delivered_at": NOW(),
         "channel": "service",
         "items": "Kepesertaan PBI-JK aktif kembali",
     }

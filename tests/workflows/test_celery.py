@@ -168,7 +168,7 @@ def _overdue_referral_review(staff) -> WorkItem:
     wf.complete_verification(
         actor=staff["peksos"],
         task_id=task.pk,
-        visited_at=timezone.now() - dt.timedelta(hours=2),
+        visited_at=timezone.now(),
         findings="Rumah papan, atap bocor.",
         recommendation="eligible",
     )

@@ -8,7 +8,6 @@ SQLite's IMMEDIATE write lock on the other). Every scenario is repeated a few ro
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import traceback
 from collections.abc import Callable
@@ -117,7 +116,7 @@ def test_two_workers_completing_one_visit_at_once_record_it_once(staff, workers)
                     wf.complete_verification,
                     actor=user,
                     task_id=task.pk,
-                    visited_at=timezone.now() - dt.timedelta(hours=1),
+                    visited_at=timezone.now(),
                     findings=f"Kunjungan oleh {user.username}",
                     recommendation="eligible",
                 )

@@ -28,7 +28,7 @@ def test_referral_walks_past_its_deadline_across_christmas(staff):
         wf.complete_verification(
             actor=staff["peksos"],
             task_id=task.pk,
-            visited_at=at(2026, 12, 21, 8, 0),
+            visited_at=at(2026, 12, 21, 9, 0),
             findings="Terverifikasi",
             recommendation="eligible",
         )
