@@ -2,7 +2,9 @@
 
 A retry with the same key and the same body gets the first answer again without the work
 being done twice; the same key with a different body answers 422. A second request arriving
-while the first is still running answers 409.
+while the first is still running waits for it and gets its answer. The record and the
+request's work commit together or not at all, so a request cut off mid-way (a worker killed,
+the database lost) can be retried with its key (issue 11, "crash mid-transition").
 
 Replays happen only after authentication and only to the user who sent the first request
 (issue 10, fault 7): the caller is authenticated here by the API's own authenticators (an API
@@ -88,6 +90,17 @@ class IdempotencyMiddleware:
         if user is None:
             return self.get_response(request)
         body_hash = hashlib.sha256(request.path.encode() + b"\n" + request.body).hexdigest()
+        # The record and the request's work are one transaction: a request cut off on its way
+        # (the worker killed, the connection or the database lost) leaves neither, so a retry
+        # with the key does the work afresh; one that finished leaves both, so a retry gets
+        # its answer. A second request with the key waits for the first to end, then gets
+        # its answer too.
+        with transaction.atomic():
+            return self._run_once(request, user, key, body_hash)
+
+    def _run_once(
+        self, request: HttpRequest, user: AbstractBaseUser, key: str, body_hash: str
+    ) -> HttpResponse:
         # An expired record is treated as absent: the key starts afresh.
         IdempotencyRecord.objects.filter(
             user=user, key=key, created_at__lte=idempotency_cutoff()
@@ -100,16 +113,16 @@ class IdempotencyMiddleware:
         except IntegrityError:
             return self._replay(user, key, body_hash)
         response = self.get_response(request)
-        stored = IdempotencyRecord.objects.filter(pk=record.pk)
         if (
             response.status_code >= 500
             or response.status_code in NOT_KEPT
             or response.has_header("Retry-After")  # a lock conflict or a limit: try again
             or getattr(response, "streaming", False)
         ):
-            stored.delete()  # let the client retry
+            # Nothing of this request stays, its record included: the client may retry.
+            transaction.set_rollback(True)
             return response
-        stored.update(
+        IdempotencyRecord.objects.filter(pk=record.pk).update(
             status_code=response.status_code,
             content_type=response.get("Content-Type", ""),
             body=response.content,
@@ -126,7 +139,8 @@ class IdempotencyMiddleware:
                 status=422,
             )
         if record is None or record.status_code is None:
-            # Still running (or its server failure was just cleared): the client retries.
+            # The first request ended without an answer to keep (it was rolled back just now):
+            # the client retries.
             return JsonResponse(
                 {"detail": _("Permintaan dengan kunci ini masih diproses.")}, status=409
             )

@@ -11,7 +11,15 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from config.api import lock_conflict_body
-from config.conflicts import LOCK_CONFLICT_MESSAGE, RETRY_AFTER_SECONDS, is_lock_conflict
+from config.conflicts import (
+    DATABASE_UNAVAILABLE_CODE,
+    DATABASE_UNAVAILABLE_MESSAGE,
+    LOCK_CONFLICT_MESSAGE,
+    RETRY_AFTER_SECONDS,
+    UNAVAILABLE_RETRY_AFTER_SECONDS,
+    is_database_unavailable,
+    is_lock_conflict,
+)
 
 USER_LANGUAGE_SESSION_KEY = "simpul_language"
 
@@ -60,13 +68,13 @@ class MembershipCacheMiddleware:
 
 
 class LockConflictMiddleware:
-    """A view that lost a database lock race answers 409, never 500 (issue 11, fault 1).
+    """A view that lost a database lock race answers 409, and one that found the database
+    unreachable answers 503, never 500 (issue 11: fault 1 and "database restart under load").
 
-    Which errors count is decided once, in ``config.conflicts.is_lock_conflict``. API paths get
-    the API's JSON 409 body (DRF views already answer it through ``config.api``'s exception
-    handler; this covers every other view under ``/api/``). A person who sent a form is sent
-    back to the page it came from with the message; any other page answers the 409 page.
-    Last in ``MIDDLEWARE``, so it sees the view's exception before anything else does.
+    The answers are ``database_error_response``'s. Last in ``MIDDLEWARE``, so it sees the
+    view's exception before anything else does; what fails outside a view (another
+    middleware, the session save) reaches ``config.views.server_error``, which asks the same
+    function.
     """
 
     def __init__(self, get_response):
@@ -76,19 +84,43 @@ class LockConflictMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not is_lock_conflict(exception):
-            return None
-        logger.warning("Lock conflict on %s %s: %s", request.method, request.path, exception)
+        return database_error_response(request, exception)
+
+
+def database_error_response(request, exception: BaseException):
+    """The answer to a database error that is not the server's fault, or None.
+
+    - A lock conflict (``config.conflicts.is_lock_conflict``): 409. API paths get the API's
+      JSON body with ``Retry-After`` (DRF views already answer it through ``config.api``'s
+      exception handler; this covers every other case under ``/api/``); a person who sent a
+      form is sent back to the page it came from with the message; any other page answers
+      the 409 page.
+    - The database unreachable (``is_database_unavailable``): 503 with ``Retry-After``, JSON
+      ``{"detail", "code": "database_unavailable"}`` on the API, a page that needs no
+      database elsewhere.
+    """
+    if is_database_unavailable(exception):
+        logger.error("Database unavailable on %s %s: %s", request.method, request.path, exception)
+        headers = {"Retry-After": str(UNAVAILABLE_RETRY_AFTER_SECONDS)}
         if request.path.startswith("/api/"):
-            return JsonResponse(
-                lock_conflict_body(),
-                status=409,
-                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-            )
-        back = request.headers.get("Referer", "")
-        if request.method == "POST" and url_has_allowed_host_and_scheme(
-            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            messages.error(request, LOCK_CONFLICT_MESSAGE)
-            return HttpResponseRedirect(back)
-        return render(request, "409.html", {"message": LOCK_CONFLICT_MESSAGE}, status=409)
+            body = {"detail": str(DATABASE_UNAVAILABLE_MESSAGE), "code": DATABASE_UNAVAILABLE_CODE}
+            return JsonResponse(body, status=503, headers=headers)
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = headers["Retry-After"]
+        return response
+    if not is_lock_conflict(exception):
+        return None
+    logger.warning("Lock conflict on %s %s: %s", request.method, request.path, exception)
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            lock_conflict_body(),
+            status=409,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    back = request.headers.get("Referer", "")
+    if request.method == "POST" and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        messages.error(request, LOCK_CONFLICT_MESSAGE)
+        return HttpResponseRedirect(back)
+    return render(request, "409.html", {"message": LOCK_CONFLICT_MESSAGE}, status=409)

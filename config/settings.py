@@ -160,6 +160,12 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'simpul.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A connection is kept for CONN_MAX_AGE seconds and checked before each request reuses it, so
+# after the database restarts the next request reconnects by itself (issue 11). SQLite's
+# connections are files: nothing to keep.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several requests may write at once (the demo server, the tests' live server). Every
     # transaction takes the write lock when it begins (IMMEDIATE), so a second writer waits
@@ -398,7 +404,7 @@ LOGGING = {
             "filters": ["mask_id_numbers"],
         },
     },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO").upper()},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # runserver's request lines ("GET /?q=... HTTP/1.1" 200 ...).

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import sys
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -9,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from config.middleware import USER_LANGUAGE_SESSION_KEY
+from config.middleware import USER_LANGUAGE_SESSION_KEY, database_error_response
+
+logger = logging.getLogger(__name__)
 
 
 def not_found(request, exception=None):
@@ -19,6 +24,18 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    """Django's handler500: an exception no view or middleware answered. A lock conflict or an
+    unreachable database raised outside a view (a middleware, the session save) still gets
+    its own answer (``config.middleware.database_error_response``), not a 500."""
+    exception = sys.exc_info()[1]
+    if exception is not None:
+        try:
+            answer = database_error_response(request, exception)
+        except Exception:  # the error page must not fail in turn (e.g. no session)
+            logger.exception("Could not answer the database error on %s", request.path)
+            answer = None
+        if answer is not None:
+            return answer
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Terjadi kesalahan pada server.")}, status=500)
     return render(request, "500.html", status=500)

@@ -4,6 +4,9 @@
 #   scripts/postgres.sh [start]   print a DATABASE_URL on stdout (all chatter goes to stderr)
 #   scripts/postgres.sh stop      stop and delete the server this checkout started, if any
 #   scripts/postgres.sh status    print the URL of the running server this checkout started
+#   scripts/postgres.sh restart   restart that server (fast shutdown: sessions are cut, open
+#                                 transactions roll back, committed ones stay), same URL; fails
+#                                 when this checkout started none (used by the restart test)
 #
 # start, in order:
 #   1. $TEST_DATABASE_URL, if set and reachable: print it, start nothing.
@@ -94,6 +97,16 @@ cmd_status() {
     url=$(cat "$run/url" 2>/dev/null) || exit 1
     reachable "$url" || exit 1
     echo "$url"
+}
+
+cmd_restart() {
+    [[ -f $state ]] || die "this checkout started no PostgreSQL server to restart"
+    local run bindir
+    run=$(cat "$state")
+    bindir=$(cat "$run/bindir")
+    as_pg "$bindir/pg_ctl" -D "$run/data" -l "$run/server.log" -m fast -w -t 60 restart \
+        >/dev/null 2>&1 || die "pg_ctl restart failed (log: $run/server.log)"
+    cat "$run/url"
 }
 
 # install_server: apt-get install postgresql (root + apt only). Output goes to $apt_log.
@@ -201,8 +214,9 @@ case ${1:-start} in
     start) cmd_start ;;
     stop) cmd_stop ;;
     status) cmd_status ;;
+    restart) cmd_restart ;;
     *)
-        echo "usage: $0 [start|stop|status]" >&2
+        echo "usage: $0 [start|stop|status|restart]" >&2
         exit 2
         ;;
 esac

@@ -62,6 +62,33 @@ def test_crash_under_the_api_answers_json_500(settings):
     assert response.json() == {"detail": "Terjadi kesalahan pada server."}
 
 
+def test_an_unreachable_database_answers_503_with_retry_after(settings):
+    """Issue 11: while PostgreSQL restarts, requests answer 503 and say when to retry."""
+    settings.DEBUG = False
+    api = _client().get("/api/v1/basis-data-hilang/")
+    assert api.status_code == 503
+    assert api.json()["code"] == "database_unavailable"
+    assert api["Retry-After"] == "5"
+    page = _client().get("/basis-data-hilang/")
+    assert page.status_code == 503 and page["Retry-After"] == "5"
+    assert "503.html" in [t.name for t in page.templates]
+    assert "tidak ada yang tersimpan" in page.content.decode()
+
+
+@pytest.mark.parametrize(("path", "json"), [("/terkunci/", False), ("/api/v1/terkunci/", True)])
+def test_a_lock_conflict_outside_the_view_answers_409_not_500(settings, path, json):
+    """A lock wait that runs out in a middleware (the session save) is a conflict too."""
+    settings.DEBUG = False
+    settings.MIDDLEWARE = [
+        "tests.error_urls.LockedOutsideTheViewMiddleware",
+        *settings.MIDDLEWARE,
+    ]
+    response = _client().get(path)
+    assert response.status_code == 409
+    if json:
+        assert response.json()["code"] == "lock_conflict"
+
+
 @pytest.mark.parametrize("accept", ["text/html", "text/plain"])
 def test_debug_page_hides_authorization_cookies_and_nik(settings, accept):
     """Development: Django's debug page, with the credentials and the NIK hidden in the

@@ -58,6 +58,14 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_log_level_is_read_as_gunicorn_writes_it():
+    """gunicorn's settings take LOG_LEVEL in lower case (``config/gunicorn.conf.py``); the
+    app read the same variable and refused to boot on ``warning`` (found by the crash test)."""
+    result = _manage("check", LOG_LEVEL="warning")
+    assert result.returncode == 0, result.stderr
+    assert "Unable to configure root logger" not in result.stderr
+
+
 def test_local_secret_key_is_generated_into_var_and_kept(tmp_path):
     code = "from django.conf import settings; print(settings.SECRET_KEY)"
     first = _manage("shell", "-c", code, VAR_DIR=str(tmp_path))

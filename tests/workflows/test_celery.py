@@ -13,14 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import signal
-import subprocess
-import sys
-import tempfile
 import time
 import uuid
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from celery import Celery
@@ -30,11 +24,11 @@ from django.utils import timezone
 
 from referrals.models import Referral
 from tests.conftest import intake, open_task
+from tests.processes import Program, executable, url_of_test_database
 from workflows import selectors, tasks
 from workflows import services as wf
 from workflows.models import Notification, WorkItem
 
-ROOT = Path(__file__).resolve().parents[2]
 TASK_NAME = "workflows.tasks.run_periodic_jobs"
 RESULT_TIMEOUT = 60  # seconds for one run, worker start-up included
 CI = os.environ.get("CI", "").lower() in ("true", "1", "yes")
@@ -66,40 +60,13 @@ def redis_url():
     return url
 
 
-def _test_database_url() -> str:
-    """A DATABASE_URL for the test database this test runs on (not the configured one)."""
-    s = connection.settings_dict
-    user = quote(s.get("USER") or "", safe="")
-    password = quote(str(s.get("PASSWORD") or ""), safe="")
-    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = s.get("HOST") or "localhost"
-    port = f":{s['PORT']}" if s.get("PORT") else ""
-    return f"postgres://{auth}{host}{port}/{quote(s['NAME'], safe='')}"
-
-
-def _executable(name: str) -> str:
-    candidate = Path(sys.executable).with_name(name)
-    return str(candidate) if candidate.exists() else str(ROOT / ".venv" / "bin" / name)
-
-
-class Worker:
+class Worker(Program):
     """``celery -A config worker`` in its own process group, on a queue of its own."""
 
     def __init__(self, *, database_url: str, redis_url: str, queue: str):
-        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in stop())
-            prefix="simpul-celery-worker-", suffix=".log", delete=False
-        )
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "BACKGROUND_ENGINE": "celery",
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "PYTHONUNBUFFERED": "1",
-        }
-        self.process = subprocess.Popen(
+        super().__init__(
             [
-                _executable("celery"),
+                executable("celery"),
                 "-A",
                 "config",
                 "worker",
@@ -115,17 +82,14 @@ class Worker:
                 "--without-mingle",
                 "--without-heartbeat",
             ],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: stop() ends it and its children
+            env={
+                "DATABASE_URL": database_url,
+                "REDIS_URL": redis_url,
+                "BACKGROUND_ENGINE": "celery",
+                "DJANGO_SETTINGS_MODULE": "config.settings",
+            },
+            prefix="simpul-celery-worker-",
         )
-
-    def output(self) -> str:
-        self.log.flush()
-        return Path(self.log.name).read_text(errors="replace")[-4000:]
 
     def wait_for(self, result, timeout: float = RESULT_TIMEOUT):
         """The task's return value; fails fast with the worker's log if the worker died."""
@@ -141,23 +105,6 @@ class Worker:
                 pass
             if time.monotonic() > deadline:
                 pytest.fail(f"no result from the worker in {timeout} s:\n{self.output()}")
-
-    def stop(self) -> None:
-        try:
-            if self.process.poll() is None:
-                for sig, grace in ((signal.SIGTERM, 15), (signal.SIGKILL, 10)):
-                    try:
-                        os.killpg(self.process.pid, sig)
-                    except ProcessLookupError:
-                        break
-                    try:
-                        self.process.wait(timeout=grace)
-                        break
-                    except subprocess.TimeoutExpired:
-                        continue
-        finally:
-            self.log.close()
-            Path(self.log.name).unlink(missing_ok=True)
 
 
 def _overdue_referral_review(staff) -> WorkItem:
@@ -223,7 +170,7 @@ def test_overdue_referral_escalates_once_through_a_real_celery_worker(redis_url,
     )
     assert tasks.run_periodic_jobs.name == TASK_NAME
     job = client.tasks[TASK_NAME]
-    worker = Worker(database_url=_test_database_url(), redis_url=redis_url, queue=queue)
+    worker = Worker(database_url=url_of_test_database(), redis_url=redis_url, queue=queue)
     try:
         first = worker.wait_for(job.delay())
         second = worker.wait_for(job.delay())
