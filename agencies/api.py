@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from knox import views as knox_views
 from rest_framework import generics, serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -122,24 +121,28 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "level", "parent"]
 
 
+class RegionQuery(serializers.Serializer):
+    """The query of ``GET /regions/``, both optional. A value the database cannot take (a NUL
+    character) is a 400 naming the parameter, as for any text field, not a 500."""
+
+    parent = serializers.CharField(required=False, allow_blank=True, help_text="Parent region code")
+    q = serializers.CharField(required=False, allow_blank=True, help_text="Name prefix")
+
+
 class RegionList(generics.ListAPIView):
     """Regions: children of ``parent`` (a code), names starting with ``q``."""
 
     serializer_class = RegionSerializer
     filter_backends: list = []
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("parent", OpenApiTypes.STR, description="Parent region code"),
-            OpenApiParameter("q", OpenApiTypes.STR, description="Name prefix"),
-        ]
-    )
+    @extend_schema(parameters=[RegionQuery])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        params = self.request.query_params
-        return regions_search(parent=params.get("parent"), q=params.get("q"))[:200]
+        query = RegionQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return regions_search(**query.validated_data)[:200]
 
 
 class ServiceSerializer(serializers.ModelSerializer):

@@ -176,10 +176,21 @@ def _visible_case(user, number: str) -> Case:
         raise Http404 from None
 
 
+# The version of the case an answer shows (GET and PATCH), for the next PATCH's If-Match.
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200],
+    required=True,
+    description="The version of the case shown: send it as If-Match to edit it.",
+)
+
+
 class CaseDetail(APIView):
     """One case. ``PATCH`` needs ``If-Match`` with the ETag of the version being edited."""
 
-    @extend_schema(responses=CaseDetailOut)
+    @extend_schema(responses=CaseDetailOut, parameters=[ETAG_HEADER])
     def get(self, request, number: str):
         case = _visible_case(request.user, number)
         log_access(
@@ -196,7 +207,17 @@ class CaseDetail(APIView):
     @extend_schema(
         request=CasePatch,
         responses=CaseDetailOut,
-        parameters=[OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)],
+        parameters=[
+            # Required: without it the answer is 428 (it names the version being edited).
+            OpenApiParameter(
+                "If-Match",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="The ETag of the version being edited (from a GET or the last PATCH).",
+            ),
+            ETAG_HEADER,
+        ],
     )
     def patch(self, request, number: str):
         case = _visible_case(request.user, number)

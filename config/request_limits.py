@@ -4,7 +4,10 @@ byte of the body is parsed) and JSON nested deeper than any Simpul request needs
 Limits (documented in the README's input limits):
 - ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB): any body that is not a file upload;
 - ``REQUEST_MAX_UPLOAD_BYTES`` (30 MB): a multipart body (a few 5 MB files at intake);
-- ``JSON_MAX_DEPTH`` (20): nesting of arrays and objects in a JSON body.
+- ``JSON_MAX_DEPTH`` (20): nesting of arrays and objects in a JSON body;
+- a NUL character in the query string: no search, filter or id holds one, and PostgreSQL
+  cannot compare text with one (a 500 until refused here; form fields refuse it already,
+  through Django's ``ProhibitNullCharactersValidator``).
 """
 
 from __future__ import annotations
@@ -47,12 +50,23 @@ class RequestSizeLimitMiddleware:
                 "size": f"{limit / (1024 * 1024):g}"
             }
             return self._refuse(request, 413, message)
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return self._refuse(
+                    request,
+                    400,
+                    _("Parameter %(name)s memuat karakter NUL, yang tidak diizinkan.")
+                    % {"name": name.replace("\x00", "")},
+                    field=name.replace("\x00", ""),
+                )
         return self.get_response(request)
 
     @staticmethod
-    def _refuse(request, status: int, message: str) -> HttpResponse:
+    def _refuse(request, status: int, message: str, field: str = "") -> HttpResponse:
+        """JSON on the API (keyed by the ``field`` at fault, else ``detail``), a short page
+        elsewhere."""
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": message}, status=status)
+            return JsonResponse({field or "detail": [message] if field else message}, status=status)
         page = f'<!doctype html><html lang="id"><meta charset="utf-8"><p>{escape(message)}</p>'
         return HttpResponse(page, status=status)
 

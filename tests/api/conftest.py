@@ -28,3 +28,16 @@ def api(demo_accounts):
         return clients[username]
 
     return client_for
+
+
+# What the schemathesis runs (tests/api/test_schemathesis.py) report: one line per run, printed
+# at the end of the session whatever the verbosity, so a run always shows the figures.
+FUZZ_FIGURES = pytest.StashKey[list[str]]()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    lines = terminalreporter.config.stash.get(FUZZ_FIGURES, [])
+    if lines:
+        terminalreporter.section("schemathesis figures", sep="-")
+        for line in lines:
+            terminalreporter.line(line)

@@ -1,6 +1,5 @@
 """What every endpoint keeps: scope, error format, ETags, idempotency, attachments, speed."""
 
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -121,6 +120,32 @@ def test_patch_needs_a_fresh_etag(api):
     assert refused.status_code == 400 and "number" in refused.json()
     history = Case.objects.get(number=number).history.first()
     assert history.history_user.username == "backoffice" and history.priority == "high"
+
+
+def test_schema_documents_the_etag_and_the_required_if_match(api):
+    """A client (and schemathesis' stateful run) reads from the schema that a case's answers
+    carry an ETag and that a PATCH must send it back as If-Match (without it: 428)."""
+    schema = api("backoffice").get("/api/schema/", {"format": "json"}).json()
+    case = schema["paths"]["/api/v1/cases/{number}/"]
+    for method in ("get", "patch"):
+        assert case[method]["responses"]["200"]["headers"]["ETag"]["required"] is True, method
+    (if_match,) = [p for p in case["patch"]["parameters"] if p["name"] == "If-Match"]
+    assert if_match["in"] == "header" and if_match["required"] is True
+
+
+def test_a_nul_character_in_the_regions_query_is_a_400_naming_the_parameter(api):
+    """Found by the schemathesis run on PostgreSQL, which cannot store or compare a NUL
+    character: ``GET /regions/?q=...`` with one was a 500. The fuzzer's exact ``q``."""
+    client = api("petugas")
+    for params, field in [
+        ({"q": "\x9eh=G\xb8`\xea\x00\x81\xaa\xaa"}, "q"),
+        ({"parent": "19.04\x00"}, "parent"),
+    ]:
+        response = client.get("/api/v1/regions/", params)
+        assert response.status_code == 400, (params, response.content)
+        assert list(response.json()) == [field], response.json()
+    found = client.get("/api/v1/regions/", {"parent": "19.04", "q": " ko "}).json()
+    assert [region["code"] for region in found] == ["19.04.01"]
 
 
 def test_claim_conflict_and_closed_task_answer_409(api):

@@ -1,6 +1,5 @@
 """The whole workflow through the API only, with the demo accounts."""
 
-
 from django.utils import timezone
 
 from tests.conftest import NIBUNG
