@@ -16,14 +16,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.models import DocumentType
-from config.api import NewestFirstCursor
+from core.api import NewestFirstCursor
+from core.errors import IntakeError, NotAllowed
 from workflows.models import WorkItem
 from workflows.selectors import tasks_visible_to
 
 from . import selectors
 from .access import log_access
 from .attachments import download_response
-from .errors import IntakeError, NotAllowed
 from .models import AccessAction, Attachment, AttachmentKind, Case, CaseKind, CaseStatus, Stage
 from .nik import looks_like_nik
 from .serializers import (
@@ -323,14 +323,12 @@ class CaseAttachments(APIView):
                     )
                 ],
             )
-        except NotAllowed as error:
-            return Response({"detail": error.message}, status=status.HTTP_403_FORBIDDEN)
         except IntakeError as error:
-            errors = {
-                ("file" if key.startswith("documents") else key): messages
-                for key, messages in error.field_errors.items()
-            }
-            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+            # The service names each document's errors ``documents.<n>.<field>``; here the
+            # one upload is ``file``.
+            raise error.renamed(
+                lambda name: "file" if name.startswith("documents") else name
+            ) from None
         return Response(AttachmentOut(_attachment_out(attachment)).data, status=201)
 
 

@@ -17,7 +17,7 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from config.reporting import mask_id_numbers
+from core.reporting import mask_id_numbers
 
 from .models import Attachment, AttachmentKind, Case
 

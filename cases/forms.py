@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import DocumentType, PpksCategory, Region, Service
-from config.forms import MultipleFileField, StyledForm
+from core.forms import MultipleFileField, StyledForm
 
 from . import limits
 from .models import CaseKind, Channel, MoveDecision, Priority, Relationship, Sex

@@ -12,7 +12,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import NewestFirstCursor
+from core.api import NewestFirstCursor
 
 from . import moves
 from .access import log_access

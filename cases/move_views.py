@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.errors import DomainError
+from core.forms import add_error_to_form, add_error_to_messages
+
 from . import moves, selectors
 from .access import log_access
-from .errors import DomainError, IntakeError
 from .form_tokens import once_per_form_token
 from .forms import MoveDecisionForm, MoveRequestForm
 from .models import AccessAction, MoveRequest
@@ -22,14 +24,8 @@ PAGE_SIZE = 25
 FORM_FIELD = {"region_code": "region"}
 
 
-def _put_errors(form, error: DomainError) -> None:
-    """The service's field errors onto the form (a 409 has none: it goes on the form)."""
-    if not error.field_errors:
-        form.add_error(None, error.message)
-    for name, texts in error.field_errors.items():
-        name = FORM_FIELD.get(name, name)
-        for text in texts:
-            form.add_error(name if name in form.fields else None, text)
+def _form_field(name: str) -> str:
+    return FORM_FIELD.get(name, name)
 
 
 @login_required
@@ -69,7 +65,7 @@ def move_request_new(request: HttpRequest) -> HttpResponse:
                 reason=data["reason"],
             )
         except DomainError as error:
-            _put_errors(form, error)
+            add_error_to_form(form, error, rename=_form_field)
         else:
             messages.success(request, _("Permintaan pindah domisili diajukan."))
             return redirect("move_request_detail", pk=move.pk)
@@ -107,11 +103,11 @@ def move_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     decision=form.cleaned_data["decision"],
                     reason=form.cleaned_data["reason"],
                 )
-            except IntakeError as error:
-                _put_errors(form, error)
             except DomainError as error:
-                messages.error(request, error.message)
-                return redirect("move_request_detail", pk=move.pk)
+                if error.is_refusal:
+                    add_error_to_messages(request, error)
+                    return redirect("move_request_detail", pk=move.pk)
+                add_error_to_form(form, error, rename=_form_field)
             else:
                 messages.success(request, _("Keputusan disimpan."))
                 return redirect("move_request_detail", pk=move.pk)

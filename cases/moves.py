@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from agencies.calendar import add_working_days
 from agencies.models import INTAKE_ROLES, MOVE_DECIDER_ROLES, Region, RegionLevel
 from agencies.selectors import areas_of, covers
+from core.errors import Conflict, IntakeError, NotAllowed
 
 from . import selectors
-from .errors import Conflict, IntakeError, NotAllowed
 from .models import MoveDecision, MoveRequest, MoveStatus, rt_rw_validator
 from .nik import normalize_number, validate_nik
 

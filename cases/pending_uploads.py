@@ -25,7 +25,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
-from config.forms import MultipleFileField
+from core.forms import MultipleFileField
 
 from .attachments import attachment_errors
 from .models import PendingUpload

@@ -1,7 +1,7 @@
 """Writes on the registry and cases: one function per business action, one transaction each.
 
 ``open_case`` is the single intake path used by the HTML form, the API and the demo loader.
-It validates everything first and raises :class:`cases.errors.IntakeError` with messages keyed
+It validates everything first and raises :class:`core.errors.IntakeError` with messages keyed
 by input field (``applicant.nik``, ``ppks_category``, ...) before anything is written.
 """
 
@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.models import DocumentType, PpksCategory, Region, RegionLevel, Service
+from core.errors import IntakeConflict, IntakeError, NotAllowed, PreconditionFailed
 from workflows.services import start_case_flow
 
 from . import selectors
 from .attachments import KIND_BY_DOCUMENT_TYPE, attachment_errors, save_attachment
-from .errors import IntakeConflict, IntakeError, NotAllowed, PreconditionFailed
 from .models import (
     Attachment,
     AttachmentKind,

@@ -18,11 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.models import Role
 from agencies.selectors import roles_of
+from core.errors import DomainError, IntakeError
+from core.forms import add_error_to_form, add_error_to_messages
 
 from . import lookups, selectors
 from .access import log_access
 from .attachments import download_response
-from .errors import DomainError, IntakeError, NotAllowed
 from .form_tokens import once_per_form_token, posted_token
 from .forms import (
     ERROR_FIELD_MAP,
@@ -315,6 +316,12 @@ def _case_or_404(user, number: str) -> Case:
         raise Http404 from None
 
 
+def _documents_as_files(field: str) -> str:
+    """The services name each document's errors ``documents.<n>.<field>``; a case page's
+    upload forms have one ``files`` field."""
+    return "files" if field.startswith("documents") else field
+
+
 def _case_form_action(request, number: str, form, name: str, action, success: str):
     """Run ``action(case, form)`` for a valid form; re-render the case page with errors."""
     case = _case_or_404(request.user, number)
@@ -322,14 +329,11 @@ def _case_form_action(request, number: str, form, name: str, action, success: st
     if form.is_valid():
         try:
             action(case, form)
-        except NotAllowed as error:
-            messages.error(request, error.message)
-            return redirect("case_detail", number=case.number)
         except DomainError as error:
-            for field, errors in error.field_errors.items():
-                field = "files" if field.startswith("documents") else field
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            if error.is_refusal:
+                add_error_to_messages(request, error)
+                return redirect("case_detail", number=case.number)
+            add_error_to_form(form, error, rename=_documents_as_files)
         else:
             messages.success(request, success, extra_tags=f"{name}-{case.pk}")
             return redirect("case_detail", number=case.number)

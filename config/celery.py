@@ -51,7 +51,7 @@ def _require_redis(**kwargs) -> None:
 @setup_logging.connect
 def _use_the_projects_logging(**kwargs) -> None:
     """Workers and beat log through ``settings.LOGGING``, whose every handler masks NIK-like
-    numbers (``config.reporting.MaskIdNumbers``). Connecting this signal stops Celery from
+    numbers (``core.reporting.MaskIdNumbers``). Connecting this signal stops Celery from
     replacing the root handler with its own, unmasked one."""
     from logging.config import dictConfig
 

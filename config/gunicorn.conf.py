@@ -1,7 +1,7 @@
 """gunicorn settings for production: ``gunicorn -c config/gunicorn.conf.py config.wsgi``.
 
 Run from the project directory behind a reverse proxy that terminates HTTPS. Every log
-handler, the access log included, carries ``config.reporting.MaskIdNumbers``: a NIK typed
+handler, the access log included, carries ``core.reporting.MaskIdNumbers``: a NIK typed
 into a URL or sent as the referrer is written as ``****``. Environment: ``GUNICORN_BIND``
 (default ``127.0.0.1:8000``), ``WEB_CONCURRENCY`` (worker processes, default 3),
 ``LOG_LEVEL`` (default ``info``).
@@ -21,7 +21,7 @@ _MASKED = ["mask_id_numbers"]
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_id_numbers": {"()": "config.reporting.MaskIdNumbers"}},
+    "filters": {"mask_id_numbers": {"()": "core.reporting.MaskIdNumbers"}},
     "formatters": {
         "generic": {
             "format": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s",

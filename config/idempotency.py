@@ -28,8 +28,8 @@ from rest_framework.settings import api_settings
 
 from cases.idempotency import idempotency_cutoff
 from cases.models import IdempotencyRecord
-from config.api import lock_conflict_body
-from config.conflicts import RETRY_AFTER_SECONDS, is_lock_conflict
+from core.api import lock_conflict_body
+from core.conflicts import RETRY_AFTER_SECONDS, is_lock_conflict
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 NOT_RECORDED = ("/api/v1/auth/",)

@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from config.api import lock_conflict_body
-from config.conflicts import (
+from core.api import lock_conflict_body
+from core.conflicts import (
     DATABASE_UNAVAILABLE_CODE,
     DATABASE_UNAVAILABLE_MESSAGE,
     LOCK_CONFLICT_MESSAGE,
@@ -90,8 +90,8 @@ class LockConflictMiddleware:
 def database_error_response(request, exception: BaseException):
     """The answer to a database error that is not the server's fault, or None.
 
-    - A lock conflict (``config.conflicts.is_lock_conflict``): 409. API paths get the API's
-      JSON body with ``Retry-After`` (DRF views already answer it through ``config.api``'s
+    - A lock conflict (``core.conflicts.is_lock_conflict``): 409. API paths get the API's
+      JSON body with ``Retry-After`` (DRF views already answer it through ``core.api``'s
       exception handler; this covers every other case under ``/api/``); a person who sent a
       form is sent back to the page it came from with the message; any other page answers
       the 409 page.

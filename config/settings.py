@@ -110,7 +110,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.request_limits.RequestSizeLimitMiddleware",  # before anything reads a body
+    "core.request_limits.RequestSizeLimitMiddleware",  # before anything reads a body
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.middleware.MembershipCacheMiddleware",
@@ -134,7 +134,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 
-# Request bodies (config.request_limits): refused with 413 from Content-Length, unread.
+# Request bodies (core.request_limits): refused with 413 from Content-Length, unread.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)  # any body but a file upload
 REQUEST_MAX_UPLOAD_BYTES = 30 * 1024 * 1024  # a multipart body: a few 5 MB files
 WSGI_APPLICATION = "config.wsgi.application"
@@ -232,7 +232,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_LOCKOUT_CALLABLE = "config.api.lockout_response"
+AXES_LOCKOUT_CALLABLE = "core.api.lockout_response"
 # ... and, whatever the usernames, 20 sign-in POSTs a minute per address (login page, admin
 # login, API token): config.security.LoginRateLimitMiddleware, django-ratelimit syntax.
 LOGIN_RATE_LIMIT = env.str("LOGIN_RATE_LIMIT", default="20/m")
@@ -315,11 +315,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "config.api.SimpulAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.SimpulAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
-        "config.request_limits.LimitedJSONParser",
+        "core.request_limits.LimitedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -374,10 +374,10 @@ MOVE_REQUEST_WORKING_DAYS = env.int("MOVE_REQUEST_WORKING_DAYS", default=5)
 # Name of the account that background work (imports, timers, escalations) acts as.
 SYSTEM_USERNAME = "system"
 
-DEFAULT_EXCEPTION_REPORTER_FILTER = "config.reporting.PersonalDataReporterFilter"
-DEFAULT_EXCEPTION_REPORTER = "config.reporting.PersonalDataExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "core.reporting.PersonalDataReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "core.reporting.PersonalDataExceptionReporter"
 
-# Every handler masks NIK-like numbers (config.reporting.MaskIdNumbers), the development
+# Every handler masks NIK-like numbers (core.reporting.MaskIdNumbers), the development
 # server's request log included: Django's own defaults for the "django" and "django.server"
 # loggers (handlers without the filter) are replaced here. gunicorn: config/gunicorn.conf.py.
 LOGGING = {
@@ -391,7 +391,7 @@ LOGGING = {
             "style": "{",
         },
     },
-    "filters": {"mask_id_numbers": {"()": "config.reporting.MaskIdNumbers"}},
+    "filters": {"mask_id_numbers": {"()": "core.reporting.MaskIdNumbers"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.selectors import referrals_visible_to
-from config.api import DueFirstCursor
+from core.api import DueFirstCursor
 from workflows import services
 
 from .models import Referral, ReferralStatus

@@ -11,7 +11,7 @@ write nowhere but the test report).
 A full NIK is 16 digits once percent-escapes are decoded, Unicode digits normalised (NFKC)
 and the separators people type between digit groups (dashes of any kind, dots, plus signs,
 underscores, spaces, zero-width and other invisible format characters) removed. This is
-written independently of ``config.reporting.NIK_LIKE``, so a gap in the masking rule shows
+written independently of ``core.reporting.NIK_LIKE``, so a gap in the masking rule shows
 up here rather than being shared by both.
 
 If any line holds one, the session fails (exit status 1) and the summary names the logger

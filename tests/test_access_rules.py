@@ -18,9 +18,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from agencies.models import Agency, Membership, Role
-from cases.errors import TaskTaken
 from cases.models import Attachment, Case, Person
 from cases.selectors import cases_visible_to, sees_whole_case
+from core.errors import TaskTaken
 from referrals.models import Referral
 from tests.conftest import (
     KOTA_BENGKALIS,
@@ -321,7 +321,7 @@ def test_a_file_the_agency_may_not_open_answers_like_a_missing_one(client, staff
 def test_someone_outside_the_queue_is_not_told_who_holds_a_task(staff, case):
     """Agency staff see the case, but the case team's follow-up is not theirs: they are
     refused for the queue, without the holder's name."""
-    from cases.errors import NotAllowed
+    from core.errors import NotAllowed
 
     item = open_task(case, "referral_review")
     wf.claim_task(actor=staff["dinkes"], task_id=item.pk)

@@ -4,7 +4,7 @@ import sys
 
 from django.test import RequestFactory
 
-from config.reporting import PersonalDataExceptionReporter
+from core.reporting import PersonalDataExceptionReporter
 
 # Built at run time so the numbers do not appear in the source lines the report quotes.
 NIK = "1904" + "011208850001"
@@ -32,7 +32,7 @@ def test_error_page_hides_nik_in_post_data_messages_and_local_variables(settings
 def test_log_lines_and_tracebacks_mask_id_numbers():
     import logging
 
-    from config.reporting import MaskIdNumbers
+    from core.reporting import MaskIdNumbers
 
     try:
         raise ValueError(f"bad {NIK}")

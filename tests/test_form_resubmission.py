@@ -81,9 +81,7 @@ def test_visit_form_posted_twice_records_one_visit(client, staff):
     page = client.get(reverse("case_detail", args=[case.number])).content.decode()
     token = token_of(page, reverse("task_complete", args=[task.pk]))
     visit = {
-        f"t{task.pk}-visited_at": timezone.localtime().strftime(
-            "%Y-%m-%dT%H:%M"
-        ),
+        f"t{task.pk}-visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         f"t{task.pk}-findings": "Rumah papan, atap bocor.",
         f"t{task.pk}-recommendation": "eligible",
         "form_token": token,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from config.reporting import MaskIdNumbers
+from core.reporting import MaskIdNumbers
 from tests.log_guard import LogWitness, find_nik
 
 ROOT = Path(__file__).resolve().parent.parent

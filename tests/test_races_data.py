@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from cases.errors import Conflict, IntakeError, PreconditionFailed, WorkflowError
 from cases.models import Case, Family, Person
 from cases.selectors import case_etag
 from cases.services import update_case
+from core.errors import Conflict, IntakeError, PreconditionFailed, WorkflowError
 from referrals.models import Delivery
 from tests.conftest import NIBUNG, NIK_FEMALE, NIK_MALE, api_token, intake, open_task, person
 from tests.conftest import referred_case as refer_case

@@ -7,7 +7,7 @@ clients, each with its own API token and thread, post at the same moment to the 
 few rounds and prints its figures (races, winners, 409s, server errors).
 
 What still fails after the wait (a writer that cannot get its lock in time) answers 409 too:
-JSON on the API, the message on the page (``config.conflicts``).
+JSON on the API, the message on the page (``core.conflicts``).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
 
-from config.reporting import MaskIdNumbers, mask_id_numbers
+from core.reporting import MaskIdNumbers, mask_id_numbers
 from tests.log_guard import find_nik
 
 ROOT = Path(__file__).resolve().parent.parent

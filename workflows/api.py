@@ -11,9 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import limits
-from cases.errors import WorkflowError
 from cases.models import Case, Channel, FollowUpOutcome, Outcome, Recommendation
-from config.api import DueFirstCursor
+from core.api import DueFirstCursor
+from core.errors import WorkflowError
 from referrals.models import DeliveryChannel
 
 from . import notifications, selectors, services

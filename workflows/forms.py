@@ -14,7 +14,7 @@ from agencies.models import Agency, Service
 from agencies.selectors import suggest_agencies
 from cases import limits
 from cases.models import Channel, FollowUpOutcome, Outcome, Recommendation
-from config.forms import MultipleFileField, StyledForm
+from core.forms import MultipleFileField, StyledForm
 from referrals.models import DeliveryChannel
 
 from . import services

@@ -25,7 +25,6 @@ from agencies.models import Agency, Role, Service
 from agencies.selectors import agencies_of, covers, suggest_agency
 from cases.access import end_agency_action, grant_agency_access, withdraw_agency_access
 from cases.attachments import attachment_errors, save_attachment
-from cases.errors import NotAllowed, TaskNotOpen, TaskTaken, WorkflowError
 from cases.history import acting_as
 from cases.limits import event_time_errors
 from cases.models import (
@@ -44,6 +43,7 @@ from cases.models import (
     Stage,
 )
 from cases.selectors import cases_visible_to
+from core.errors import NotAllowed, TaskNotOpen, TaskTaken, WorkflowError
 from referrals.models import (
     ENDED_STATUSES,
     Delivery,

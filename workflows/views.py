@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.errors import DomainError, NotAllowed, TaskNotOpen, TaskTaken
 from cases.form_tokens import once_per_form_token, posted_token
 from cases.models import Stage
 from cases.moves import pending_moves_to_decide
 from cases.pending_uploads import keep_form_uploads
 from cases.selectors import cases_visible_to
+from core.errors import DomainError
+from core.forms import add_error_to_form, add_error_to_messages
 
 from . import notifications, selectors, services
 from .forms import WaiveForm, form_for
@@ -87,17 +88,6 @@ def _back(item: WorkItem):
     return redirect("case_detail", number=item.case.number)
 
 
-def _report(request, error: DomainError) -> None:
-    if isinstance(error, TaskTaken):
-        messages.error(request, _("Tugas sudah diambil oleh %(name)s.") % {"name": error.holder})
-    elif isinstance(error, (TaskNotOpen, NotAllowed)):
-        messages.error(request, error.message)
-    else:
-        for field, errors in error.field_errors.items():
-            for message in errors:
-                messages.error(request, f"{field}: {message}")
-
-
 @login_required
 @require_POST
 @once_per_form_token
@@ -106,7 +96,7 @@ def task_claim(request: HttpRequest, task_id: int) -> HttpResponse:
     try:
         services.claim_task(actor=request.user, task_id=item.pk)
     except DomainError as error:
-        _report(request, error)
+        add_error_to_messages(request, error)
     else:
         messages.success(request, _("Tugas diambil."))
     return _back(item)
@@ -126,7 +116,7 @@ def task_assign(request: HttpRequest, task_id: int) -> HttpResponse:
     try:
         services.assign_task(actor=request.user, task_id=item.pk, assignee=assignee)
     except DomainError as error:
-        _report(request, error)
+        add_error_to_messages(request, error)
     else:
         messages.success(
             request,
@@ -148,7 +138,7 @@ def task_waive(request: HttpRequest, task_id: int) -> HttpResponse:
             actor=request.user, task_id=item.pk, reason=form.cleaned_data.get("reason", "")
         )
     except DomainError as error:
-        _report(request, error)
+        add_error_to_messages(request, error)
     else:
         messages.success(request, _("Kunjungan rumah ditiadakan."))
     return _back(item)
@@ -166,12 +156,10 @@ def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
         try:
             form.submit(request.user, item.pk)
         except DomainError as error:
-            if isinstance(error, (TaskTaken, TaskNotOpen, NotAllowed)):
-                _report(request, error)
+            if error.is_refusal:
+                add_error_to_messages(request, error)
                 return _back(item)
-            for field, errors in error.field_errors.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_error_to_form(form, error)
         else:
             messages.success(
                 request,

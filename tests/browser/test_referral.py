@@ -1,6 +1,5 @@
 """An agency takes a referral from its inbox to the recorded delivery, all in the browser."""
 
-
 from django.template.defaultfilters import date as date_format
 from django.utils import timezone
 from playwright.sync_api import Page, expect

@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
-from cases.errors import IntakeError
 from cases.models import Case, Family, LifeStatus, Person
 from cases.services import assign_family, register_person
+from core.errors import IntakeError
 from tests.conftest import AIR_MESU, KOTA_BENGKALIS, NIBUNG, NIK_FEMALE, NIK_MALE, intake, person
 
 KK = "1904010101200001"

@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from cases.errors import Conflict, IntakeError, NotAllowed
 from cases.models import AccessLog, Case, LifeStatus, MoveRequest, MoveStatus, Person
 from cases.moves import decide_move, request_move
+from core.errors import Conflict, IntakeError, NotAllowed
 from tests.conftest import KOTA_BENGKALIS, NIBUNG, NIK_MALE, intake, person
 
 BENGKALIS_NIK = "1403011208850009"

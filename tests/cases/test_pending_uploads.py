@@ -137,9 +137,7 @@ def test_delivery_form_error_keeps_the_proof_and_files_it_when_corrected(client,
     client.force_login(staff["dinkes"])
     url = reverse("task_complete", args=[task.pk])
     delivery = {
-        f"t{task.pk}-delivered_at": timezone.localtime().strftime(
-            "%Y-%m-%dT%H:%M"
-        ),
+        f"t{task.pk}-delivered_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         f"t{task.pk}-items": "KIS PBI aktif kembali",
         "form_token": TOKEN,
     }

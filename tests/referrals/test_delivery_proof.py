@@ -2,7 +2,6 @@
 any other: a generated name, listed on the referral and case pages, downloaded through the
 access-checked, access-logged attachment route by the agency and the case team only."""
 
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse

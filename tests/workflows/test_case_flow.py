@@ -1,13 +1,12 @@
 """The service-request flow, step by step, through the real services and viewflow."""
 
-
 import pytest
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from agencies.models import Service
-from cases.errors import NotAllowed, TaskNotOpen, TaskTaken, WorkflowError
 from cases.models import Case, FollowUp, HomeVisit
+from core.errors import NotAllowed, TaskNotOpen, TaskTaken, WorkflowError
 from referrals.models import Delivery, Referral
 from tests.conftest import intake, open_kinds, open_task
 from workflows import services as wf

@@ -3,8 +3,8 @@
 import pytest
 
 from agencies.calendar import add_working_days
-from cases.errors import WorkflowError
 from cases.models import Case, Note
+from core.errors import WorkflowError
 from tests.conftest import intake, open_kinds, open_task
 from workflows import services as wf
 

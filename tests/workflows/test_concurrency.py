@@ -19,8 +19,8 @@ from django.db import connection
 from django.utils import timezone, translation
 from viewflow.workflow.status import STATUS
 
-from cases.errors import TaskNotOpen, TaskTaken
 from cases.models import HomeVisit
+from core.errors import TaskNotOpen, TaskTaken
 from tests.conftest import intake, open_task
 from workflows import services as wf
 from workflows.models import WorkItem

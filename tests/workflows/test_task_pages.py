@@ -29,9 +29,7 @@ def test_social_worker_claims_and_completes_a_visit_from_the_case_page(client, s
     response = client.post(
         reverse("task_complete", args=[task.pk]),
         {
-            f"t{task.pk}-visited_at": timezone.localtime().strftime(
-                "%Y-%m-%dT%H:%M"
-            ),
+            f"t{task.pk}-visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             f"t{task.pk}-findings": "Rumah papan, atap bocor.",
             f"t{task.pk}-recommendation": "eligible",
         },

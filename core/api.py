@@ -13,47 +13,27 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from cases.errors import (
-    Conflict,
-    DomainError,
-    NotAllowed,
-    PreconditionFailed,
-    TaskNotOpen,
-    TaskTaken,
-)
-from config.conflicts import (
+from core.conflicts import (
     LOCK_CONFLICT_CODE,
     LOCK_CONFLICT_MESSAGE,
     RETRY_AFTER_SECONDS,
     is_lock_conflict,
 )
+from core.errors import (
+    DomainError,
+)
 
 
 def exception_handler(exc, context):
-    """Domain errors become JSON with field-keyed messages; nothing answers an HTML page.
+    """Domain errors answer their own status and body (``core.errors``); nothing answers an
+    HTML page.
 
-    A database lock conflict (``config.conflicts.is_lock_conflict``) answers 409
+    A database lock conflict (``core.conflicts.is_lock_conflict``) answers 409
     ``{"detail": ..., "code": "lock_conflict"}`` with ``Retry-After``: nothing was written,
     the client may retry.
     """
-    if isinstance(exc, TaskTaken):
-        return Response(
-            {
-                "detail": _("Tugas sudah diambil oleh %(name)s.") % {"name": exc.holder},
-                "holder": exc.holder,
-            },
-            status=status.HTTP_409_CONFLICT,
-        )
-    if isinstance(exc, (TaskNotOpen, Conflict)):
-        return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, NotAllowed):
-        return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
-    if isinstance(exc, PreconditionFailed):
-        body = exc.field_errors or {"detail": exc.message}
-        return Response(body, status=status.HTTP_412_PRECONDITION_FAILED)
     if isinstance(exc, DomainError):
-        body = exc.field_errors or {"detail": exc.message}
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        return Response(exc.body(), status=exc.status_code)
     if is_lock_conflict(exc):
         return Response(
             lock_conflict_body(),

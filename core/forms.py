@@ -1,8 +1,15 @@
-"""Bootstrap classes on every form widget, so templates can render ``{{ field }}`` as is."""
+"""Forms: Bootstrap classes on every widget (templates render ``{{ field }}`` as is), and the
+one way a page shows a domain error (``add_error_to_form``, ``add_error_to_messages``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
+from django.contrib import messages
+from django.http import HttpRequest
+
+from core.errors import DomainError
 
 _CHECKS = (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)
 
@@ -61,3 +68,31 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data if d]
         return [single(data, initial)] if data else []
+
+
+def add_error_to_form(
+    form: forms.BaseForm, error: DomainError, *, rename: Callable[[str], str] | None = None
+) -> None:
+    """Put a refused action's messages on ``form``, the one way every page does it.
+
+    Each field's messages go on that field when the form has it (``rename`` maps the
+    service's field names to the form's, e.g. ``region_code`` -> ``region``), the others and
+    a message without field (a 409 or 412) on the form as a whole.
+    """
+    if not error.field_errors:
+        form.add_error(None, error.message)
+    for name, texts in error.field_errors.items():
+        name = rename(name) if rename else name
+        for text in texts:
+            form.add_error(name if name in form.fields else None, text)
+
+
+def add_error_to_messages(request: HttpRequest, error: DomainError) -> None:
+    """Show a refused action on the next page, for an action without a form of its own (a
+    button: claim, assign, waive): its message, or each field's messages."""
+    if error.is_refusal or not error.field_errors:
+        messages.error(request, error.message)
+        return
+    for texts in error.field_errors.values():
+        for text in texts:
+            messages.error(request, text)

@@ -4,7 +4,7 @@ Two requests writing the same rows at once are a normal part of an office's day 
 fault 1). SQLite takes the write lock when a transaction begins and waits for it
 (``settings.DATABASES``: IMMEDIATE, WAL, busy timeout), PostgreSQL waits for row locks; what
 still fails after the wait is a conflict, not a server error. It answers 409 with
-``LOCK_CONFLICT_MESSAGE``: JSON on the API (``config.api.exception_handler`` for API views,
+``LOCK_CONFLICT_MESSAGE``: JSON on the API (``core.api.exception_handler`` for API views,
 ``config.middleware.LockConflictMiddleware`` for every other view), a page for people. The
 request's transaction was rolled back, so nothing of it was written: retrying is safe.
 
