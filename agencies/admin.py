@@ -88,13 +88,13 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DocumentType)
-class DocumentTypeAdmin(admin.ModelAdmin):
+class DocumentTypeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(PpksCategory)
-class PpksCategoryAdmin(admin.ModelAdmin):
+class PpksCategoryAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "is_sensitive", "sort_order", "is_active"]
     list_filter = ["is_sensitive", "is_active"]
     list_editable = ["sort_order"]

@@ -285,6 +285,8 @@ class DocumentType(models.Model):
     code = models.SlugField(_("kode"), max_length=40, unique=True)
     name = models.CharField(_("nama"), max_length=150)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("jenis dokumen")
         verbose_name_plural = _("jenis dokumen")
@@ -306,6 +308,8 @@ class PpksCategory(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(_("urutan"), default=0)
     is_active = models.BooleanField(_("aktif"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("kategori PPKS")

@@ -1,7 +1,8 @@
-"""Admin pages of the workflow side. Deadline rules are configuration (editable); tasks,
-notifications and viewflow's processes and tasks hold citizen data and workflow state, so
-they are read-only, scoped like the pages and access-logged (``cases.admin_scope``): a
-task moves only through the task engine's services (the pages and the API)."""
+"""Admin pages of the workflow side. Deadline rules are configuration (editable, with their
+history); tasks, notifications and viewflow's processes and tasks hold citizen data and
+workflow state, so they are read-only, scoped like the pages and access-logged
+(``cases.admin_scope``): a task moves only through the task engine's services (the pages and
+the API), and its history (re-queued, escalated) is read here."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterable
 
 from django.contrib import admin
 from django.db.models import Q
+from simple_history.admin import SimpleHistoryAdmin
 from viewflow.workflow.admin import ProcessAdmin, TaskAdmin
 from viewflow.workflow.models import Process, Task
 
@@ -20,7 +22,7 @@ from .selectors import tasks_visible_to
 
 
 @admin.register(DeadlineRule)
-class DeadlineRuleAdmin(admin.ModelAdmin):
+class DeadlineRuleAdmin(SimpleHistoryAdmin):
     list_display = [
         "kind",
         "service",
@@ -35,7 +37,7 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkItem)
-class WorkItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class WorkItemAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Tasks the user may see (``tasks_visible_to``). Read-only: tasks move only through the
     workflow services (the pages and the API)."""
 

@@ -29,12 +29,24 @@ class DeadlineReport:
     escalations: int = 0
 
 
-def _advance(item: WorkItem, from_step: int) -> bool:
-    return bool(
-        WorkItem.objects.filter(pk=item.pk, escalation_step=from_step).update(
-            escalation_step=from_step + 1
-        )
+def _advance(item: WorkItem, from_step: int, *, actor, reason: str) -> bool:
+    """Raise the item's ``escalation_step`` from ``from_step`` (compare-and-set) and record it.
+
+    A queryset UPDATE sends no signal, so simple-history writes nothing for it: the history
+    row (by ``actor``, the system user, with ``reason``) is written here, from the row as
+    stored, re-read under the lock the UPDATE took. False when another run advanced it first.
+    """
+    advanced = WorkItem.objects.filter(pk=item.pk, escalation_step=from_step).update(
+        escalation_step=from_step + 1
     )
+    if advanced:
+        WorkItem.history.bulk_history_create(
+            [WorkItem.objects.get(pk=item.pk)],
+            update=True,
+            default_user=actor,
+            default_change_reason=reason,
+        )
+    return bool(advanced)
 
 
 def _holders(item: WorkItem):
@@ -48,10 +60,11 @@ def check_deadlines(now=None) -> DeadlineReport:
     items = WorkItem.objects.overdue(now).select_related(
         "task__owner", "case", "referral__service", "agency"
     )
-    with acting_as(system_user()):
+    system = system_user()
+    with acting_as(system):
         for item in items.filter(escalation_step=0):
             with transaction.atomic():
-                if not _advance(item, 0):
+                if not _advance(item, 0, actor=system, reason=_("Terlambat")):
                     continue
                 message = _("Tugas %(kind)s kasus %(case)s terlambat (tenggat %(due)s).") % {
                     "kind": item.get_kind_display(),
@@ -65,7 +78,7 @@ def check_deadlines(now=None) -> DeadlineReport:
             if now < escalation_due(item, item.region_id):
                 continue
             with transaction.atomic():
-                if not _advance(item, 1):
+                if not _advance(item, 1, actor=system, reason=_("Dieskalasi")):
                     continue
                 if item.agency_id:
                     recipients = selectors.agency_heads(item.agency_id)

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history import register as register_history
+from simple_history.models import HistoricalRecords
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
@@ -99,6 +100,8 @@ class WorkItem(models.Model):
     round = models.PositiveSmallIntegerField(_("putaran"), default=1)
 
     objects = WorkItemQuerySet.as_manager()
+    # Who re-queued it (a complaint forwarded to an agency) and when it was escalated.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("tugas")
@@ -154,6 +157,8 @@ class DeadlineRule(models.Model):
     escalate_after_days = models.PositiveSmallIntegerField(
         _("eskalasi setelah terlambat (hari kerja)"), default=3
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("aturan tenggat")

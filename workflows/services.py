@@ -837,6 +837,9 @@ def _forward_handling(*, actor, item: WorkItem, apply) -> WorkItem:
     """
     with _locked_task(actor=actor, item=item) as task:
         apply(item, task.process)
+        # Re-read and lock the row: its history row (old and new agency, by the actor) must
+        # hold what is stored, even if an escalation raised its step since it was read.
+        item.refresh_from_db(from_queryset=WorkItem.objects.select_for_update())
         item.agency = Case.objects.get(pk=item.case_id).forwarded_agency
         item.save(update_fields=["agency"])
         if task.owner_id:
