@@ -54,8 +54,8 @@ def main() -> int:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from cases.demo import load_demo
     from cases.models import Case
+    from web.demo import load_demo
 
     setup_test_environment()  # the test client needs it (in-memory e-mail, testserver)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]

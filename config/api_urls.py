@@ -3,9 +3,9 @@
 from django.urls import path
 
 from agencies import api as agencies_api
-from cases import api as cases_api
 from cases import move_api
-from referrals import api as referrals_api
+from web import case_api as cases_api
+from web import referral_api as referrals_api
 from workflows import api as workflows_api
 
 app_name = "api"

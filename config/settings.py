@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "cases",
     "workflows",
     "referrals",
+    "web",
     "config.apps.SimpulConfig",  # the system checks of config/checks.py
 ]
 
@@ -150,7 +151,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "workflows.views.unread_notifications",
+                "workflows.context_processors.unread_notifications",
             ],
         },
     },

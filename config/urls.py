@@ -36,8 +36,7 @@ urlpatterns = [
         ),
         name="api_docs",
     ),
-    path("", include("workflows.urls")),
-    path("", include("referrals.urls")),
+    path("", include("web.urls")),
     path("", include("cases.urls")),
 ]
 

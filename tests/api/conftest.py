@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from cases.demo import DEMO_PASSWORD, ensure_accounts, ensure_master_data
+from web.demo import DEMO_PASSWORD, ensure_accounts, ensure_master_data
 
 
 @pytest.fixture

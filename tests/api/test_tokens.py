@@ -16,10 +16,10 @@ from django.db import connection
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from cases.demo import DEMO_PASSWORD
 from cases.models import Case, IdempotencyRecord
 from tests.api.test_api_behaviour import CASE
 from tests.api.test_api_flow import APPLICANT
+from web.demo import DEMO_PASSWORD
 from workflows.background import run_periodic_jobs
 
 User = get_user_model()

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from agencies.services import system_user
 from cases.models import Attachment, Case, FollowUp, HomeVisit, Note, Person
 from cases.nik import mask_nik
-from cases.timeline import case_timeline
 from tests.conftest import NIK_MALE, intake, open_task
+from web.timeline import case_timeline
 from workflows import services as wf
 from workflows.models import WorkItem
 from workflows.notifications import notify

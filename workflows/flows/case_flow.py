@@ -13,7 +13,7 @@ from viewflow.workflow import flow
 from workflows import hooks
 from workflows.locks import ROW_LOCK
 from workflows.models import CaseProcess
-from workflows.views import task_redirect
+from workflows.node_views import task_redirect
 
 
 class CaseFlow(flow.Flow):

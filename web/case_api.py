@@ -16,17 +16,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.models import DocumentType
-from core.api import NewestFirstCursor
-from core.errors import IntakeError, NotAllowed
-from workflows.models import WorkItem
-from workflows.selectors import tasks_visible_to
-
-from . import selectors
-from .access import log_access
-from .attachments import download_response
-from .models import AccessAction, Attachment, AttachmentKind, Case, CaseKind, CaseStatus, Stage
-from .nik import looks_like_nik
-from .serializers import (
+from cases import selectors
+from cases.access import log_access
+from cases.attachments import download_response
+from cases.models import AccessAction, Attachment, AttachmentKind, Case, CaseKind, CaseStatus, Stage
+from cases.nik import looks_like_nik
+from cases.serializers import (
     AttachmentOut,
     CaseCreatedOut,
     CaseDetailOut,
@@ -36,8 +31,12 @@ from .serializers import (
     PersonIn,
     TimelineEventOut,
 )
-from .services import DocumentInput, add_documents, open_case, update_case
-from .timeline import case_timeline
+from cases.services import DocumentInput, add_documents, open_case, update_case
+from core.api import NewestFirstCursor
+from core.errors import IntakeError, NotAllowed
+from web.timeline import case_timeline
+from workflows.models import WorkItem
+from workflows.selectors import tasks_visible_to
 
 
 class CaseFilter(django_filters.FilterSet):

@@ -31,12 +31,11 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from agencies.selectors import agencies_of
+from cases.models import Attachment, Case, CaseStatus, FollowUp, HomeVisit, Note, Person
+from cases.nik import mask_nik
+from cases.selectors import sees_whole_case
 from referrals.models import Delivery, Referral, ReferralStatus
 from workflows.models import Notification, WorkItem
-
-from .models import Attachment, Case, CaseStatus, FollowUp, HomeVisit, Note, Person
-from .nik import mask_nik
-from .selectors import sees_whole_case
 
 Change = tuple[str, str, str]
 

@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 
 from cases.access import log_access
 from cases.models import AccessAction
+from referrals import selectors
+from referrals.letters import render_referral_letter
+from referrals.models import Referral
 from workflows import selectors as task_selectors
 from workflows.models import TaskKind
-
-from . import selectors
-from .letters import render_referral_letter
-from .models import Referral
 
 PAGE_SIZE = 25
 

@@ -18,14 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.models import Role
 from agencies.selectors import roles_of
-from core.errors import DomainError, IntakeError
-from core.forms import add_error_to_form, add_error_to_messages
-
-from . import lookups, selectors
-from .access import log_access
-from .attachments import download_response
-from .form_tokens import once_per_form_token, posted_token
-from .forms import (
+from cases import lookups, selectors
+from cases.access import log_access
+from cases.attachments import download_response
+from cases.form_tokens import once_per_form_token, posted_token
+from cases.forms import (
     ERROR_FIELD_MAP,
     CaseForm,
     DocumentForm,
@@ -33,11 +30,13 @@ from .forms import (
     NoteForm,
     PersonForm,
 )
-from .models import AccessAction, AccessLog, Case, Stage
-from .nik import looks_like_nik
-from .pending_uploads import keep_form_uploads
-from .services import add_documents, add_note, open_case
-from .timeline import case_timeline
+from cases.models import AccessAction, AccessLog, Case, Stage
+from cases.nik import looks_like_nik
+from cases.pending_uploads import keep_form_uploads
+from cases.services import add_documents, add_note, open_case
+from core.errors import DomainError, IntakeError
+from core.forms import add_error_to_form, add_error_to_messages
+from web.timeline import case_timeline
 
 PAGE_SIZE = 25
 

@@ -12,9 +12,8 @@ from rest_framework.views import APIView
 
 from cases.selectors import referrals_visible_to
 from core.api import DueFirstCursor
+from referrals.models import Referral, ReferralStatus
 from workflows import services
-
-from .models import Referral, ReferralStatus
 
 
 class ReferralOut(serializers.ModelSerializer):

@@ -20,19 +20,10 @@ from cases.pending_uploads import keep_form_uploads
 from cases.selectors import cases_visible_to
 from core.errors import DomainError
 from core.forms import add_error_to_form, add_error_to_messages
-
-from . import notifications, selectors, services
-from .forms import WaiveForm, form_for
-from .models import Notification, WorkItem
-
-
-@login_required
-def task_redirect(request, process_pk=None, task_pk=None, **kwargs):
-    """viewflow's own task URL: send the officer to the case page, where tasks are done."""
-    case = cases_visible_to(request.user).filter(work_items__task_id=task_pk).first()
-    if case is None:
-        raise Http404
-    return redirect("case_detail", number=case.number)
+from web.case_pages import render_case_page
+from workflows import notifications, selectors, services
+from workflows.forms import WaiveForm, form_for
+from workflows.models import Notification, WorkItem
 
 
 @login_required
@@ -167,8 +158,6 @@ def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
                 extra_tags=f"task-{item.pk}",  # the browser drops its draft of this form
             )
             return _back(item)
-    from cases.views import render_case_page
-
     return render_case_page(request, item.case.number, bound_forms={item.pk: form}, status=400)
 
 
@@ -196,10 +185,3 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     notifications.mark_all_read(user=request.user)
     return redirect("notification_list")
-
-
-def unread_notifications(request: HttpRequest) -> dict:
-    """Template context: the bell's unread count (one query per page)."""
-    if not getattr(request, "user", None) or not request.user.is_authenticated:
-        return {}
-    return {"unread_notifications": notifications.unread_count(request.user)}

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cases.demo import ACCOUNT_LABELS, DEMO_PASSWORD, load_demo
+from web.demo import ACCOUNT_LABELS, DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):

@@ -18,9 +18,8 @@ from django.utils import timezone
 
 from agencies.models import Agency, DayOff, Membership, Office, Region, Role, RoutingRule, Service
 from agencies.services import system_user
-
-from .models import Case, Person, Relationship
-from .services import (
+from cases.models import Case, Person, Relationship
+from cases.services import (
     PersonInput,
     assign_family,
     open_case,

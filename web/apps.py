@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    """The composition on top of the four apps (``docs/architecture.md``): the pages and API
+    endpoints that merge several of them (the case page and its timeline, the task and
+    agency pages, the case API), their URLs, and the demo loader. No models."""
+
+    name = "web"
+    verbose_name = "Simpul (halaman)"

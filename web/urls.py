@@ -1,0 +1,44 @@
+"""The pages that merge several apps: cases with their tasks and timeline, the inbox and
+dashboard, the agency queue and referrals."""
+
+from django.urls import path
+
+from . import case_pages, referral_pages, task_pages
+
+urlpatterns = [
+    # Tasks and notifications
+    path("tugas/", task_pages.inbox, name="inbox"),
+    path("dasbor/", task_pages.dashboard, name="dashboard"),
+    path("tugas/<id:task_id>/ambil/", task_pages.task_claim, name="task_claim"),
+    path("tugas/<id:task_id>/selesai/", task_pages.task_complete, name="task_complete"),
+    path("tugas/<id:task_id>/alihkan/", task_pages.task_assign, name="task_assign"),
+    path("tugas/<id:task_id>/tiadakan/", task_pages.task_waive, name="task_waive"),
+    path("notifikasi/", task_pages.notification_list, name="notification_list"),
+    path(
+        "notifikasi/<id:notification_id>/baca/",
+        task_pages.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifikasi/baca-semua/",
+        task_pages.notification_read_all,
+        name="notification_read_all",
+    ),
+    # Agency queue and referrals
+    path("antrean/", referral_pages.agency_queue, name="agency_queue"),
+    path("rujukan/<id:pk>/", referral_pages.referral_detail, name="referral_detail"),
+    path("rujukan/<id:pk>/surat.pdf", referral_pages.referral_letter, name="referral_letter"),
+    # Cases, people, documents
+    path("", case_pages.home, name="home"),
+    path("mulai/", case_pages.start, name="start"),
+    path("kasus/baru/", case_pages.case_open, name="case_open"),
+    path("kasus/baru/cek-nik/", case_pages.intake_nik_lookup, name="intake_nik_lookup"),
+    path("wilayah/pilih/", case_pages.region_picker, name="region_picker"),
+    path("kasus/<str:number>/", case_pages.case_detail, name="case_detail"),
+    path("kasus/<str:number>/nik/", case_pages.case_reveal_nik, name="case_reveal_nik"),
+    path("kasus/<str:number>/berkas/", case_pages.case_add_document, name="case_add_document"),
+    path("kasus/<str:number>/catatan/", case_pages.case_add_note, name="case_add_note"),
+    path("penduduk/<id:pk>/", case_pages.person_detail, name="person_detail"),
+    path("penduduk/<id:pk>/ekspor/", case_pages.person_export, name="person_export"),
+    path("lampiran/<id:pk>/", case_pages.attachment_download, name="attachment_download"),
+]
