@@ -23,7 +23,7 @@ help:
 	@echo "make install   create .venv ($(PYTHON)) and pip install -e '.[dev]'"
 	@echo "make demo      migrate + load regions + demo data on SQLite, then runserver 127.0.0.1:8000 (DEBUG off)"
 	@echo "make test      pytest on SQLite, then on a throwaway PostgreSQL (ARGS=\"...\" for pytest)"
-	@echo "make lint      ruff check + ruff format --check"
+	@echo "make lint      ruff check + ruff format --check + lint-imports (layers, docs/architecture.md)"
 	@echo "make bench     page response times on the demo data (benchmarks/pages.py)"
 
 venv install: $(STAMP)
@@ -50,6 +50,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/pages.py

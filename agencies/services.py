@@ -22,6 +22,11 @@ def system_user() -> AbstractBaseUser:
     return user
 
 
+# The session key holding the signed-in user's chosen language (set at sign-in from their
+# account, read on every request by config.middleware.UserLanguageMiddleware).
+USER_LANGUAGE_SESSION_KEY = "simpul_language"
+
+
 def set_user_language(*, user, language: str) -> None:
     """Keep the interface language the user chose on their account."""
     from .models import UserPreference

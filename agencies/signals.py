@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .models import AGENCY_ROLES, Membership, UserPreference
+from .services import USER_LANGUAGE_SESSION_KEY
 from .tokens import tokens_end_all
 
 
@@ -33,8 +34,6 @@ def sync_agency_group(sender, instance: Membership, **kwargs) -> None:
 
 @receiver(user_logged_in)
 def remember_language_at_sign_in(sender, request, user, **kwargs) -> None:
-    from config.middleware import USER_LANGUAGE_SESSION_KEY
-
     language = UserPreference.objects.filter(user=user).values_list("language", flat=True).first()
     if language and request is not None and hasattr(request, "session"):
         request.session[USER_LANGUAGE_SESSION_KEY] = language

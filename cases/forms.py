@@ -77,9 +77,7 @@ class PersonForm(StyledForm):
     street = forms.CharField(label=_("Alamat jalan"), max_length=255, required=False)
     existing_person_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, villages=None, user=None, lookup=None, **kwargs):
-        """With ``user``, the form also carries the region picker's state and what its NIK
-        tells (``lookup``, computed unless given) for the intake page."""
+    def __init__(self, *args, villages=None, **kwargs):
         super().__init__(*args, **kwargs)
         if villages is not None:
             self.fields["region"].queryset = villages
@@ -87,14 +85,9 @@ class PersonForm(StyledForm):
         # redraws the block (htmx), so nothing typed while it runs is lost.
         for name in ("no_nik_reason", "full_name", "birth_place", "phone", "rt", "rw", "street"):
             self.fields[name].widget.attrs["hx-preserve"] = "true"
-        self.lookup = lookup
+        # What the intake page shows beside the fields (web.forms.IntakePersonForm).
+        self.lookup = None
         self.picker = None
-        if user is not None:
-            from .lookups import nik_lookup, region_picker
-
-            self.picker = region_picker(user, code=str(self["region"].value() or ""))
-            if self.lookup is None and self.is_bound:
-                self.lookup = nik_lookup(user, self["nik"].value() or "")
 
     def to_input(self, relationship: str = "") -> PersonInput:
         data = self.cleaned_data

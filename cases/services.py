@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy
 
 from agencies.models import DocumentType, PpksCategory, Region, RegionLevel, Service
 from core.errors import IntakeConflict, IntakeError, NotAllowed, PreconditionFailed
-from workflows.services import start_case_flow
 
 from . import selectors
 from .attachments import KIND_BY_DOCUMENT_TYPE, attachment_errors, save_attachment
@@ -444,7 +443,7 @@ def _next_case_number(region: Region, when: dt.datetime) -> str:
     return f"{prefix}-{year}-{sequence.last:06d}"
 
 
-def open_case(
+def register_case(
     *,
     actor,
     kind: str,
@@ -461,7 +460,8 @@ def open_case(
     opened_at: dt.datetime | None = None,
     documents: list[DocumentInput] | None = None,
 ) -> IntakeResult:
-    """Register a citizen request as a case (pendaftaran).
+    """Register a citizen request as a case record (pendaftaran); its workflow is started by
+    ``workflows.services.open_case``, which calls this in the same transaction.
 
     Links to registered people by NIK, creates the rest, files the beneficiary on the given
     family card, and returns warnings the officer should see (NIK mismatch, likely duplicate,
@@ -596,7 +596,6 @@ def open_case(
         if services:
             case.requested_services.set(services)
         _save_documents(case, checked_documents, actor=actor)
-        start_case_flow(case, actor=actor)
     return IntakeResult(case=case, warnings=warnings)
 
 

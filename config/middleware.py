@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from agencies.selectors import memberships_cached
+from agencies.services import USER_LANGUAGE_SESSION_KEY
 from core.api import lock_conflict_body
 from core.conflicts import (
     DATABASE_UNAVAILABLE_CODE,
@@ -20,8 +22,6 @@ from core.conflicts import (
     is_database_unavailable,
     is_lock_conflict,
 )
-
-USER_LANGUAGE_SESSION_KEY = "simpul_language"
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,6 @@ class MembershipCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from agencies.selectors import memberships_cached
 
         with memberships_cached():
             return self.get_response(request)

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from config.middleware import USER_LANGUAGE_SESSION_KEY, database_error_response
+from agencies.services import USER_LANGUAGE_SESSION_KEY, set_user_language
+from config.middleware import database_error_response
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +49,6 @@ def set_language(request):
     response = django_set_language(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        from agencies.services import set_user_language
-
         set_user_language(user=request.user, language=language)
         request.session[USER_LANGUAGE_SESSION_KEY] = language
     return response

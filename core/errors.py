@@ -112,3 +112,11 @@ class IntakeConflict(Conflict, IntakeError):
     """An intake clashed with one saved a moment ago at another desk, e.g. the same new NIK
     (409 on the API, like any :class:`Conflict`; the intake form shows ``field_errors`` as it
     shows an :class:`IntakeError`, so neither answers a server error)."""
+
+
+def require(errors: dict[str, list[str]], error: type[DomainError] = WorkflowError) -> None:
+    """Raise ``error`` with the fields that have messages in ``errors``; nothing when none
+    has. Services collect every field's problems first, so the user sees them all at once."""
+    errors = {field: messages for field, messages in errors.items() if messages}
+    if errors:
+        raise error(field_errors=errors)

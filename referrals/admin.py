@@ -10,7 +10,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.admin_scope import ScopedAdminMixin, Subject
-from cases.selectors import referrals_visible_to
+from referrals.selectors import referrals_visible_to
 
 from .models import Delivery, Referral
 

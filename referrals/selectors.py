@@ -1,17 +1,20 @@
-"""Reads for the referral page and the referral letter, scoped by ``referrals_visible_to``."""
+"""Reads on referrals, scoped by ``referrals_visible_to`` (the one rule of which referrals a
+user sees), and what follows from them: the documents a referred service needs and who may
+download them, aid already delivered (the double-aid data) and the registry check."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from agencies.models import Membership, Office, OfficeKind
-from cases.models import Attachment, HomeVisit
-from cases.selectors import referrals_visible_to, sees_whole_case
+from agencies.models import Membership, Office, OfficeKind, Service
+from agencies.selectors import agencies_of
+from cases.models import Attachment, AttachmentKind, Case, HomeVisit, Person
+from cases.selectors import case_team_q, cases_visible_to, open_cases_of
 
-from .models import Referral
+from .models import Delivery, Referral, ReferralStatus, aid_period_key
 
 ROMAN_MONTHS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
@@ -84,38 +87,114 @@ def latest_visit(referral: Referral) -> HomeVisit | None:
     return HomeVisit.objects.filter(case_id=referral.case_id).order_by("-visited_at").first()
 
 
-def referral_page(user, referral: Referral, now: dt.datetime | None = None) -> dict:
-    """Everything the referral page shows besides the referral itself, in constant queries.
+def referrals_visible_to(user):
+    """Referrals ``user`` may see: all on their team's cases; their own agency's otherwise.
 
-    Only what the referral needs: the agency gets no visit findings, notes or other
-    referrals; of the attachments, only the documents the service requires.
+    A revoked referral is gone for its agency (it was withdrawn before the agency served
+    it); an ended one (delivered, rejected, declined) stays readable for the agency.
     """
-    from workflows.models import WorkItem
 
-    now = now or timezone.now()
-    whole = sees_whole_case(user, referral.case)
-    tasks = list(
-        WorkItem.objects.open()
-        .filter(referral=referral)
-        .select_related("task__owner")
-        .order_by("due_at")
+    if not user.is_authenticated or not user.is_active:
+        return Referral.objects.none()
+    team_cases = Case.objects.filter(case_team_q(user)).values("pk")
+    agency_ids = [agency.pk for agency in agencies_of(user)]
+    return Referral.objects.filter(
+        Q(case_id__in=team_cases)
+        | (Q(agency_id__in=agency_ids) & ~Q(status=ReferralStatus.REVOKED))
     )
+
+
+def prior_aid(person: Person, *, aid_types: set[str], on: dt.date) -> list[dict]:
+    """Aid of these types already delivered to ``person`` in the period containing ``on``."""
+
+    if not aid_types:
+        return []
+    found = []
+    deliveries = Delivery.objects.filter(person=person, aid_type__in=aid_types).select_related(
+        "service", "referral__agency"
+    )
+    for delivery in deliveries:
+        if delivery.period == aid_period_key(delivery.service.aid_period, on):
+            found.append(
+                {
+                    "service": delivery.service.name,
+                    "aid_type": delivery.aid_type,
+                    "period": delivery.period,
+                    "agency": delivery.referral.agency.name,
+                    "delivered_at": delivery.delivered_at.date().isoformat(),
+                }
+            )
+    return found
+
+
+def registry_findings(case: Case) -> dict:
+    """The registry check: DTKS/DTSEN status and decile, open cases, aid already received."""
+
+    family = case.beneficiary.family
+    aid_types = {s.aid_type for s in case.requested_services.all() if s.aid_type}
     return {
-        "whole_case": whole,
-        "letter_number": letter_number(referral),
-        "office": referring_office(referral),
-        # The agency needs the papers its service requires: those files it may open.
-        "documents": required_documents(referral, with_files=True),
-        "visit": latest_visit(referral),
-        "tasks": [
-            {
-                "item": item,
-                "overdue": item.due_at < now,
-                "at_risk": item.at_risk_at <= now <= item.due_at,
-            }
-            for item in tasks
-        ],
-        "overdue": not referral.is_ended and referral.due_at < now,
-        "at_risk": not referral.is_ended and referral.at_risk_at <= now <= referral.due_at,
-        "now": now,
+        "registry_status": family.registry_status if family else "unknown",
+        "decile": family.decile if family else None,
+        "as_of": family.registry_as_of.isoformat() if family and family.registry_as_of else None,
+        "source": family.registry_source if family else "",
+        "open_cases": list(
+            open_cases_of(case.beneficiary).exclude(pk=case.pk).values_list("number", flat=True)
+        ),
+        "prior_aid": prior_aid(case.beneficiary, aid_types=aid_types, on=timezone.localdate()),
     }
+
+
+def document_checklist(case: Case, attachments: list | None = None) -> list[dict]:
+    """Kelengkapan berkas: each document the requested or referred services need, which
+    services need it, and the attachments that provide it (one row per document type)."""
+
+    if attachments is None:
+        attachments = list(case.attachments.filter(document_type__isnull=False))
+    service_ids = Case.requested_services.through.objects.filter(case=case).values("service_id")
+    links = (
+        Service.required_documents.through.objects.filter(
+            Q(service__in=service_ids)
+            | Q(service__in=Referral.objects.filter(case=case).values("service_id"))
+        )
+        .select_related("documenttype", "service")
+        .order_by("documenttype__name", "service__name")
+        .distinct()
+    )
+    rows: dict[int, dict] = {}
+    for link in links:
+        row = rows.setdefault(
+            link.documenttype_id,
+            {"document_type": link.documenttype, "services": [], "attachments": []},
+        )
+        if link.service.name not in row["services"]:
+            row["services"].append(link.service.name)
+    for attachment in attachments:
+        if attachment.document_type_id in rows:
+            rows[attachment.document_type_id]["attachments"].append(attachment)
+    return list(rows.values())
+
+
+def downloadable_attachment(user, pk: int):
+    """An attachment the user may download, or None: the case team gets every file; an
+    agency only the documents its own referral's service requires (KTP, KK, SKTM, ...)
+    and the delivery proof of its own referral. One query, whether the file is missing,
+    out of scope or not the agency's to open (the answer and its timing are the same)."""
+    from django.db.models import Exists, OuterRef, Q
+
+    referrals = referrals_visible_to(user)
+    team = Q(case__in=Case.objects.filter(case_team_q(user)).values("pk"))
+    required = Q(document_type__isnull=False) & Exists(
+        referrals.filter(
+            case=OuterRef("case"), service__required_documents=OuterRef("document_type")
+        )
+    )
+    proof = Q(kind=AttachmentKind.DELIVERY_PROOF) & Exists(
+        referrals.filter(delivery__proof=OuterRef("pk"))
+    )
+    return (
+        Attachment.objects.filter(case__in=cases_visible_to(user))
+        .filter(team | required | proof)
+        .select_related("case")
+        .filter(pk=pk)
+        .first()
+    )

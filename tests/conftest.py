@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 
 from agencies.models import Agency, Membership, Office, Role
 from agencies.regions import load_regions
-from cases.services import PersonInput, open_case
+from cases.services import PersonInput
+from workflows.services import open_case
 
 REGIONS = [
     ("19", "KEPULAUAN BANGKA BELITUNG"),

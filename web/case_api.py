@@ -31,12 +31,15 @@ from cases.serializers import (
     PersonIn,
     TimelineEventOut,
 )
-from cases.services import DocumentInput, add_documents, open_case, update_case
+from cases.services import DocumentInput, add_documents, update_case
 from core.api import NewestFirstCursor
 from core.errors import IntakeError, NotAllowed
+from referrals.selectors import downloadable_attachment
+from web import selectors as web_selectors
 from web.timeline import case_timeline
 from workflows.models import WorkItem
 from workflows.selectors import tasks_visible_to
+from workflows.services import open_case
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -101,7 +104,7 @@ class CaseSearch(APIView):
 
 
 def _detail_data(user, case: Case) -> dict:
-    page = selectors.case_page(user, case)
+    page = web_selectors.case_page(user, case)
     return {
         **{f: getattr(case, f) for f in ("number", "kind", "channel", "stage", "status")},
         "outcome": case.outcome,
@@ -339,7 +342,7 @@ class AttachmentDownload(APIView):
         }
     )
     def get(self, request, pk: int):
-        attachment = selectors.downloadable_attachment(request.user, pk)
+        attachment = downloadable_attachment(request.user, pk)
         if attachment is None:
             raise Http404
         log_access(

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.models import Role
 from agencies.selectors import roles_of
-from cases import lookups, selectors
+from cases import selectors
 from cases.access import log_access
 from cases.attachments import download_response
 from cases.form_tokens import once_per_form_token, posted_token
@@ -33,10 +33,17 @@ from cases.forms import (
 from cases.models import AccessAction, AccessLog, Case, Stage
 from cases.nik import looks_like_nik
 from cases.pending_uploads import keep_form_uploads
-from cases.services import add_documents, add_note, open_case
+from cases.services import add_documents, add_note
 from core.errors import DomainError, IntakeError
 from core.forms import add_error_to_form, add_error_to_messages
+from referrals.selectors import downloadable_attachment
+from web import lookups
+from web import selectors as web_selectors
+from web.forms import IntakePersonForm
 from web.timeline import case_timeline
+from workflows.forms import WaiveForm, form_for
+from workflows.selectors import case_tasks
+from workflows.services import open_case
 
 PAGE_SIZE = 25
 
@@ -83,7 +90,7 @@ def home(request: HttpRequest) -> HttpResponse:
             k: v for k, v in {"q": q, "stage": stage, "mine": "1" if mine else ""}.items() if v
         }
         return redirect(f"{reverse('home')}?{urlencode(query)}" if query else reverse("home"))
-    rows = selectors.case_list(request.user, q=q, stage=stage, mine=mine)
+    rows = web_selectors.case_list(request.user, q=q, stage=stage, mine=mine)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -125,8 +132,12 @@ def case_open(request: HttpRequest) -> HttpResponse:
     villages = selectors.villages_for_intake(request.user)
     data = request.POST if request.method == "POST" else None
     case_form = CaseForm(data)
-    applicant_form = PersonForm(data, prefix="applicant", villages=villages, user=request.user)
-    beneficiary_form = PersonForm(data, prefix="beneficiary", villages=villages, user=request.user)
+    applicant_form = IntakePersonForm(
+        data, prefix="applicant", villages=villages, user=request.user
+    )
+    beneficiary_form = IntakePersonForm(
+        data, prefix="beneficiary", villages=villages, user=request.user
+    )
     documents_form = IntakeDocumentsForm(data, request.FILES or None)
     candidates: dict[str, list] = {}
     double_aid: list[dict] = []
@@ -225,7 +236,7 @@ def intake_nik_lookup(request: HttpRequest) -> HttpResponse:
             person=lookup.person,
             purpose="Pencarian NIK saat pendaftaran",
         )
-    form = PersonForm(
+    form = IntakePersonForm(
         data,
         prefix=prefix,
         villages=selectors.villages_for_intake(request.user),
@@ -263,8 +274,6 @@ def render_case_page(
 
     Every rendering is written to the access log (who read which citizen's data, when).
     """
-    from workflows.forms import WaiveForm, form_for
-    from workflows.selectors import case_tasks
 
     try:
         case = selectors.case_detail(request.user, number)
@@ -291,7 +300,7 @@ def render_case_page(
         "timeline": case_timeline(case, viewer=request.user),
         "document_form": bound_forms.get("document") or DocumentForm(),
         "note_form": bound_forms.get("note") or NoteForm(),
-        **selectors.case_page(request.user, case),
+        **web_selectors.case_page(request.user, case),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -412,7 +421,7 @@ def person_export(request: HttpRequest, pk: int) -> HttpResponse:
         person=person,
         purpose="Permintaan akses subjek data",
     )
-    response = JsonResponse(selectors.person_export(person), json_dumps_params={"indent": 2})
+    response = JsonResponse(web_selectors.person_export(person), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="data-penduduk-{person.pk}.json"'
     return response
 
@@ -420,7 +429,7 @@ def person_export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     """A case document, only for those who may see the case (never a public media URL)."""
-    attachment = selectors.downloadable_attachment(request.user, pk)
+    attachment = downloadable_attachment(request.user, pk)
     if attachment is None:
         raise Http404
     log_access(

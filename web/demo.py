@@ -22,10 +22,15 @@ from cases.models import Case, Person, Relationship
 from cases.services import (
     PersonInput,
     assign_family,
-    open_case,
     record_registry_status,
     register_person,
 )
+from referrals.models import Referral
+from workflows import services as wf
+from workflows.deadlines import deadline_for
+from workflows.escalation import check_deadlines
+from workflows.models import Notification, WorkItem
+from workflows.services import open_case
 
 DEMO_PASSWORD = "simpul-demo"
 
@@ -479,8 +484,6 @@ def _agency_user(agency, role: str):
 
 def _advance(case: Case, step: int, rng: random.Random) -> None:
     """Move one demo case ``step`` steps along its flow, through the real services."""
-    from workflows import services as wf
-    from workflows.models import WorkItem
 
     users = {
         u.username: u
@@ -606,9 +609,6 @@ def _age_open_tasks(rng: random.Random) -> None:
     Each task is taken to have started up to 1.4 times its allowed time ago (never before
     its case was opened): about a quarter end up overdue, a sixth at risk.
     """
-    from referrals.models import Referral
-    from workflows.deadlines import deadline_for
-    from workflows.models import WorkItem
 
     now = timezone.now()
     for item in WorkItem.objects.open().select_related("case", "referral__service"):
@@ -661,8 +661,6 @@ def advance_cases(seed: int = 7) -> None:
 
 @transaction.atomic
 def load_demo() -> int:
-    from workflows.escalation import check_deadlines
-    from workflows.models import Notification
 
     system_user()
     ensure_master_data()

@@ -10,9 +10,9 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.selectors import referrals_visible_to
 from core.api import DueFirstCursor
 from referrals.models import Referral, ReferralStatus
+from referrals.selectors import referrals_visible_to
 from workflows import services
 
 

@@ -14,6 +14,7 @@ from cases.models import AccessAction
 from referrals import selectors
 from referrals.letters import render_referral_letter
 from referrals.models import Referral
+from web import selectors as web_selectors
 from workflows import selectors as task_selectors
 from workflows.models import TaskKind
 
@@ -90,7 +91,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "referral": referral,
             "case": case,
             "person": case.beneficiary,
-            **selectors.referral_page(request.user, referral),
+            **web_selectors.referral_page(request.user, referral),
         },
     )
 

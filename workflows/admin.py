@@ -15,7 +15,7 @@ from viewflow.workflow.admin import ProcessAdmin, TaskAdmin
 from viewflow.workflow.models import Process, Task
 
 from cases.admin_scope import ScopedAdminMixin, Subject, team_cases
-from cases.selectors import referrals_visible_to
+from referrals.selectors import referrals_visible_to
 
 from .models import DeadlineRule, Notification, WorkItem
 from .selectors import tasks_visible_to

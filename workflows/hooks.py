@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseKind, Stage
 from referrals.models import Referral, ReferralStatus
+from referrals.selectors import registry_findings
 
 from .deadlines import deadline_for
 from .models import TaskKind, WorkItem
@@ -53,8 +54,6 @@ def start_referral_process(activation, *, referral: Referral):
 
 def check_registry(activation) -> None:
     """Registry check (cek DTKS/DTSEN): store what later steps must see."""
-    from cases.selectors import registry_findings
-
     case = case_of(activation.process)
     case.registry_findings = registry_findings(case)
     case.save(update_fields=["registry_findings"])
@@ -96,19 +95,6 @@ def task_created(activation) -> None:
     if case.stage != stage:
         case.stage = stage
         case.save(update_fields=["stage"])
-
-
-def start_referral_flows(activation) -> None:
-    """Fan out: one referral flow per referral the assessment created."""
-    from .flows import ReferralFlow
-
-    process = activation.process
-    case = case_of(process)
-    for referral in Referral.objects.filter(pk__in=process.data.get("referral_ids", [])):
-        referral.process = ReferralFlow.start.run(referral=referral)
-        referral.save(update_fields=["process"])
-    case.stage = Stage.REFERRAL
-    case.save(update_fields=["stage"])
 
 
 def collect_referral_results(activation) -> None:

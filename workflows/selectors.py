@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from agencies.models import AGENCY_ROLES, Membership, Region, Role
 from agencies.selectors import active_memberships, agencies_of
+from cases.models import Case
+from cases.selectors import case_team_q, cases_visible_to
 
 from .models import TaskKind, WorkItem
 
@@ -270,8 +272,6 @@ def _assignees_for(item: WorkItem, memberships: list) -> list:
 
 def tasks_visible_to(user) -> QuerySet[WorkItem]:
     """Tasks the user may see: on their team's cases, or of their own agency's queue."""
-    from cases.models import Case
-    from cases.selectors import case_team_q
 
     if not user.is_authenticated or not user.is_active:
         return WorkItem.objects.none()
@@ -287,8 +287,6 @@ def dashboard(user, now=None) -> dict:
 
     from django.db.models import Count
     from django.db.models.functions import TruncWeek
-
-    from cases.selectors import cases_visible_to
 
     now = now or timezone.now()
     cases = cases_visible_to(user).order_by()
@@ -367,7 +365,6 @@ def visible_task(user, task_id: int) -> WorkItem:
     One query whether the task is missing or out of scope, so neither the answer (pages and
     the API say 404) nor its timing tells the two apart.
     """
-    from cases.selectors import cases_visible_to
 
     return (
         WorkItem.objects.select_related("case", "referral__service", "referral__agency")

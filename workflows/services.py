@@ -12,18 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 
 from agencies.models import Agency, Role, Service
-from agencies.selectors import agencies_of, covers, suggest_agency
-from cases.access import end_agency_action, grant_agency_access, withdraw_agency_access
+from agencies.selectors import covers, suggest_agency
+from cases.access import end_agency_action, grant_agency_access
 from cases.attachments import attachment_errors, save_attachment
 from cases.history import acting_as
 from cases.limits import event_time_errors
@@ -43,18 +43,22 @@ from cases.models import (
     Stage,
 )
 from cases.selectors import cases_visible_to
-from core.errors import NotAllowed, TaskNotOpen, TaskTaken, WorkflowError
-from referrals.models import (
-    ENDED_STATUSES,
-    Delivery,
-    DeliveryChannel,
-    Referral,
-    ReferralStatus,
-    aid_period_key,
+from cases.services import IntakeResult, register_case
+from core.errors import NotAllowed, TaskNotOpen, TaskTaken, WorkflowError, require
+from referrals.models import Referral, ReferralStatus
+from referrals.services import (
+    ReferralTarget,
+    delivery_input_errors,
+    delivery_record,
+    referral_approval,
+    referral_review,
+    referral_revoke,
+    referrals_send,
 )
 
 from . import selectors
 from .deadlines import deadline_for
+from .flows import CaseFlow, ComplaintFlow, ReferralFlow
 from .models import OPEN_TASK_STATUSES, TaskKind, WorkItem
 
 
@@ -62,18 +66,12 @@ def _name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _require(errors: dict[str, list[str]]) -> None:
-    errors = {k: v for k, v in errors.items() if v}
-    if errors:
-        raise WorkflowError(field_errors=errors)
-
-
 def _require_after_opening(item: WorkItem, **event_times: dt.datetime) -> None:
     """Refuse (``WorkflowError`` on the field) an event time before the task's case was
     opened. Called under the task's lock, after the actor was found allowed: the error shows
     when the case was opened."""
     opened_at = Case.objects.values_list("opened_at", flat=True).get(pk=item.case_id)
-    _require(
+    require(
         {
             field: event_time_errors(at, not_before=opened_at, not_before_label=_("kasus dibuka"))
             for field, at in event_times.items()
@@ -81,10 +79,21 @@ def _require_after_opening(item: WorkItem, **event_times: dt.datetime) -> None:
     )
 
 
+def open_case(*, actor: Any, **intake: Any) -> IntakeResult:
+    """Open a case (pendaftaran): register it with ``cases.services.register_case`` (whose
+    keyword arguments ``intake`` are) and start its flow, in one transaction.
+
+    Raises what ``register_case`` raises: ``IntakeError`` (400, nothing written) or
+    ``IntakeConflict`` (409, the same new NIK or KK saved a moment ago at another desk).
+    """
+    with transaction.atomic():
+        result = register_case(actor=actor, **intake)
+        start_case_flow(result.case, actor=actor)
+    return result
+
+
 def start_case_flow(case: Case, *, actor, reopened: bool = False) -> None:
     """Start the case's flow (service request or complaint) and link it to the case."""
-    from .flows import CaseFlow, ComplaintFlow
-
     flow = CaseFlow if case.kind == CaseKind.SERVICE_REQUEST else ComplaintFlow
     with acting_as(actor):
         process = flow.start.run(case=case, reopened=reopened)
@@ -239,7 +248,7 @@ def complete_verification(
         errors["longitude"] = [_("Bujur harus antara -180 dan 180.")]
     photos = photos or []
     errors["photos"] = [message for photo in photos for message in attachment_errors(photo)]
-    _require(errors)
+    require(errors)
 
     def apply(item: WorkItem, process) -> None:
         _require_after_opening(item, visited_at=visited_at)
@@ -272,7 +281,7 @@ def complete_verification(
 
 def waive_verification(*, actor, task_id: int, reason: str) -> WorkItem:
     """A supervisor skips the home visit, with a written reason (e.g. bedridden, disaster)."""
-    _require({"reason": [] if reason.strip() else [_("Alasan wajib diisi.")]})
+    require({"reason": [] if reason.strip() else [_("Alasan wajib diisi.")]})
     item = selectors.visible_task(actor, task_id)
     if not selectors.supervised_tasks(actor).filter(pk=item.pk).exists():
         raise NotAllowed(_("Hanya penyelia wilayah ini yang dapat meniadakan kunjungan."))
@@ -290,6 +299,16 @@ def waive_verification(*, actor, task_id: int, reason: str) -> WorkItem:
 
 
 # --- assessment and referrals ------------------------------------------------------------
+
+
+def _review_deadline(
+    case: Case, service: Service, agency: Agency, now: dt.datetime
+) -> tuple[dt.datetime, dt.datetime]:
+    """When the agency's answer to a referral sent ``now`` is due, and at risk from."""
+    deadline = deadline_for(
+        TaskKind.REFERRAL_REVIEW, start=now, region=case.region_id, service=service, agency=agency
+    )
+    return deadline.due_at, deadline.at_risk_at
 
 
 def complete_assessment(
@@ -313,7 +332,7 @@ def complete_assessment(
         errors["note"] = [_("Catatan penyelesaian lokal wajib diisi.")]
     if resolution == "refer" and not referrals:
         errors["referrals"] = [_("Tambahkan minimal satu rujukan.")]
-    _require(errors)
+    require(errors)
 
     item = selectors.visible_task(actor, task_id)
     case = item.case
@@ -346,7 +365,7 @@ def complete_assessment(
     pairs = [(s.pk, a.pk) for s, a, _note in targets]
     if len(pairs) != len(set(pairs)):
         errors["referrals"] = [_("Rujukan ganda: layanan dan instansi yang sama.")]
-    _require(errors)
+    require(errors)
 
     def apply(item: WorkItem, process) -> None:
         if note.strip():
@@ -354,29 +373,16 @@ def complete_assessment(
                 case_id=item.case_id, kind=NoteKind.ASSESSMENT, text=note.strip(), author=actor
             )
         now = timezone.now()
-        created = []
-        for service, agency, referral_note in targets:
-            deadline = deadline_for(
-                TaskKind.REFERRAL_REVIEW,
-                start=now,
-                region=case.region_id,
-                service=service,
-                agency=agency,
-            )
-            created.append(
-                Referral.objects.create(
-                    case_id=item.case_id,
-                    service=service,
-                    agency=agency,
-                    note=referral_note,
-                    sent_by=actor,
-                    sent_at=now,
-                    due_at=deadline.due_at,
-                    at_risk_at=deadline.at_risk_at,
+        created = referrals_send(
+            actor=actor,
+            case=case,
+            targets=[
+                ReferralTarget(
+                    service, agency, referral_note, *_review_deadline(case, service, agency, now)
                 )
-            )
-        for referral in created:
-            grant_agency_access(case, referral.agency)
+                for service, agency, referral_note in targets
+            ],
+        )
         process.data["assessment"] = resolution
         process.data["referral_ids"] = [r.pk for r in created]
         if resolution == "resolved_locally":
@@ -387,31 +393,8 @@ def complete_assessment(
     return _complete(actor=actor, task_id=task_id, kind=TaskKind.ASSESSMENT, apply=apply)
 
 
-def _end_referral(referral: Referral, status: str, reason: str = "") -> None:
-    """End a referral. An agency whose referral ended served it and keeps read-only access
-    to the case; one whose referral was revoked keeps none (unless it has another referral
-    on the case, or the case was forwarded to it)."""
-    referral.status = status
-    referral.decision_reason = reason
-    referral.ended_at = timezone.now()
-    referral.save(update_fields=["status", "decision_reason", "ended_at"])
-    others = Referral.objects.filter(
-        case_id=referral.case_id, agency_id=referral.agency_id
-    ).exclude(pk=referral.pk)
-    if status == ReferralStatus.REVOKED and not (
-        others.exclude(status=ReferralStatus.REVOKED).exists()
-        or referral.case.forwarded_agency_id == referral.agency_id
-    ):
-        withdraw_agency_access(referral.case, referral.agency)
-        return
-    still_open = others.exclude(status__in=ENDED_STATUSES).exists()
-    end_agency_action(referral.case, referral.agency, still_open=still_open)
-
-
 def _resume_case_when_referrals_end(case_id: int) -> None:
     """Fan-in: when the last referral of the round has ended, wake the waiting case flow."""
-    from .flows import CaseFlow
-
     case = Case.objects.get(pk=case_id)
     if case.process_id is None:
         return
@@ -431,7 +414,7 @@ def _resume_case_when_referrals_end(case_id: int) -> None:
 
 def review_referral(*, actor, task_id: int, decision: str, reason: str = "") -> WorkItem:
     """The agency accepts the referral, or rejects it with a reason (back to assessment)."""
-    _require(
+    require(
         {
             "decision": [] if decision in ("accept", "reject") else [_("Pilih terima atau tolak.")],
             "reason": [_("Alasan penolakan wajib diisi.")]
@@ -441,14 +424,7 @@ def review_referral(*, actor, task_id: int, decision: str, reason: str = "") -> 
     )
 
     def apply(item: WorkItem, process) -> None:
-        referral = Referral.objects.select_for_update().get(pk=item.referral_id)
-        if decision == "accept":
-            referral.status = ReferralStatus.ACCEPTED
-            referral.accepted_at = timezone.now()
-            referral.decision_reason = reason.strip()
-            referral.save(update_fields=["status", "accepted_at", "decision_reason"])
-        else:
-            _end_referral(referral, ReferralStatus.REJECTED, reason.strip())
+        referral_review(item.referral_id, decision=decision, reason=reason.strip())
         process.data["review"] = decision
 
     return _complete(
@@ -466,7 +442,7 @@ def _resume_case(item: WorkItem) -> None:
 
 def decide_approval(*, actor, task_id: int, decision: str, note: str = "") -> WorkItem:
     """An approver approves (next level or delivery), rejects (reason) or sends back."""
-    _require(
+    require(
         {
             "decision": []
             if decision in ("approve", "reject", "revise")
@@ -478,26 +454,9 @@ def decide_approval(*, actor, task_id: int, decision: str, note: str = "") -> Wo
     )
 
     def apply(item: WorkItem, process) -> None:
-        referral = (
-            Referral.objects.select_for_update().select_related("service").get(pk=item.referral_id)
+        process.data["approval"] = referral_approval(
+            item.referral_id, decision=decision, note=note.strip()
         )
-        if decision == "approve":
-            referral.approvals_done += 1
-            last = referral.approvals_done >= referral.service.approval_levels
-            if last:
-                referral.status = ReferralStatus.APPROVED
-            referral.decision_reason = note.strip()
-            referral.save(update_fields=["approvals_done", "status", "decision_reason"])
-            process.data["approval"] = "approve" if last else "next_level"
-        elif decision == "revise":
-            referral.status = ReferralStatus.SENT
-            referral.approvals_done = 0
-            referral.decision_reason = note.strip()
-            referral.save(update_fields=["status", "approvals_done", "decision_reason"])
-            process.data["approval"] = "revise"
-        else:
-            _end_referral(referral, ReferralStatus.DECLINED, note.strip())
-            process.data["approval"] = "reject"
 
     return _complete(
         actor=actor,
@@ -506,10 +465,6 @@ def decide_approval(*, actor, task_id: int, decision: str, note: str = "") -> Wo
         apply=apply,
         then=_resume_case if decision == "reject" else None,
     )
-
-
-def _is_approver(user, agency_id: int) -> bool:
-    return any(agency.pk == agency_id for agency in agencies_of(user, {Role.AGENCY_APPROVER}))
 
 
 def record_delivery(
@@ -528,145 +483,32 @@ def record_delivery(
     person in the same period (from any agency), unless an approver overrides with a reason.
     A ``proof`` (photo or PDF) becomes an attachment of the case (``delivery_proof``).
     """
-    errors: dict[str, list[str]] = {
-        "delivered_at": [] if delivered_at else [_("Tanggal penyaluran wajib diisi.")],
-        "channel": []
-        if channel in DeliveryChannel.values
-        else [_("Cara penyaluran: bank_transfer, in_kind, service atau cash.")],
-    }
-    if delivered_at:
-        errors["delivered_at"] += event_time_errors(delivered_at)
-    parsed_amount = None
-    if amount not in (None, ""):
-        try:
-            parsed_amount = Decimal(str(amount))
-        except InvalidOperation:
-            errors["amount"] = [_("Nilai harus berupa angka rupiah.")]
-        else:
-            if parsed_amount < 0:
-                errors["amount"] = [_("Nilai tidak boleh negatif.")]
-    if proof:
-        errors["proof"] = attachment_errors(proof)
-    if parsed_amount is None and not items.strip() and channel != DeliveryChannel.SERVICE:
-        errors["amount"] = errors.get("amount") or [
-            _("Isi nilai bantuan atau barang yang disalurkan.")
-        ]
-    _require(errors)
+    errors, parsed_amount = delivery_input_errors(
+        delivered_at=delivered_at, channel=channel, amount=amount, items=items, proof=proof
+    )
+    require(errors)
 
     def apply(item: WorkItem, process) -> None:
-        referral = (
-            Referral.objects.select_for_update()
-            .select_related("service", "case")
-            .get(pk=item.referral_id)
-        )
-        _require(
-            {
-                "delivered_at": event_time_errors(
-                    delivered_at,
-                    not_before=referral.accepted_at or referral.sent_at,
-                    not_before_label=_("rujukan diterima instansi"),
-                )
-            }
-        )
-        service = referral.service
-        delivery = Delivery(
-            referral=referral,
-            person=referral.case.beneficiary,
-            service=service,
-            aid_type=service.aid_type,
-            period=aid_period_key(service.aid_period, timezone.localtime(delivered_at).date()),
+        delivery_record(
+            actor=actor,
+            referral_id=item.referral_id,
             delivered_at=delivered_at,
             channel=channel,
             amount=parsed_amount,
-            items=items.strip(),
-            note=note.strip(),
-            # The proof is a case attachment, stored under a generated name.
-            proof=save_attachment(
-                actor=actor,
-                case_id=referral.case_id,
-                upload=proof,
-                kind=AttachmentKind.DELIVERY_PROOF,
-            )
-            if proof
-            else None,
-            recorded_by=actor,
+            items=items,
+            note=note,
+            proof=proof,
+            double_aid_override_reason=double_aid_override_reason,
         )
-        _save_delivery_once(delivery, actor=actor, override=double_aid_override_reason.strip())
-        _end_referral(referral, ReferralStatus.DELIVERED)
 
     return _complete(
         actor=actor, task_id=task_id, kind=TaskKind.DELIVERY, apply=apply, then=_resume_case
     )
 
 
-def _apply_double_aid_rule(delivery: Delivery, *, actor, override: str) -> None:
-    """The double-aid rule (one aid of a type per person and period, from any agency),
-    decided here only: sets the delivery's override fields, or raises.
-
-    Raises :class:`WorkflowError` (400, keyed ``double_aid_override_reason``) naming the
-    earlier delivery when there is one and no override reason, and :class:`NotAllowed` (403)
-    when someone other than an approver of the delivering agency gives the reason. The
-    database holds the same rule (``DOUBLE_AID_CONSTRAINT``) for deliveries recorded at the
-    same moment; ``_save_delivery_once`` asks this function again when it refuses one.
-    """
-    earlier = None
-    if delivery.aid_type:
-        earlier = (
-            Delivery.objects.filter(
-                person=delivery.person_id, aid_type=delivery.aid_type, period=delivery.period
-            )
-            .select_related("referral__agency")
-            .first()
-        )
-    if earlier is None:
-        delivery.double_aid_override_reason, delivery.double_aid_override_by = "", None
-        return
-    if not override:
-        raise WorkflowError(
-            field_errors={
-                "double_aid_override_reason": [
-                    _(
-                        "Bantuan ganda: %(person)s sudah menerima bantuan jenis "
-                        "%(type)s periode %(period)s dari %(agency)s. Penyaluran "
-                        "hanya dapat dilakukan dengan pengecualian oleh pejabat "
-                        "penyetuju."
-                    )
-                    % {
-                        "person": delivery.person.full_name,
-                        "type": delivery.aid_type,
-                        "period": delivery.period,
-                        "agency": earlier.referral.agency.name,
-                    }
-                ]
-            }
-        )
-    if not _is_approver(actor, delivery.referral.agency_id):
-        raise NotAllowed(_("Pengecualian bantuan ganda hanya oleh pejabat penyetuju instansi."))
-    delivery.double_aid_override_reason, delivery.double_aid_override_by = override, actor
-
-
-def _save_delivery_once(delivery: Delivery, *, actor, override: str) -> None:
-    """Insert ``delivery`` under the double-aid rule, also against a delivery recorded at the
-    same moment from another case: the database's unique constraint refuses the second one
-    (in a savepoint), and the rule, asked again, now sees the first and answers as usual.
-    """
-    _apply_double_aid_rule(delivery, actor=actor, override=override)
-    try:
-        with transaction.atomic():
-            delivery.save()
-    except IntegrityError:
-        _apply_double_aid_rule(delivery, actor=actor, override=override)
-        if not delivery.double_aid_override_reason:
-            raise  # not the double-aid rule: nothing else recorded this aid
-        with transaction.atomic():
-            delivery.save()  # an approver's override of the delivery just recorded
-
-
 def revoke_referral(*, actor, referral_id: int, reason: str) -> Referral:
     """The sender withdraws a referral not yet delivered (with a reason)."""
-    from .flows import ReferralFlow
-
-    _require({"reason": [] if reason.strip() else [_("Alasan pembatalan wajib diisi.")]})
+    require({"reason": [] if reason.strip() else [_("Alasan pembatalan wajib diisi.")]})
     referral = (
         Referral.objects.filter(case__in=cases_visible_to(actor), pk=referral_id)
         .select_related("case")
@@ -677,17 +519,7 @@ def revoke_referral(*, actor, referral_id: int, reason: str) -> Referral:
     if not covers(actor, referral.case.region_id, {Role.BACK_OFFICE, Role.SUPERVISOR}):
         raise NotAllowed(_("Hanya back office atau penyelia pengirim yang dapat membatalkan."))
     with transaction.atomic(), acting_as(actor):
-        referral = Referral.objects.select_for_update().get(pk=referral.pk)
-        if referral.is_ended:
-            raise WorkflowError(
-                field_errors={
-                    "status": [
-                        _("Rujukan sudah berakhir (%(status)s).")
-                        % {"status": referral.get_status_display()}
-                    ]
-                }
-            )
-        _end_referral(referral, ReferralStatus.REVOKED, reason.strip())
+        referral = referral_revoke(referral.pk, reason=reason.strip())
         if referral.process_id:
             ReferralFlow.instance.cancel(referral.process)
         _resume_case_when_referrals_end(referral.case_id)
@@ -701,7 +533,7 @@ def complete_follow_up(
     *, actor, task_id: int, contacted_at: dt.datetime | None, outcome: str, note: str = ""
 ) -> WorkItem:
     """Record how the family is doing; ``needs_more_help`` returns the case to assessment."""
-    _require(
+    require(
         {
             "contacted_at": event_time_errors(contacted_at)
             if contacted_at
@@ -742,7 +574,7 @@ def complete_closure(
     *, actor, task_id: int, decision: str, outcome: str = "", note: str = ""
 ) -> WorkItem:
     """Close the case with an outcome (default: derived from what happened), or reopen it."""
-    _require(
+    require(
         {
             "decision": [] if decision in ("close", "reopen") else [_("Pilih tutup atau buka.")],
             "outcome": [_("Hasil tidak dikenal.")]
@@ -777,7 +609,7 @@ def complete_closure(
 
 def reopen_case(*, actor, number: str, reason: str) -> Case:
     """A supervisor reopens a closed case: a new round starts at assessment, history kept."""
-    _require({"reason": [] if reason.strip() else [_("Alasan membuka kembali wajib diisi.")]})
+    require({"reason": [] if reason.strip() else [_("Alasan membuka kembali wajib diisi.")]})
     case = cases_visible_to(actor).filter(number=number).first()
     if case is None:
         raise Case.DoesNotExist
@@ -802,7 +634,7 @@ def reopen_case(*, actor, number: str, reason: str) -> Case:
 
 def complete_handling(*, actor, task_id: int, note: str, forward_to_agency: str = "") -> WorkItem:
     """Handle a complaint: record what was done, or forward it to an agency to handle."""
-    _require({"note": [] if note.strip() else [_("Catatan penanganan wajib diisi.")]})
+    require({"note": [] if note.strip() else [_("Catatan penanganan wajib diisi.")]})
     agency = None
     if forward_to_agency:
         agency = Agency.objects.filter(code=forward_to_agency, is_active=True).first()
@@ -849,7 +681,7 @@ def _forward_handling(*, actor, item: WorkItem, apply) -> WorkItem:
 
 def complete_response(*, actor, task_id: int, response: str, channel: str) -> WorkItem:
     """Record the answer given to the citizen and the channel used."""
-    _require(
+    require(
         {
             "response": [] if response.strip() else [_("Jawaban wajib diisi.")],
             "channel": [] if channel in Channel.values else [_("Saluran tidak dikenal.")],

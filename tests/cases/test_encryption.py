@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from cases.models import Family, Person
-from cases.selectors import case_list
 from tests.conftest import NIK_MALE, intake
+from web.selectors import case_list
 
 KK = "1904010101200001"
 

@@ -13,10 +13,9 @@ from django.utils import timezone
 
 from agencies.models import DocumentType
 from cases.models import AccessLog, Attachment, Person
-from cases.selectors import downloadable_attachment
 from referrals.letters import latin1, long_date, regency_title
 from referrals.models import Referral
-from referrals.selectors import letter_number
+from referrals.selectors import downloadable_attachment, letter_number
 from tests.conftest import NIK_MALE, open_task, referred_case
 from workflows import services as wf
 

@@ -10,10 +10,24 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
+from cases.models import Stage
+from referrals.models import Referral
 from workflows import hooks
+from workflows.flows.referral_flow import ReferralFlow
 from workflows.locks import ROW_LOCK
 from workflows.models import CaseProcess
 from workflows.node_views import task_redirect
+
+
+def start_referral_flows(activation) -> None:
+    """Fan out: one referral flow per referral the assessment created."""
+    process = activation.process
+    case = hooks.case_of(process)
+    for referral in Referral.objects.filter(pk__in=process.data.get("referral_ids", [])):
+        referral.process = ReferralFlow.start.run(referral=referral)
+        referral.save(update_fields=["process"])
+    case.stage = Stage.REFERRAL
+    case.save(update_fields=["stage"])
 
 
 class CaseFlow(flow.Flow):
@@ -61,7 +75,7 @@ class CaseFlow(flow.Flow):
     )
 
     # One referral flow per referral, running in parallel; the case waits for all of them.
-    send_referrals = flow.Function(hooks.start_referral_flows).Next(this.referrals_ended)
+    send_referrals = flow.Function(start_referral_flows).Next(this.referrals_ended)
     referrals_ended = flow.Handle(hooks.collect_referral_results).Next(this.after_referrals)
     after_referrals = (
         flow.Switch()

@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from agencies.models import INTAKE_ROLES, Region, RegionLevel, Service
 from agencies.selectors import areas_of
-
-from . import selectors
-from .models import Person
-from .nik import normalize_number, parse_nik
+from cases import selectors
+from cases.models import Person
+from cases.nik import normalize_number, parse_nik
+from referrals.selectors import prior_aid
 
 LEVELS = [RegionLevel.PROVINCE, RegionLevel.REGENCY, RegionLevel.DISTRICT, RegionLevel.VILLAGE]
 
@@ -72,7 +72,7 @@ def nik_lookup(user, nik: str) -> NikLookup:
         "found",
         person=person,
         open_cases=list(selectors.open_cases_of(person)),
-        prior_aid=selectors.prior_aid(person, aid_types=aid_types, on=timezone.localdate()),
+        prior_aid=prior_aid(person, aid_types=aid_types, on=timezone.localdate()),
     )
 
 
@@ -81,7 +81,7 @@ def double_aid(person: Person | None, services: list[Service]) -> list[dict]:
     aid_types = {s.aid_type for s in services if s.aid_type}
     if person is None or not aid_types:
         return []
-    return selectors.prior_aid(person, aid_types=aid_types, on=timezone.localdate())
+    return prior_aid(person, aid_types=aid_types, on=timezone.localdate())
 
 
 def _intake_areas(user) -> list[str]:

@@ -1,0 +1,191 @@
+"""Reads that merge several apps for the pages and the API: the case list with its tasks'
+deadlines, the case page, the referral page with its open tasks, a person's data export.
+Each starts from the apps' own scope rules (``cases_visible_to``, ``referrals_visible_to``),
+never restates them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Min, Q, QuerySet
+from django.utils import timezone
+
+from cases.models import AccessLog, Case, Person, RegistryStatus
+from cases.selectors import cases_visible_to, search_cases, sees_whole_case
+from referrals.models import Delivery, Referral
+from referrals.selectors import (
+    document_checklist,
+    latest_visit,
+    letter_number,
+    referrals_visible_to,
+    referring_office,
+    required_documents,
+)
+from workflows.models import OPEN_TASK_STATUSES, WorkItem
+
+
+def case_list(user, *, q: str = "", stage: str = "", mine: bool = False) -> QuerySet[Case]:
+    """The case list page's rows: visible cases with what a row shows, newest first.
+
+    ``next_due`` is the nearest deadline among the case's open tasks; ``stage`` and ``mine``
+    (cases the user opened) narrow the list.
+    """
+
+    qs = cases_visible_to(user).select_related(
+        "beneficiary", "region", "ppks_category", "opened_by"
+    )
+    if stage:
+        qs = qs.filter(stage=stage)
+    if mine:
+        qs = qs.filter(opened_by=user)
+    qs = qs.annotate(
+        next_due=Min(
+            "work_items__due_at",
+            filter=Q(work_items__task__status__in=OPEN_TASK_STATUSES),
+        )
+    )
+    return search_cases(qs, q).order_by("-opened_at", "-pk")
+
+
+def case_page(user, case: Case) -> dict:
+    """Everything the case page shows besides tasks, in a fixed number of queries."""
+    whole = sees_whole_case(user, case)
+    referrals = referrals_visible_to(user).filter(case=case)
+    referrals = referrals.select_related("service", "agency", "delivery", "sent_by")
+    shares_sensitive = any(r.service.shares_sensitive_category for r in referrals)
+    return {
+        "show_category": whole or not case.ppks_category.is_sensitive or shares_sensitive,
+        "registry_status_label": RegistryStatus(
+            (case.registry_findings or {}).get("registry_status", RegistryStatus.UNKNOWN)
+        ).label,
+        "whole_case": whole,
+        "referrals": list(referrals.order_by("sent_at")),
+        "visits": list(case.visits.select_related("visited_by").prefetch_related("photos"))
+        if whole
+        else [],
+        "follow_ups": list(case.follow_ups.select_related("recorded_by")) if whole else [],
+        "notes": list(case.notes.select_related("author")) if whole else [],
+        **(_documents(case) if whole else {"documents": [], "checklist": []}),
+    }
+
+
+def _documents(case: Case) -> dict:
+    documents = list(
+        case.attachments.filter(visit__isnull=True)
+        .select_related("document_type", "uploaded_by")
+        .order_by("uploaded_at")
+    )
+    return {"documents": documents, "checklist": document_checklist(case, documents)}
+
+
+def person_export(person: Person) -> dict:
+    """Everything held about one person, and who accessed it (data-subject access request)."""
+
+    def who(user):
+        return user.get_username() if user else None
+
+    cases = Case.objects.filter(Q(applicant=person) | Q(beneficiary=person)).select_related(
+        "ppks_category", "opened_by"
+    )
+    return {
+        "person": {
+            "nik": person.nik,
+            "full_name": person.full_name,
+            "birth_place": person.birth_place,
+            "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+            "sex": person.sex,
+            "phone": person.phone,
+            "region_code": person.region_id,
+            "rt": person.rt,
+            "rw": person.rw,
+            "street": person.street,
+            "life_status": person.life_status,
+            "family": {
+                "kk_number": person.family.kk_number,
+                "relationship": person.relationship,
+                "registry_status": person.family.registry_status,
+                "decile": person.family.decile,
+                "registry_as_of": str(person.family.registry_as_of or ""),
+                "registry_source": person.family.registry_source,
+            }
+            if person.family
+            else None,
+        },
+        "changes": [
+            {"at": h.history_date.isoformat(), "by": who(h.history_user), "type": h.history_type}
+            for h in person.history.select_related("history_user")
+        ],
+        "cases": [
+            {
+                "number": c.number,
+                "role": "beneficiary" if c.beneficiary_id == person.pk else "applicant",
+                "kind": c.kind,
+                "category": c.ppks_category.name,
+                "description": c.description,
+                "stage": c.stage,
+                "status": c.status,
+                "outcome": c.outcome,
+                "opened_at": c.opened_at.isoformat(),
+                "opened_by": who(c.opened_by),
+            }
+            for c in cases
+        ],
+        "deliveries": [
+            {
+                "service": d.service.name,
+                "delivered_at": d.delivered_at.isoformat(),
+                "channel": d.channel,
+                "amount": str(d.amount) if d.amount is not None else None,
+                "items": d.items,
+            }
+            for d in Delivery.objects.filter(person=person).select_related("service")
+        ],
+        "accesses": [
+            {
+                "at": a.at.isoformat(),
+                "by": who(a.user),
+                "action": a.action,
+                "route": a.route,
+                "case": a.case.number if a.case else None,
+            }
+            for a in AccessLog.objects.filter(Q(person=person) | Q(case__in=cases))
+            .select_related("user", "case")
+            .order_by("at")
+        ],
+    }
+
+
+def referral_page(user, referral: Referral, now: dt.datetime | None = None) -> dict:
+    """Everything the referral page shows besides the referral itself, in constant queries.
+
+    Only what the referral needs: the agency gets no visit findings, notes or other
+    referrals; of the attachments, only the documents the service requires.
+    """
+
+    now = now or timezone.now()
+    whole = sees_whole_case(user, referral.case)
+    tasks = list(
+        WorkItem.objects.open()
+        .filter(referral=referral)
+        .select_related("task__owner")
+        .order_by("due_at")
+    )
+    return {
+        "whole_case": whole,
+        "letter_number": letter_number(referral),
+        "office": referring_office(referral),
+        # The agency needs the papers its service requires: those files it may open.
+        "documents": required_documents(referral, with_files=True),
+        "visit": latest_visit(referral),
+        "tasks": [
+            {
+                "item": item,
+                "overdue": item.due_at < now,
+                "at_risk": item.at_risk_at <= now <= item.due_at,
+            }
+            for item in tasks
+        ],
+        "overdue": not referral.is_ended and referral.due_at < now,
+        "at_risk": not referral.is_ended and referral.at_risk_at <= now <= referral.due_at,
+        "now": now,
+    }
