@@ -166,3 +166,26 @@ def test_queue_page_query_count_does_not_grow_with_the_queue(client, staff):
         body = client.get(QUEUE, {"kind": "referral_review", "page": 2}).content.decode()
     assert len(rows(body)) == 2 and "Halaman 2 dari 2" in body
     assert len(filtered) == len(large)
+
+
+def test_queue_page_takes_exactly_seven_queries(client, staff, django_assert_num_queries):
+    """The agency queue's query count, pinned (Zulip's ``assert_database_query_count``
+    habit), the same on SQLite and PostgreSQL:
+
+    1. the session; 2. the signed-in user; 3. the user's memberships with their agency,
+    office and area (once per request, ``config.middleware.MembershipCacheMiddleware``; the
+    agencies of the queue come from it); 4. the queue's tasks, overdue and at risk by kind
+    (``workflows.selectors.queue_counts``); 5. the paginator's COUNT; 6. the page's tasks,
+    with holder, case, beneficiary, region, referral, service and agency joined in
+    (``workflows.selectors.agency_queue``); 7. the bell's unread notifications
+    (``workflows.context_processors``).
+    """
+    cases = [
+        referred_case(staff, nik=f"19040112088{i:05d}", services=["pbi-jk"], full_name=f"W{i}")
+        for i in range(3)
+    ]
+    wf.claim_task(actor=staff["dinkes"], task_id=open_task(cases[0], "referral_review").pk)
+    client.force_login(staff["kadinkes"])
+    with django_assert_num_queries(7):
+        body = client.get(QUEUE).content.decode()
+    assert len(rows(body)) == 3 and "Dipegang oleh dinkes" in body

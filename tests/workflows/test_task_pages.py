@@ -104,6 +104,44 @@ def test_inbox_lists_my_queue_with_a_constant_query_count(client, staff):
     assert "Tidak ada tugas" in client.get(reverse("inbox")).content.decode()
 
 
+def test_inbox_takes_exactly_six_or_seven_queries(client, staff, django_assert_num_queries):
+    """The inbox's query count, pinned (Zulip's ``assert_database_query_count`` habit), the
+    same on SQLite and PostgreSQL. For a social worker, six:
+
+    1. the session; 2. the signed-in user; 3. the user's memberships with their agency,
+    office and area (once per request, ``config.middleware.MembershipCacheMiddleware``);
+    4. the paginator's COUNT of the actionable tasks; 5. the bell's unread notifications
+    (``workflows.context_processors``); 6. the page's tasks, with task, holder, case,
+    beneficiary, region, referral, service and agency joined in
+    (``workflows.selectors.actionable_tasks``).
+
+    The back office decides move requests, so theirs has a seventh, between 4 and 5: the
+    pending moves to decide, total and overdue in one aggregate. (A user who decides none
+    asks nothing: the filter is empty and Django answers it without the database.)
+    """
+    cases = [
+        intake(staff["petugas"], applicant=person(nik=f"19040112088{i:05d}")).case for i in range(3)
+    ]
+    client.force_login(staff["peksos"])
+    with django_assert_num_queries(6):
+        body = client.get(reverse("inbox")).content.decode()
+    assert body.count("Verifikasi (kunjungan rumah)") == 3
+    assert all(case.number in body for case in cases)
+    for case in cases:
+        wf.complete_verification(
+            actor=staff["peksos"],
+            task_id=open_task(case, "verification").pk,
+            visited_at=timezone.now(),
+            findings="ok",
+            recommendation="eligible",
+        )
+    client.force_login(staff["backoffice"])
+    with django_assert_num_queries(7):
+        body = client.get(reverse("inbox")).content.decode()
+    assert all(case.number in body for case in cases)
+    assert "Verifikasi (kunjungan rumah)" not in body
+
+
 def _referred_case(staff, nik, services):
     case = intake(staff["petugas"], applicant=person(nik=nik)).case
     wf.complete_verification(
@@ -227,3 +265,34 @@ def test_supervisor_dashboard_shows_overdue_work_and_reassigns(client, staff):
     # Another regency's supervisor scope is empty.
     client.force_login(staff["petugas_bks"])
     assert cases[0].number not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_dashboard_takes_exactly_twelve_queries(client, staff, django_assert_num_queries):
+    """The supervisor dashboard's query count, pinned (Zulip's ``assert_database_query_count``
+    habit), the same on SQLite and PostgreSQL, with overdue tasks to show (without any,
+    query 11 is skipped):
+
+    1. the session; 2. the signed-in user; 3. the user's memberships with their agency,
+    office and area (once per request, ``config.middleware.MembershipCacheMiddleware``);
+    ``workflows.selectors.dashboard``: 4. cases by stage; 5. overdue and at-risk tasks by
+    agency; 6. the same by district; 7. cases opened per week; 8. cases closed per week;
+    9. opening and closing times of closed cases (the median days to close);
+    ``workflows.selectors.overdue_for_supervisor``: 10. the overdue tasks with holder, case,
+    agency and district joined in; 11. the officers they could be handed to, in one query;
+    12. the bell's unread notifications (``workflows.context_processors``).
+    """
+    from tests.conftest import referred_case
+
+    cases = [
+        intake(staff["petugas"], applicant=person(nik=f"19040112088{i:05d}")).case for i in range(3)
+    ]
+    for case in cases:
+        WorkItem.objects.filter(pk=open_task(case, "verification").pk).update(
+            due_at=timezone.now() - dt.timedelta(days=3)
+        )
+    referred_case(staff, nik="1904011208800010", services=["pbi-jk"])
+    client.force_login(staff["manajer"])
+    with django_assert_num_queries(12):
+        body = client.get(reverse("dashboard")).content.decode()
+    assert "Tugas terlambat" in body and all(case.number in body for case in cases)
+    assert "Dinas Kesehatan Bangka Tengah" in body

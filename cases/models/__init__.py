@@ -1,0 +1,102 @@
+"""The citizen registry (people, family cards) and the Case, with what is recorded on it.
+
+People and families are deactivated, never deleted: a deceased person keeps their record,
+their life status says why they left. Every model keeps a simple-history trail.
+
+One module per part (registry, case, records, audit, move_request); everything is imported
+from ``cases.models`` as before.
+"""
+
+from cases.models.audit import (
+    AccessAction,
+    AccessLog,
+    IdempotencyRecord,
+    PendingUpload,
+    pending_upload_path,
+)
+from cases.models.case import (
+    Case,
+    CaseGroupObjectPermission,
+    CaseKind,
+    CaseSequence,
+    CaseStatus,
+    CaseUserObjectPermission,
+    Channel,
+    ComplaintTier,
+    Outcome,
+    Priority,
+    Stage,
+)
+from cases.models.move_request import (
+    MoveDecision,
+    MoveRequest,
+    MoveStatus,
+)
+from cases.models.records import (
+    GENERATED_FILE_NAME,
+    Attachment,
+    AttachmentKind,
+    FollowUp,
+    FollowUpOutcome,
+    HomeVisit,
+    Note,
+    NoteKind,
+    Recommendation,
+    attachment_path,
+)
+from cases.models.registry import (
+    Family,
+    FamilyQuerySet,
+    LifeStatus,
+    Person,
+    PersonQuerySet,
+    RegistryStatus,
+    Relationship,
+    Sex,
+    canonical_number,
+    normalize_name,
+    rt_rw_validator,
+)
+
+__all__ = [
+    "AccessAction",
+    "AccessLog",
+    "Attachment",
+    "AttachmentKind",
+    "Case",
+    "CaseGroupObjectPermission",
+    "CaseKind",
+    "CaseSequence",
+    "CaseStatus",
+    "CaseUserObjectPermission",
+    "Channel",
+    "ComplaintTier",
+    "Family",
+    "FamilyQuerySet",
+    "FollowUp",
+    "FollowUpOutcome",
+    "GENERATED_FILE_NAME",
+    "HomeVisit",
+    "IdempotencyRecord",
+    "LifeStatus",
+    "MoveDecision",
+    "MoveRequest",
+    "MoveStatus",
+    "Note",
+    "NoteKind",
+    "Outcome",
+    "PendingUpload",
+    "Person",
+    "PersonQuerySet",
+    "Priority",
+    "Recommendation",
+    "RegistryStatus",
+    "Relationship",
+    "Sex",
+    "Stage",
+    "attachment_path",
+    "canonical_number",
+    "normalize_name",
+    "pending_upload_path",
+    "rt_rw_validator",
+]

@@ -1,0 +1,175 @@
+"""Demo families and their cases, opened through the intake service."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from agencies.models import Region
+from cases.models import Person, Relationship
+from cases.services import (
+    PersonInput,
+    assign_family,
+    record_registry_status,
+    register_person,
+)
+from web.demo.data import (
+    BANGKA_TENGAH,
+    CHANNELS,
+    FAMILY,
+    FEMALE,
+    KINDS,
+    MALE,
+    NEEDS,
+    NIBUNG,
+    PLACES,
+)
+from workflows.services import open_case
+
+
+def _nik(rng: random.Random, region_code: str, birth: dt.date, sex: str, used: set[str]) -> str:
+    """A NIK that encodes the district, birth date and sex, with a serial not yet used."""
+    prefix = region_code.replace(".", "")[:6]
+    day = birth.day + (40 if sex == "F" else 0)
+    while True:
+        nik = f"{prefix}{day:02d}{birth.month:02d}{birth.year % 100:02d}{rng.randint(1, 9999):04d}"
+        if nik not in used:
+            used.add(nik)
+            return nik
+
+
+def _kk(rng: random.Random, region_code: str, used: set[str]) -> str:
+    prefix = region_code.replace(".", "")[:6]
+    while True:
+        number = f"{prefix}{rng.randint(0, 9999999999):010d}"
+        if number not in used:
+            used.add(number)
+            return number
+
+
+def _birth(rng: random.Random, min_age: int, max_age: int) -> dt.date:
+    today = dt.date(2026, 11, 1)
+    return today - dt.timedelta(days=rng.randint(min_age * 365, max_age * 365))
+
+
+def _villages(regency: str) -> list[Region]:
+    return list(Region.objects.filter(code__startswith=regency + ".", level="village"))
+
+
+def create_cases(count: int = 200, bengkalis_count: int = 8, seed: int = 2026) -> int:
+    """Open demo cases through ``open_case``; returns how many were created."""
+    rng = random.Random(seed)
+    User = get_user_model()
+    intake = User.objects.get(username="petugas")
+    front_office = User.objects.get(username="frontoffice")
+    intake_bks = User.objects.get(username="petugas.bks")
+    bateng = _villages(BANGKA_TENGAH)
+    bks = [Region.objects.get(code="14.03.01.1001")]  # petugas.bks's village
+    used_nik = set(Person.objects.filter(nik__isnull=False).values_list("nik", flat=True))
+    used_kk: set[str] = set()
+    now = timezone.now()
+    created = 0
+    nibung = [v for v in bateng if v.code == NIBUNG]
+    plan = [(intake, nibung) if i % 4 == 0 else (front_office, bateng) for i in range(count)]
+    plan += [(intake_bks, bks) for _ in range(bengkalis_count)]
+    # Oldest first, so case numbers grow with the date they were opened.
+    ages = sorted(
+        (dt.timedelta(days=rng.randint(0, 90), minutes=rng.randint(0, 600)) for _ in plan),
+        reverse=True,
+    )
+    for (actor, villages), age in zip(plan, ages, strict=True):
+        village = rng.choice(villages)
+        family_name = rng.choice(FAMILY)
+        head_sex = rng.choice("MMMF")
+        head_birth = _birth(rng, 25, 75)
+        kk_number = _kk(rng, village.code, used_kk)
+        head = PersonInput(
+            full_name=f"{rng.choice(MALE if head_sex == 'M' else FEMALE)} {family_name}",
+            nik=_nik(rng, village.code, head_birth, head_sex, used_nik),
+            birth_place=rng.choice(PLACES),
+            birth_date=head_birth,
+            sex=head_sex,
+            phone=f"08{rng.randint(1000000000, 9999999999)}"[:12],
+            region_code=village.code,
+            rt=f"{rng.randint(1, 12):03d}",
+            rw=f"{rng.randint(1, 5):03d}",
+            street=f"Jl. {rng.choice(['Merdeka', 'Sudirman', 'Pantai', 'Raya Koba', 'Masjid'])} "
+            f"No. {rng.randint(1, 120)}",
+            relationship=Relationship.HEAD,
+        )
+        category, services, need = rng.choice(NEEDS)
+        beneficiary = None
+        if "anak" in category or services[0] in ("pip", "akta-lahir", "kip-kuliah"):
+            child_sex = rng.choice("MF")
+            child_birth = _birth(rng, 5, 19)
+            beneficiary = PersonInput(
+                full_name=f"{rng.choice(MALE if child_sex == 'M' else FEMALE)} {family_name}",
+                nik=_nik(rng, village.code, child_birth, child_sex, used_nik),
+                birth_place=head.birth_place,
+                birth_date=child_birth,
+                sex=child_sex,
+                region_code=village.code,
+                rt=head.rt,
+                rw=head.rw,
+                street=head.street,
+                relationship=Relationship.CHILD,
+            )
+        kind = rng.choice(KINDS)
+        result = open_case(
+            actor=actor,
+            kind=kind,
+            channel=rng.choice(CHANNELS),
+            ppks_category=category,
+            description=need,
+            requested_services=services if kind == "service_request" else [],
+            applicant=head,
+            beneficiary=beneficiary,
+            kk_number=kk_number,
+            priority=rng.choice(["normal"] * 6 + ["high", "urgent", "low"]),
+            opened_at=now - age,
+        )
+        case = result.case
+        if beneficiary is not None:
+            # The applicant is the head of the beneficiary's family.
+            assign_family(
+                actor=actor,
+                person=case.applicant,
+                kk_number=kk_number,
+                relationship=Relationship.HEAD,
+            )
+        if rng.random() < 0.6:
+            spouse_sex = "F" if head_sex == "M" else "M"
+            spouse_birth = _birth(rng, 22, 70)
+            register_person(
+                actor=actor,
+                data=PersonInput(
+                    full_name=f"{rng.choice(FEMALE if spouse_sex == 'F' else MALE)} "
+                    f"{rng.choice(FAMILY)}",
+                    nik=_nik(rng, village.code, spouse_birth, spouse_sex, used_nik),
+                    birth_place=rng.choice(PLACES),
+                    birth_date=spouse_birth,
+                    sex=spouse_sex,
+                    region_code=village.code,
+                    rt=head.rt,
+                    rw=head.rw,
+                    street=head.street,
+                    relationship=Relationship.SPOUSE,
+                ),
+                kk_number=kk_number,
+            )
+        family = case.beneficiary.family
+        if rng.random() < 0.85:
+            in_dtsen = rng.random() < 0.8
+            record_registry_status(
+                actor=actor,
+                family=family,
+                status="in_dtsen" if in_dtsen else "not_in_dtsen",
+                decile=rng.choice([1, 1, 2, 2, 3, 4, 5, 6]) if in_dtsen else None,
+                as_of=dt.date(2026, rng.randint(1, 10), 1),
+                source="DTSEN BPS (cek SIKS-NG)",
+            )
+        created += 1
+    return created
