@@ -1,0 +1,312 @@
+"""People and families in the registry: found or created by NIK and KK, with history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from agencies.models import Region, RegionLevel
+from cases import selectors
+from cases.models import (
+    Family,
+    Person,
+    RegistryStatus,
+    Relationship,
+    Sex,
+    rt_rw_validator,
+)
+from cases.nik import (
+    nik_warnings,
+    normalize_number,
+    validate_kk_number,
+    validate_nik,
+    validate_phone,
+)
+from cases.services.inputs import PersonInput, _Errors, _ResolvedPerson
+from core.errors import IntakeConflict, IntakeError
+
+
+def _resolve_person(data: PersonInput, prefix: str, errors: _Errors, *, actor) -> _ResolvedPerson:
+    """Validate one person's input and find whether they are already registered.
+
+    Scope comes first: a registered person the actor may not pick (``may_pick_person``:
+    living outside their area and on none of their team's cases) is answered exactly as
+    the NIK lookup answers ("registered outside your area"), with no name, village or
+    life status, and nothing is linked. Such a person is served where they live, or after
+    a move request (``cases.moves``) brings them into the actor's area.
+    """
+    warnings: list[str] = []
+    if data.existing_person_id is not None:
+        person = Person.objects.filter(pk=data.existing_person_id).first()
+        if person is None or not selectors.may_pick_person(actor, person):
+            errors.add(f"{prefix}.existing_person_id", _("Data penduduk tidak ditemukan."))
+            return _ResolvedPerson(None, data, None, warnings)
+        return _ResolvedPerson(person, data, person.region, warnings)
+
+    data.nik = normalize_number(data.nik)
+    if data.nik:
+        try:
+            validate_nik(data.nik)
+        except ValidationError as exc:
+            errors.add_validation(f"{prefix}.nik", exc)
+        else:
+            person = selectors.person_by_nik(data.nik)
+            if person is not None and not selectors.may_pick_person(actor, person):
+                errors.add(f"{prefix}.nik", str(selectors.REGISTERED_ELSEWHERE))
+                return _ResolvedPerson(None, data, None, warnings)
+            if person is not None:
+                # Exact NIK match: link to the registered person, never create a second one.
+                if data.full_name and selectors.names_differ(person.full_name, data.full_name):
+                    warnings.append(
+                        _(
+                            "NIK sudah terdaftar atas nama %(name)s; kasus dikaitkan ke data "
+                            "tersebut. Ubah data penduduk bila nama perlu diperbaiki."
+                        )
+                        % {"name": person.full_name}
+                    )
+                return _ResolvedPerson(person, data, person.region, warnings)
+            warnings += nik_warnings(data.nik, birth_date=data.birth_date, sex=data.sex or None)
+    elif not data.no_nik_reason.strip():
+        errors.add(
+            f"{prefix}.nik",
+            _("NIK wajib diisi. Bila belum memiliki NIK, isi alasan tanpa NIK."),
+        )
+
+    if not data.full_name.strip():
+        errors.add(f"{prefix}.full_name", _("Nama lengkap wajib diisi."))
+    if data.sex not in Sex.values:
+        errors.add(f"{prefix}.sex", _("Jenis kelamin wajib dipilih (M atau F)."))
+    if data.birth_date and data.birth_date > timezone.localdate():
+        errors.add(f"{prefix}.birth_date", _("Tanggal lahir tidak boleh di masa depan."))
+    try:
+        validate_phone(data.phone)
+    except ValidationError as exc:
+        errors.add_validation(f"{prefix}.phone", exc)
+    if data.relationship and data.relationship not in Relationship.values:
+        errors.add(f"{prefix}.relationship", _("Hubungan dalam KK tidak dikenal."))
+    for part in ("rt", "rw"):
+        value = getattr(data, part).strip()
+        if value:
+            try:
+                rt_rw_validator(value)
+            except ValidationError as exc:
+                errors.add_validation(f"{prefix}.address.{part}", exc)
+
+    region = None
+    if not data.region_code.strip():
+        errors.add(f"{prefix}.address.region_code", _("Desa/kelurahan wajib diisi."))
+    else:
+        region = Region.objects.filter(code=data.region_code.strip()).first()
+        if region is None:
+            errors.add(
+                f"{prefix}.address.region_code",
+                _("Kode wilayah %(code)s tidak dikenal.") % {"code": data.region_code},
+            )
+        elif region.level != RegionLevel.VILLAGE:
+            errors.add(
+                f"{prefix}.address.region_code",
+                _("Alamat harus sampai tingkat desa/kelurahan (kode PP.KK.CC.DDDD)."),
+            )
+            region = None
+        elif not selectors.may_register_in(actor, region.code):
+            errors.add(f"{prefix}.address.region_code", str(selectors.OUTSIDE_YOUR_AREA))
+            region = None
+
+    if region is not None and data.birth_date and data.full_name.strip():
+        for candidate in selectors.likely_duplicates(
+            full_name=data.full_name, birth_date=data.birth_date, region=region
+        ):
+            warnings.append(
+                _(
+                    "Kemungkinan data ganda: %(name)s, lahir %(date)s, NIK %(nik)s di desa yang "
+                    "sama sudah terdaftar. Pilih data tersebut bila orangnya sama."
+                )
+                % {
+                    "name": candidate.full_name,
+                    "date": candidate.birth_date.strftime("%d-%m-%Y"),
+                    "nik": candidate.masked_nik,
+                }
+            )
+    return _ResolvedPerson(None, data, region, warnings)
+
+
+# Two desks registered the same new NIK at the same moment and the other one was saved first
+# (the unique blind index Person.nik_index decides): 409. A family card registered a moment
+# ago is shared (see _new_family) unless it now holds people outside the actor's area: 409.
+NIK_JUST_REGISTERED = gettext_lazy(
+    "NIK ini baru saja didaftarkan oleh petugas lain. Muat ulang, cari NIK tersebut lalu pilih "
+    "data orangnya."
+)
+KK_JUST_REGISTERED = gettext_lazy(
+    "Nomor KK ini baru saja didaftarkan petugas lain untuk keluarga di luar wilayah kerja Anda. "
+    "Anggota keluarga yang pindah diajukan lewat pindah domisili."
+)
+
+
+def _save_person(resolved: _ResolvedPerson, *, actor) -> Person:
+    """Insert the person ``resolved`` describes, or return the known one.
+
+    Raises :class:`IntakeConflict` (409) when another intake registered the same NIK first.
+    """
+    if resolved.person is not None:
+        return resolved.person
+    data = resolved.data
+    person = Person(
+        nik=data.nik or None,
+        no_nik_reason="" if data.nik else data.no_nik_reason.strip(),
+        full_name=" ".join(data.full_name.split()),
+        birth_place=data.birth_place.strip(),
+        birth_date=data.birth_date,
+        sex=data.sex,
+        phone=data.phone.strip(),
+        region=resolved.region,
+        rt=data.rt.strip(),
+        rw=data.rw.strip(),
+        street=data.street.strip(),
+        relationship=data.relationship,
+        created_by=actor,
+    )
+    person._history_user = actor
+    try:
+        with transaction.atomic():  # a savepoint: a lost race leaves the intake usable
+            person.save()
+    except IntegrityError:
+        # Another intake registered this NIK between our lookup and our insert; the unique
+        # blind index refused the second person (both databases).
+        if person.nik_index and Person.objects.filter(nik_index=person.nik_index).exists():
+            message = str(NIK_JUST_REGISTERED)
+            raise IntakeConflict(message, field_errors={"nik": [message]}) from None
+        raise
+    return person
+
+
+def _new_family(kk_number: str) -> Family:
+    """Register the family card ``kk_number``; when another intake registered it a moment ago
+    (the unique ``kk_index`` refused ours), that family: people filed on one card at two desks
+    at once share it, on PostgreSQL as on SQLite (where the second intake waits its turn)."""
+    family = Family(kk_number=kk_number)
+    try:
+        with transaction.atomic():  # a savepoint, as for a person's NIK
+            family.save()
+    except IntegrityError:
+        family = Family.objects.by_kk_number(kk_number).first()
+        if family is None:
+            raise
+    return family
+
+
+def _attach_family(person: Person, kk_number: str, *, actor, relationship: str = "") -> list[str]:
+    """File ``person`` on the family card ``kk_number`` (created if new); one KK at a time."""
+    warnings = []
+    family = Family.objects.by_kk_number(kk_number).first() or _new_family(kk_number)
+    if not selectors.may_use_family(actor, family):
+        # Registered in another area since the intake's own check (_clean_kk_number).
+        message = str(KK_JUST_REGISTERED)
+        raise IntakeConflict(message, field_errors={"kk_number": [message]})
+    if person.family_id == family.pk and (not relationship or person.relationship == relationship):
+        return warnings
+    if person.family_id not in (None, family.pk):
+        warnings.append(
+            _("%(name)s dipindahkan dari KK lama ke KK yang diisi (satu orang satu KK).")
+            % {"name": person.full_name}
+        )
+    person.family = family
+    if relationship:
+        person.relationship = relationship
+    person._history_user = actor
+    person.save(update_fields=["family", "relationship", "search_name"])
+    return warnings
+
+
+def _clean_kk_number(
+    kk_number: str, errors: _Errors, *, actor, field_name: str = "kk_number"
+) -> str:
+    """The normalised No. KK, checked (16 ASCII digits) and in scope: a family card whose
+    members live outside the actor's area is answered like a NIK registered elsewhere, so
+    typing a KK number cannot pull a family of another area onto the actor's pages."""
+    kk_number = normalize_number(kk_number)
+    if kk_number:
+        try:
+            validate_kk_number(kk_number)
+        except ValidationError as exc:
+            errors.add_validation(field_name, exc)
+            return kk_number
+        family = Family.objects.by_kk_number(kk_number).first()
+        if family is not None and not selectors.may_use_family(actor, family):
+            errors.add(field_name, str(selectors.KK_REGISTERED_ELSEWHERE))
+    return kk_number
+
+
+def register_person(*, actor, data: PersonInput, kk_number: str = "") -> tuple[Person, list[str]]:
+    """Register one person (or find them by NIK) and file them on a family card.
+
+    Used for family members who are not themselves applicant or beneficiary of a case.
+    """
+    errors = _Errors()
+    resolved = _resolve_person(data, "", errors, actor=actor)
+    kk_number = _clean_kk_number(kk_number, errors, actor=actor)
+    if errors.by_field:
+        raise IntakeError(field_errors=errors.by_field)
+    with transaction.atomic():
+        person = _save_person(resolved, actor=actor)
+        warnings = list(resolved.warnings)
+        if kk_number:
+            warnings += _attach_family(
+                person, kk_number, actor=actor, relationship=data.relationship
+            )
+    return person, warnings
+
+
+def assign_family(*, actor, person: Person, kk_number: str, relationship: str = "") -> list[str]:
+    """Move ``person`` onto the family card ``kk_number`` with their relationship to the head.
+
+    The person and the card must both be in the actor's scope (``Person.DoesNotExist`` for
+    a person they may not pick, as for one that does not exist).
+    """
+    if not selectors.may_pick_person(actor, person):
+        raise Person.DoesNotExist
+    errors = _Errors()
+    kk_number = _clean_kk_number(kk_number, errors, actor=actor)
+    if not kk_number:
+        errors.add("kk_number", _("Nomor KK wajib diisi."))
+    if relationship and relationship not in Relationship.values:
+        errors.add("relationship", _("Hubungan dalam KK tidak dikenal."))
+    if errors.by_field:
+        raise IntakeError(field_errors=errors.by_field)
+    with transaction.atomic():
+        return _attach_family(person, kk_number, actor=actor, relationship=relationship)
+
+
+def record_registry_status(
+    *,
+    actor,
+    family: Family,
+    status: str,
+    decile: int | None,
+    as_of: dt.date,
+    source: str,
+) -> Family:
+    """Store the family's DTKS/DTSEN status and welfare decile as checked on ``as_of``."""
+    errors = _Errors()
+    if status not in RegistryStatus.values:
+        errors.add("registry_status", _("Status DTKS/DTSEN tidak dikenal."))
+    if decile is not None and not 1 <= decile <= 10:
+        errors.add("decile", _("Desil harus 1 sampai 10."))
+    if decile is not None and status != RegistryStatus.IN_DTSEN:
+        errors.add("decile", _("Desil hanya diisi untuk keluarga yang terdaftar di DTKS/DTSEN."))
+    if not source.strip():
+        errors.add("registry_source", _("Sumber data wajib diisi."))
+    if errors.by_field:
+        raise IntakeError(field_errors=errors.by_field)
+    family.registry_status = status
+    family.decile = decile
+    family.registry_as_of = as_of
+    family.registry_source = source.strip()
+    family._history_user = actor
+    family.save()
+    return family
