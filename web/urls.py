@@ -3,7 +3,7 @@ dashboard, the agency queue and referrals."""
 
 from django.urls import path
 
-from . import case_pages, referral_pages, task_pages
+from . import case_pages, intake_pages, person_pages, referral_pages, task_pages
 
 urlpatterns = [
     # Tasks and notifications
@@ -31,14 +31,14 @@ urlpatterns = [
     # Cases, people, documents
     path("", case_pages.home, name="home"),
     path("mulai/", case_pages.start, name="start"),
-    path("kasus/baru/", case_pages.case_open, name="case_open"),
-    path("kasus/baru/cek-nik/", case_pages.intake_nik_lookup, name="intake_nik_lookup"),
-    path("wilayah/pilih/", case_pages.region_picker, name="region_picker"),
+    path("kasus/baru/", intake_pages.case_open, name="case_open"),
+    path("kasus/baru/cek-nik/", intake_pages.intake_nik_lookup, name="intake_nik_lookup"),
+    path("wilayah/pilih/", intake_pages.region_picker, name="region_picker"),
     path("kasus/<str:number>/", case_pages.case_detail, name="case_detail"),
     path("kasus/<str:number>/nik/", case_pages.case_reveal_nik, name="case_reveal_nik"),
     path("kasus/<str:number>/berkas/", case_pages.case_add_document, name="case_add_document"),
     path("kasus/<str:number>/catatan/", case_pages.case_add_note, name="case_add_note"),
-    path("penduduk/<id:pk>/", case_pages.person_detail, name="person_detail"),
-    path("penduduk/<id:pk>/ekspor/", case_pages.person_export, name="person_export"),
-    path("lampiran/<id:pk>/", case_pages.attachment_download, name="attachment_download"),
+    path("penduduk/<id:pk>/", person_pages.person_detail, name="person_detail"),
+    path("penduduk/<id:pk>/ekspor/", person_pages.person_export, name="person_export"),
+    path("lampiran/<id:pk>/", person_pages.attachment_download, name="attachment_download"),
 ]

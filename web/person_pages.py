@@ -1,0 +1,83 @@
+"""A person's page, their data export (data-subject request), and file downloads."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from cases import selectors
+from cases.access import log_access
+from cases.attachments import download_response
+from cases.models import AccessAction, AccessLog
+from referrals.selectors import downloadable_attachment
+from web import selectors as web_selectors
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = (
+        selectors.people_visible_to(request.user)
+        .select_related("region__parent__parent", "family")
+        .filter(pk=pk)
+        .first()
+    )
+    if person is None:
+        raise Http404
+    log_access(
+        user=request.user, action=AccessAction.VIEW_PERSON, route="person_detail", person=person
+    )
+    supervisor = selectors.is_supervisor_for(request.user, person.region_id)
+    context = {
+        "person": person,
+        "cases": selectors.cases_visible_to(request.user)
+        .filter(Q(applicant=person) | Q(beneficiary=person))
+        .select_related("region")
+        .order_by("-opened_at"),
+        "members": selectors.family_members_for(request.user, person),
+        "supervisor": supervisor,
+        "accesses": AccessLog.objects.filter(person=person).select_related("user", "case")[:100]
+        if supervisor
+        else [],
+    }
+    return render(request, "cases/person_detail.html", context)
+
+
+@login_required
+@require_POST
+def person_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """A data-subject access request: everything held about the person, as JSON (logged)."""
+    person = selectors.people_visible_to(request.user).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    if not selectors.is_supervisor_for(request.user, person.region_id):
+        raise PermissionDenied
+    log_access(
+        user=request.user,
+        action=AccessAction.EXPORT,
+        route="person_export",
+        person=person,
+        purpose="Permintaan akses subjek data",
+    )
+    response = JsonResponse(web_selectors.person_export(person), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="data-penduduk-{person.pk}.json"'
+    return response
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A case document, only for those who may see the case (never a public media URL)."""
+    attachment = downloadable_attachment(request.user, pk)
+    if attachment is None:
+        raise Http404
+    log_access(
+        user=request.user,
+        action=AccessAction.DOWNLOAD,
+        route="attachment_download",
+        case=attachment.case,
+    )
+    # Offered under its generated name (cases.attachments), never the uploader's.
+    return download_response(attachment)
