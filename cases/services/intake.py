@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,10 +18,11 @@ from cases.models import (
     Channel,
     ComplaintTier,
     LifeStatus,
+    Person,
     Priority,
 )
 from cases.services.documents import _check_documents, _missing_documents_warning, _save_documents
-from cases.services.inputs import DocumentInput, IntakeResult, PersonInput, _Errors
+from cases.services.inputs import DocumentInput, IntakeResult, PersonInput, _Errors, _ResolvedPerson
 from cases.services.people import _attach_family, _clean_kk_number, _resolve_person, _save_person
 from core.errors import IntakeError
 
@@ -59,115 +61,48 @@ def register_case(
     Links to registered people by NIK, creates the rest, files the beneficiary on the given
     family card, and returns warnings the officer should see (NIK mismatch, likely duplicate,
     open cases of the same person). Refuses a deceased person without an override reason.
+    Validates and authorises everything first: ``IntakeError`` (400) keyed by input field
+    before anything is written; ``IntakeConflict`` (409) when the same new NIK or KK was
+    saved a moment ago at another desk.
     """
     errors = _Errors()
-    warnings: list[str] = []
-
-    if kind not in CaseKind.values:
-        errors.add("kind", _("Jenis kasus tidak dikenal."))
-    if channel not in Channel.values:
-        errors.add("channel", _("Saluran tidak dikenal."))
-    if priority not in Priority.values:
-        errors.add("priority", _("Prioritas tidak dikenal."))
-    if complaint_tier not in ComplaintTier.values:
-        errors.add("complaint_tier", _("Tingkat pengaduan tidak dikenal."))
-    if not (description or "").strip():
-        errors.add("description", _("Uraian kebutuhan wajib diisi."))
-    category = PpksCategory.objects.filter(code=ppks_category, is_active=True).first()
-    if category is None:
-        errors.add("ppks_category", _("Kategori PPKS wajib dipilih dari daftar."))
-    service_codes = list(dict.fromkeys(requested_services or []))
-    services = list(
-        Service.objects.filter(code__in=service_codes, is_active=True).prefetch_related(
-            "required_documents"
-        )
+    category, services = _check_case_fields(
+        errors,
+        kind=kind,
+        channel=channel,
+        priority=priority,
+        complaint_tier=complaint_tier,
+        description=description,
+        ppks_category=ppks_category,
+        requested_services=requested_services or [],
     )
-    unknown = sorted(set(service_codes) - {s.code for s in services})
-    if unknown:
-        errors.add(
-            "requested_services",
-            _("Layanan tidak dikenal: %(codes)s.") % {"codes": ", ".join(unknown)},
-        )
     kk_number = _clean_kk_number(kk_number, errors, actor=actor)
     checked_documents = _check_documents(documents or [], errors)
-
-    resolved_applicant = _resolve_person(applicant, "applicant", errors, actor=actor)
-    resolved_beneficiary = (
-        _resolve_person(beneficiary, "beneficiary", errors, actor=actor)
-        if beneficiary
-        else resolved_applicant
-    )
-    if (
-        beneficiary
-        and resolved_applicant.person is None
-        and resolved_beneficiary.person is None
-        and applicant.nik
-        and applicant.nik == beneficiary.nik
-    ):
-        resolved_beneficiary = resolved_applicant
-
-    resolved_people = [resolved_applicant]
-    if resolved_beneficiary is not resolved_applicant:
-        resolved_people.append(resolved_beneficiary)
-    for resolved in resolved_people:
-        person = resolved.person
-        if person is not None and person.life_status == LifeStatus.DECEASED:
-            if not deceased_override_reason.strip():
-                errors.add(
-                    "deceased_override_reason",
-                    _(
-                        "%(name)s tercatat meninggal dunia%(date)s. Kasus baru hanya dapat "
-                        "dibuka dengan alasan pengecualian."
-                    )
-                    % {
-                        "name": person.full_name,
-                        "date": (
-                            " " + _("pada %(d)s") % {"d": f"{person.life_status_date:%d-%m-%Y}"}
-                            if person.life_status_date
-                            else ""
-                        ),
-                    },
-                )
-            else:
-                warnings.append(
-                    _("%(name)s tercatat meninggal dunia; dibuka dengan pengecualian.")
-                    % {"name": person.full_name}
-                )
-    region = resolved_beneficiary.region
-    if region is not None and not selectors.may_register_in(actor, region.code):
-        field = "beneficiary" if beneficiary else "applicant"
-        errors.add(f"{field}.address.region_code", str(selectors.OUTSIDE_YOUR_AREA))
+    people = _resolve_people(applicant, beneficiary, errors, actor=actor)
+    warnings = _check_deceased(people, deceased_override_reason, errors)
+    _check_area(actor, people, errors, field="beneficiary" if beneficiary else "applicant")
     if errors.by_field:
         raise IntakeError(field_errors=errors.by_field)
 
-    for resolved in resolved_people:
+    for resolved in people.distinct:
         warnings += resolved.warnings
     warnings += _missing_documents_warning(services, checked_documents)
-
     opened_at = opened_at or timezone.now()
     with transaction.atomic():
-        applicant_person = _save_person(resolved_applicant, actor=actor)
+        applicant_person = _save_person(people.applicant, actor=actor)
         beneficiary_person = (
             applicant_person
-            if resolved_beneficiary is resolved_applicant
-            else _save_person(resolved_beneficiary, actor=actor)
+            if people.beneficiary is people.applicant
+            else _save_person(people.beneficiary, actor=actor)
         )
         if kk_number:
             warnings += _attach_family(
                 beneficiary_person,
                 kk_number,
                 actor=actor,
-                relationship=resolved_beneficiary.data.relationship,
+                relationship=people.beneficiary.data.relationship,
             )
-        for other in selectors.open_cases_of(beneficiary_person):
-            warnings.append(
-                _("%(name)s masih memiliki kasus terbuka %(number)s (tahap %(stage)s).")
-                % {
-                    "name": beneficiary_person.full_name,
-                    "number": other.number,
-                    "stage": other.get_stage_display(),
-                }
-            )
+        warnings += _open_cases_warnings(beneficiary_person)
         case = Case(
             number=_next_case_number(beneficiary_person.region, opened_at),
             kind=kind,
@@ -190,3 +125,124 @@ def register_case(
             case.requested_services.set(services)
         _save_documents(case, checked_documents, actor=actor)
     return IntakeResult(case=case, warnings=warnings)
+
+
+def _check_case_fields(
+    errors: _Errors,
+    *,
+    kind: str,
+    channel: str,
+    priority: str,
+    complaint_tier: str,
+    description: str,
+    ppks_category: str,
+    requested_services: list[str],
+) -> tuple[PpksCategory | None, list[Service]]:
+    """The case's own fields against their catalogues; (the PPKS category, the services)."""
+    if kind not in CaseKind.values:
+        errors.add("kind", _("Jenis kasus tidak dikenal."))
+    if channel not in Channel.values:
+        errors.add("channel", _("Saluran tidak dikenal."))
+    if priority not in Priority.values:
+        errors.add("priority", _("Prioritas tidak dikenal."))
+    if complaint_tier not in ComplaintTier.values:
+        errors.add("complaint_tier", _("Tingkat pengaduan tidak dikenal."))
+    if not (description or "").strip():
+        errors.add("description", _("Uraian kebutuhan wajib diisi."))
+    category = PpksCategory.objects.filter(code=ppks_category, is_active=True).first()
+    if category is None:
+        errors.add("ppks_category", _("Kategori PPKS wajib dipilih dari daftar."))
+    service_codes = list(dict.fromkeys(requested_services))
+    services = list(
+        Service.objects.filter(code__in=service_codes, is_active=True).prefetch_related(
+            "required_documents"
+        )
+    )
+    unknown = sorted(set(service_codes) - {s.code for s in services})
+    if unknown:
+        errors.add(
+            "requested_services",
+            _("Layanan tidak dikenal: %(codes)s.") % {"codes": ", ".join(unknown)},
+        )
+    return category, services
+
+
+@dataclass
+class _People:
+    """The applicant and the beneficiary as resolved (the same object when one person)."""
+
+    applicant: _ResolvedPerson
+    beneficiary: _ResolvedPerson
+
+    @property
+    def distinct(self) -> list[_ResolvedPerson]:
+        if self.beneficiary is self.applicant:
+            return [self.applicant]
+        return [self.applicant, self.beneficiary]
+
+
+def _resolve_people(
+    applicant: PersonInput, beneficiary: PersonInput | None, errors: _Errors, *, actor
+) -> _People:
+    """Find or check both people; a beneficiary typed with the applicant's new NIK is the
+    applicant."""
+    resolved_applicant = _resolve_person(applicant, "applicant", errors, actor=actor)
+    resolved_beneficiary = (
+        _resolve_person(beneficiary, "beneficiary", errors, actor=actor)
+        if beneficiary
+        else resolved_applicant
+    )
+    if (
+        beneficiary
+        and resolved_applicant.person is None
+        and resolved_beneficiary.person is None
+        and applicant.nik
+        and applicant.nik == beneficiary.nik
+    ):
+        resolved_beneficiary = resolved_applicant
+    return _People(resolved_applicant, resolved_beneficiary)
+
+
+def _check_deceased(people: _People, override_reason: str, errors: _Errors) -> list[str]:
+    """A person recorded as deceased needs an override reason (error on
+    ``deceased_override_reason``); with one, the officer is warned. Returns the warnings."""
+    warnings = []
+    for resolved in people.distinct:
+        person = resolved.person
+        if person is None or person.life_status != LifeStatus.DECEASED:
+            continue
+        if override_reason.strip():
+            warnings.append(
+                _("%(name)s tercatat meninggal dunia; dibuka dengan pengecualian.")
+                % {"name": person.full_name}
+            )
+            continue
+        died = (
+            " " + _("pada %(d)s") % {"d": f"{person.life_status_date:%d-%m-%Y}"}
+            if person.life_status_date
+            else ""
+        )
+        errors.add(
+            "deceased_override_reason",
+            _(
+                "%(name)s tercatat meninggal dunia%(date)s. Kasus baru hanya dapat "
+                "dibuka dengan alasan pengecualian."
+            )
+            % {"name": person.full_name, "date": died},
+        )
+    return warnings
+
+
+def _check_area(actor, people: _People, errors: _Errors, *, field: str) -> None:
+    """The officer may open cases only for someone living in their area."""
+    region = people.beneficiary.region
+    if region is not None and not selectors.may_register_in(actor, region.code):
+        errors.add(f"{field}.address.region_code", str(selectors.OUTSIDE_YOUR_AREA))
+
+
+def _open_cases_warnings(person: Person) -> list[str]:
+    return [
+        _("%(name)s masih memiliki kasus terbuka %(number)s (tahap %(stage)s).")
+        % {"name": person.full_name, "number": other.number, "stage": other.get_stage_display()}
+        for other in selectors.open_cases_of(person)
+    ]
