@@ -24,6 +24,32 @@ class ReferralStatus(models.TextChoices):
     REVOKED = "revoked", _("Dibatalkan pengirim")
 
 
+class ReviewDecision(models.TextChoices):
+    """The receiving agency's answer to a referral (``referrals.services.referral_review``)."""
+
+    ACCEPT = "accept", _("Terima")
+    REJECT = "reject", _("Tolak")
+
+
+class ApprovalDecision(models.TextChoices):
+    """One approver's decision on a referral (``referrals.services.referral_approval``)."""
+
+    APPROVE = "approve", _("Setujui")
+    REJECT = "reject", _("Tolak")
+    REVISE = "revise", _("Kembalikan untuk diperbaiki")
+
+
+class ApprovalOutcome(models.TextChoices):
+    """Where an approver's decision takes the referral (what ``referral_approval`` returns,
+    read by the referral flow's gateway): ``approve`` once every level of the service's
+    approval chain approved, ``next_level`` while levels remain."""
+
+    APPROVE = ApprovalDecision.APPROVE.value, _("Disetujui, menunggu penyaluran")
+    NEXT_LEVEL = "next_level", _("Menunggu persetujuan tingkat berikutnya")
+    REVISE = ApprovalDecision.REVISE.value, ApprovalDecision.REVISE.label
+    REJECT = ApprovalDecision.REJECT.value, _("Tidak disetujui")
+
+
 ENDED_STATUSES = {
     ReferralStatus.DELIVERED,
     ReferralStatus.REJECTED,

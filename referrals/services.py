@@ -28,10 +28,13 @@ from core.errors import NotAllowed, WorkflowError, require
 
 from .models import (
     ENDED_STATUSES,
+    ApprovalDecision,
+    ApprovalOutcome,
     Delivery,
     DeliveryChannel,
     Referral,
     ReferralStatus,
+    ReviewDecision,
     aid_period_key,
 )
 
@@ -90,11 +93,11 @@ def referral_end(referral: Referral, status: str, reason: str = "") -> None:
     end_agency_action(referral.case, referral.agency, still_open=still_open)
 
 
-def referral_review(referral_id: int, *, decision: str, reason: str) -> None:
+def referral_review(referral_id: int, *, decision: ReviewDecision | str, reason: str) -> None:
     """The agency's answer: ``accept`` (noting when, so no delivery is dated before it) or
     ``reject`` (ends the referral with the reason). The referral row is locked."""
     referral = Referral.objects.select_for_update().get(pk=referral_id)
-    if decision == "accept":
+    if decision == ReviewDecision.ACCEPT:
         referral.status = ReferralStatus.ACCEPTED
         referral.accepted_at = timezone.now()
         referral.decision_reason = reason
@@ -103,28 +106,30 @@ def referral_review(referral_id: int, *, decision: str, reason: str) -> None:
         referral_end(referral, ReferralStatus.REJECTED, reason)
 
 
-def referral_approval(referral_id: int, *, decision: str, note: str) -> str:
+def referral_approval(
+    referral_id: int, *, decision: ApprovalDecision | str, note: str
+) -> ApprovalOutcome:
     """One approver's decision on a referral (locked): ``approve`` counts one approval level
     (the last makes it ``approved``), ``revise`` sends it back to ``sent``, ``reject``
     declines it. Returns where the approval goes: ``approve`` (all levels done),
     ``next_level``, ``revise`` or ``reject``."""
     referral = Referral.objects.select_for_update().select_related("service").get(pk=referral_id)
-    if decision == "approve":
+    if decision == ApprovalDecision.APPROVE:
         referral.approvals_done += 1
         last = referral.approvals_done >= referral.service.approval_levels
         if last:
             referral.status = ReferralStatus.APPROVED
         referral.decision_reason = note
         referral.save(update_fields=["approvals_done", "status", "decision_reason"])
-        return "approve" if last else "next_level"
-    if decision == "revise":
+        return ApprovalOutcome.APPROVE if last else ApprovalOutcome.NEXT_LEVEL
+    if decision == ApprovalDecision.REVISE:
         referral.status = ReferralStatus.SENT
         referral.approvals_done = 0
         referral.decision_reason = note
         referral.save(update_fields=["status", "approvals_done", "decision_reason"])
-        return "revise"
+        return ApprovalOutcome.REVISE
     referral_end(referral, ReferralStatus.DECLINED, note)
-    return "reject"
+    return ApprovalOutcome.REJECT
 
 
 def referral_revoke(referral_id: int, *, reason: str) -> Referral:

@@ -14,10 +14,10 @@ from cases import limits
 from cases.models import Case, Channel, FollowUpOutcome, Outcome, Recommendation
 from core.api import DueFirstCursor
 from core.errors import WorkflowError
-from referrals.models import DeliveryChannel
+from referrals.models import ApprovalDecision, DeliveryChannel, ReviewDecision
 
 from . import notifications, selectors, services
-from .models import Notification, TaskKind, WorkItem
+from .models import AssessmentDecision, ClosureDecision, Notification, TaskKind, WorkItem
 
 
 class TaskOut(serializers.Serializer):
@@ -117,7 +117,7 @@ class ReferralSpecIn(serializers.Serializer):
 
 
 class AssessmentIn(serializers.Serializer):
-    resolution = serializers.ChoiceField(choices=["refer", "resolved_locally"])
+    resolution = serializers.ChoiceField(choices=AssessmentDecision.choices)
     referrals = ReferralSpecIn(many=True, required=False, default=list)
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=limits.NOTE
@@ -125,14 +125,14 @@ class AssessmentIn(serializers.Serializer):
 
 
 class ReviewIn(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["accept", "reject"])
+    decision = serializers.ChoiceField(choices=ReviewDecision.choices)
     reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=limits.REASON
     )
 
 
 class ApprovalIn(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["approve", "reject", "revise"])
+    decision = serializers.ChoiceField(choices=ApprovalDecision.choices)
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=limits.NOTE
     )
@@ -169,7 +169,7 @@ class FollowUpIn(serializers.Serializer):
 
 
 class ClosureIn(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["close", "reopen"])
+    decision = serializers.ChoiceField(choices=ClosureDecision.choices)
     outcome = serializers.ChoiceField(
         choices=Outcome.choices, required=False, allow_blank=True, default=""
     )

@@ -15,10 +15,10 @@ from agencies.selectors import suggest_agencies
 from cases import limits
 from cases.models import Channel, FollowUpOutcome, Outcome, Recommendation
 from core.forms import MultipleFileField, StyledForm
-from referrals.models import DeliveryChannel
+from referrals.models import ApprovalDecision, DeliveryChannel, ReviewDecision
 
 from . import services
-from .models import TaskKind
+from .models import AssessmentDecision, ClosureDecision, TaskKind
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -63,7 +63,7 @@ class VerificationForm(StyledForm):
 class AssessmentForm(StyledForm):
     resolution = forms.ChoiceField(
         label=_("Keputusan"),
-        choices=[("refer", _("Rujuk ke instansi")), ("resolved_locally", _("Selesai di lokal"))],
+        choices=AssessmentDecision.choices,
         widget=forms.RadioSelect,
     )
     services = forms.ModelMultipleChoiceField(
@@ -90,7 +90,7 @@ class AssessmentForm(StyledForm):
 class ReviewForm(StyledForm):
     decision = forms.ChoiceField(
         label=_("Tanggapan"),
-        choices=[("accept", _("Terima")), ("reject", _("Tolak"))],
+        choices=ReviewDecision.choices,
         widget=forms.RadioSelect,
     )
     reason = _text(_("Alasan (wajib bila ditolak)"), max_length=limits.REASON)
@@ -102,11 +102,7 @@ class ReviewForm(StyledForm):
 class ApprovalForm(StyledForm):
     decision = forms.ChoiceField(
         label=_("Keputusan"),
-        choices=[
-            ("approve", _("Setujui")),
-            ("reject", _("Tolak")),
-            ("revise", _("Kembalikan untuk diperbaiki")),
-        ],
+        choices=ApprovalDecision.choices,
         widget=forms.RadioSelect,
     )
     note = _text(_("Catatan / alasan"))
@@ -144,7 +140,7 @@ class FollowUpForm(StyledForm):
 class ClosureForm(StyledForm):
     decision = forms.ChoiceField(
         label=_("Keputusan"),
-        choices=[("close", _("Tutup kasus")), ("reopen", _("Kembalikan ke asesmen"))],
+        choices=ClosureDecision.choices,
         widget=forms.RadioSelect,
     )
     outcome = forms.ChoiceField(
@@ -234,4 +230,4 @@ def _suggest_routes(form: AssessmentForm, case) -> None:
             s.code for s in case.requested_services.all() if agencies.get(s.pk)
         ]
         if form.initial["services"]:
-            form.initial["resolution"] = "refer"
+            form.initial["resolution"] = AssessmentDecision.REFER

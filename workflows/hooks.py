@@ -13,7 +13,7 @@ from referrals.models import Referral, ReferralStatus
 from referrals.selectors import registry_findings
 
 from .deadlines import deadline_for
-from .models import TaskKind, WorkItem
+from .models import CaseProcess, ReferralProcess, ReferralRoundResult, TaskKind, WorkItem
 
 STAGE_BY_KIND = {
     TaskKind.VERIFICATION: Stage.VERIFICATION,
@@ -29,27 +29,33 @@ STAGE_BY_KIND = {
 REFERRAL_KINDS = {TaskKind.REFERRAL_REVIEW, TaskKind.APPROVAL, TaskKind.DELIVERY}
 
 
-def case_of(process) -> Case:
-    return Case.objects.select_related("region", "beneficiary").get(pk=process.data["case_id"])
+def case_of(process: CaseProcess | ReferralProcess) -> Case:
+    return Case.objects.select_related("region", "beneficiary").get(pk=process.case_id)
 
 
-def referral_of(process) -> Referral | None:
-    referral_id = process.data.get("referral_id")
-    if referral_id is None:
+def referral_of(process: CaseProcess | ReferralProcess) -> Referral | None:
+    """The referral a referral flow's process runs for; None for a case flow's."""
+    if not isinstance(process, ReferralProcess) or process.referral_id is None:
         return None
-    return Referral.objects.select_related("service", "agency").get(pk=referral_id)
+    return Referral.objects.select_related("service", "agency").get(pk=process.referral_id)
 
 
-def start_case_process(activation, *, case: Case, reopened: bool = False):
-    activation.process.data = {"case_id": case.pk, "reopened": reopened}
-    activation.process.artifact = case
-    return activation.process
+def start_case_process(activation, *, case: Case, reopened: bool = False) -> CaseProcess:
+    process: CaseProcess = activation.process
+    process.data = {}
+    process.case_id = case.pk
+    process.reopened = reopened
+    process.artifact = case
+    return process
 
 
-def start_referral_process(activation, *, referral: Referral):
-    activation.process.data = {"case_id": referral.case_id, "referral_id": referral.pk}
-    activation.process.artifact = referral
-    return activation.process
+def start_referral_process(activation, *, referral: Referral) -> ReferralProcess:
+    process: ReferralProcess = activation.process
+    process.data = {}
+    process.case_id = referral.case_id
+    process.referral_id = referral.pk
+    process.artifact = referral
+    return process
 
 
 def check_registry(activation) -> None:
@@ -99,17 +105,14 @@ def task_created(activation) -> None:
 
 def collect_referral_results(activation) -> None:
     """Fan in, once every referral of this round has ended: decide where the case goes."""
-    process = activation.process
+    process: CaseProcess = activation.process
     statuses = set(
-        Referral.objects.filter(pk__in=process.data.get("referral_ids", [])).values_list(
-            "status", flat=True
-        )
+        Referral.objects.filter(pk__in=process.referral_ids).values_list("status", flat=True)
     )
     if ReferralStatus.REJECTED in statuses:
-        outcome = "reassess"
+        process.referrals = ReferralRoundResult.REASSESS
     elif ReferralStatus.DELIVERED in statuses:
-        outcome = "delivered"
+        process.referrals = ReferralRoundResult.DELIVERED
     else:
-        outcome = "none"
-    process.data["referrals"] = outcome
+        process.referrals = ReferralRoundResult.NONE
     process.save(update_fields=["data"])

@@ -14,8 +14,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
+from viewflow import jsonstore
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
+
+from cases.models import FollowUpOutcome, Recommendation
+from referrals.models import ApprovalOutcome, ReferralStatus, ReviewDecision
 
 OPEN_TASK_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
@@ -32,8 +36,60 @@ class TaskKind(models.TextChoices):
     RESPONSE = "response", _("Jawaban")
 
 
+class VerificationResult(models.TextChoices):
+    """What the verification step decided: the home visit's recommendation, or ``waived``
+    when a supervisor skipped the visit (``not_eligible`` sends the case to closure)."""
+
+    ELIGIBLE = Recommendation.ELIGIBLE.value, Recommendation.ELIGIBLE.label
+    NOT_ELIGIBLE = Recommendation.NOT_ELIGIBLE.value, Recommendation.NOT_ELIGIBLE.label
+    WAIVED = "waived", _("Kunjungan ditiadakan")
+
+
+class AssessmentDecision(models.TextChoices):
+    """The assessment: refer to agencies, or resolve locally (to closure)."""
+
+    REFER = "refer", _("Rujuk ke instansi")
+    RESOLVED_LOCALLY = "resolved_locally", _("Selesai di lokal")
+
+
+class ReferralRoundResult(models.TextChoices):
+    """How a round of referrals ended, once every referral of it has (``hooks.
+    collect_referral_results``): a rejection sends the case back to assessment, a delivery
+    on to follow-up, anything else (declined, revoked) to closure."""
+
+    REASSESS = "reassess", _("Kembalikan ke asesmen")
+    DELIVERED = ReferralStatus.DELIVERED.value, ReferralStatus.DELIVERED.label
+    NONE = "none", _("Tanpa penyaluran")
+
+
+class ClosureDecision(models.TextChoices):
+    """The closure task: close the case, or take it back (assessment, or handling for a
+    complaint)."""
+
+    CLOSE = "close", _("Tutup kasus")
+    REOPEN = "reopen", _("Kembalikan ke asesmen")
+
+
 class CaseProcess(Process):
-    """The process of one case's flow; ``process.case`` is the concrete Case row."""
+    """The process of one case's flow (service request or complaint); ``process.case`` is
+    the concrete Case row.
+
+    The typed fields live in ``Process.data`` (viewflow's ``jsonstore``), under their own
+    names: the services write the decisions, the flow's gateways read them.
+    """
+
+    case_id = jsonstore.IntegerField()
+    reopened = jsonstore.BooleanField(default=False)
+    verification = jsonstore.CharField(
+        max_length=20, blank=True, choices=VerificationResult.choices
+    )
+    assessment = jsonstore.CharField(max_length=20, blank=True, choices=AssessmentDecision.choices)
+    referral_ids = jsonstore.JSONField(default=list)
+    referrals = jsonstore.CharField(max_length=20, blank=True, choices=ReferralRoundResult.choices)
+    follow_up = jsonstore.CharField(max_length=20, blank=True, choices=FollowUpOutcome.choices)
+    closure = jsonstore.CharField(max_length=20, blank=True, choices=ClosureDecision.choices)
+    # The agency a complaint was forwarded to (its code).
+    forwarded = jsonstore.CharField(max_length=40, blank=True)
 
     class Meta:
         proxy = True
@@ -42,7 +98,15 @@ class CaseProcess(Process):
 
 
 class ReferralProcess(Process):
-    """The process of one referral's flow; ``process.referral`` is the Referral row."""
+    """The process of one referral's flow; ``process.referral`` is the Referral row.
+
+    Typed fields in ``Process.data`` as for :class:`CaseProcess`.
+    """
+
+    case_id = jsonstore.IntegerField()
+    referral_id = jsonstore.IntegerField()
+    review = jsonstore.CharField(max_length=20, blank=True, choices=ReviewDecision.choices)
+    approval = jsonstore.CharField(max_length=20, blank=True, choices=ApprovalOutcome.choices)
 
     class Meta:
         proxy = True

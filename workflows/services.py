@@ -2,7 +2,8 @@
 
 Every action is one transaction under the flow's row lock (``select_for_update`` on
 PostgreSQL): the domain records are written (visit, referral, delivery, ...), the decision is
-put on ``process.data`` for the flow's gateways, and viewflow moves on to the next tasks.
+put on the process's typed fields (``CaseProcess``, ``ReferralProcess``: kept in
+``process.data``) for the flow's gateways, and viewflow moves on to the next tasks.
 Two people acting on one task at once: the first wins, the second gets ``TaskTaken`` or
 ``TaskNotOpen`` with who holds it.
 """
@@ -45,7 +46,7 @@ from cases.models import (
 from cases.selectors import cases_visible_to
 from cases.services import IntakeResult, register_case
 from core.errors import NotAllowed, TaskNotOpen, TaskTaken, WorkflowError, require
-from referrals.models import Referral, ReferralStatus
+from referrals.models import ApprovalDecision, Referral, ReferralStatus, ReviewDecision
 from referrals.services import (
     ReferralTarget,
     delivery_input_errors,
@@ -59,7 +60,16 @@ from referrals.services import (
 from . import selectors
 from .deadlines import deadline_for
 from .flows import CaseFlow, ComplaintFlow, ReferralFlow
-from .models import OPEN_TASK_STATUSES, TaskKind, WorkItem
+from .models import (
+    OPEN_TASK_STATUSES,
+    AssessmentDecision,
+    CaseProcess,
+    ClosureDecision,
+    ReferralProcess,
+    TaskKind,
+    VerificationResult,
+    WorkItem,
+)
 
 
 def _name(user) -> str:
@@ -193,6 +203,9 @@ def _complete(
 ) -> WorkItem:
     """Run ``apply`` (domain writes + decision) and move the flow, all under the lock.
 
+    ``apply`` gets the work item and the task's process as its flow's typed process class
+    (``CaseProcess`` or ``ReferralProcess``; viewflow's coercion, no query).
+
     ``then`` runs after the task's own flow has moved, in the same transaction: a referral
     that ended wakes the case flow (locks are always taken referral first, then case).
     """
@@ -202,7 +215,7 @@ def _complete(
             field_errors={"kind": [_("Tugas ini berjenis %(kind)s.") % {"kind": item.kind}]}
         )
     with _locked_task(actor=actor, item=item) as task:
-        process = task.process
+        process = task.coerced_process
         apply(item, process)
         process.save(update_fields=["data"])
         _finish(task, actor=actor)
@@ -250,7 +263,7 @@ def complete_verification(
     errors["photos"] = [message for photo in photos for message in attachment_errors(photo)]
     require(errors)
 
-    def apply(item: WorkItem, process) -> None:
+    def apply(item: WorkItem, process: CaseProcess) -> None:
         _require_after_opening(item, visited_at=visited_at)
         visit = HomeVisit.objects.create(
             case_id=item.case_id,
@@ -270,7 +283,7 @@ def complete_verification(
                 kind=AttachmentKind.VISIT_PHOTO,
                 visit=visit,
             )
-        process.data["verification"] = recommendation
+        process.verification = recommendation
         if recommendation == Recommendation.NOT_ELIGIBLE:
             case = _case_for_update(item)
             case.outcome = Outcome.REJECTED_AFTER_VERIFICATION
@@ -288,11 +301,11 @@ def waive_verification(*, actor, task_id: int, reason: str) -> WorkItem:
     if item.kind != TaskKind.VERIFICATION:
         raise WorkflowError(field_errors={"kind": [_("Hanya tugas verifikasi.")]})
     with _locked_task(actor=actor, item=item, take_over=True) as task:
-        process = task.process
+        process: CaseProcess = task.coerced_process
         case = _case_for_update(item)
         case.verification_waiver_reason = reason.strip()
         case.save(update_fields=["verification_waiver_reason"])
-        process.data["verification"] = "waived"
+        process.verification = VerificationResult.WAIVED
         process.save(update_fields=["data"])
         _finish(task, actor=actor)
     return item
@@ -326,11 +339,11 @@ def complete_assessment(
     """
     referrals = referrals or []
     errors: dict[str, list[str]] = {}
-    if resolution not in ("refer", "resolved_locally"):
+    if resolution not in AssessmentDecision.values:
         errors["resolution"] = [_("Pilih 'refer' atau 'resolved_locally'.")]
-    if resolution == "resolved_locally" and not note.strip():
+    if resolution == AssessmentDecision.RESOLVED_LOCALLY and not note.strip():
         errors["note"] = [_("Catatan penyelesaian lokal wajib diisi.")]
-    if resolution == "refer" and not referrals:
+    if resolution == AssessmentDecision.REFER and not referrals:
         errors["referrals"] = [_("Tambahkan minimal satu rujukan.")]
     require(errors)
 
@@ -339,7 +352,7 @@ def complete_assessment(
     services = {s.code: s for s in Service.objects.filter(is_active=True)}
     agencies = {a.code: a for a in Agency.objects.filter(is_active=True)}
     targets: list[tuple[Service, Agency, str]] = []
-    for index, spec in enumerate(referrals if resolution == "refer" else []):
+    for index, spec in enumerate(referrals if resolution == AssessmentDecision.REFER else []):
         service = services.get(spec.get("service", ""))
         if service is None:
             errors[f"referrals.{index}.service"] = [_("Layanan tidak dikenal.")]
@@ -367,7 +380,7 @@ def complete_assessment(
         errors["referrals"] = [_("Rujukan ganda: layanan dan instansi yang sama.")]
     require(errors)
 
-    def apply(item: WorkItem, process) -> None:
+    def apply(item: WorkItem, process: CaseProcess) -> None:
         if note.strip():
             Note.objects.create(
                 case_id=item.case_id, kind=NoteKind.ASSESSMENT, text=note.strip(), author=actor
@@ -383,9 +396,9 @@ def complete_assessment(
                 for service, agency, referral_note in targets
             ],
         )
-        process.data["assessment"] = resolution
-        process.data["referral_ids"] = [r.pk for r in created]
-        if resolution == "resolved_locally":
+        process.assessment = resolution
+        process.referral_ids = [r.pk for r in created]
+        if resolution == AssessmentDecision.RESOLVED_LOCALLY:
             fresh = _case_for_update(item)
             fresh.outcome = Outcome.RESOLVED_LOCALLY
             fresh.save(update_fields=["outcome"])
@@ -398,9 +411,9 @@ def _resume_case_when_referrals_end(case_id: int) -> None:
     case = Case.objects.get(pk=case_id)
     if case.process_id is None:
         return
-    process = case.process
+    process: CaseProcess = case.process.coerced
     pending = Referral.objects.filter(
-        pk__in=process.data.get("referral_ids", []),
+        pk__in=process.referral_ids,
         status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.APPROVED],
     )
     if pending.exists():
@@ -416,23 +429,25 @@ def review_referral(*, actor, task_id: int, decision: str, reason: str = "") -> 
     """The agency accepts the referral, or rejects it with a reason (back to assessment)."""
     require(
         {
-            "decision": [] if decision in ("accept", "reject") else [_("Pilih terima atau tolak.")],
+            "decision": []
+            if decision in ReviewDecision.values
+            else [_("Pilih terima atau tolak.")],
             "reason": [_("Alasan penolakan wajib diisi.")]
-            if decision == "reject" and not reason.strip()
+            if decision == ReviewDecision.REJECT and not reason.strip()
             else [],
         }
     )
 
-    def apply(item: WorkItem, process) -> None:
+    def apply(item: WorkItem, process: ReferralProcess) -> None:
         referral_review(item.referral_id, decision=decision, reason=reason.strip())
-        process.data["review"] = decision
+        process.review = decision
 
     return _complete(
         actor=actor,
         task_id=task_id,
         kind=TaskKind.REFERRAL_REVIEW,
         apply=apply,
-        then=_resume_case if decision == "reject" else None,
+        then=_resume_case if decision == ReviewDecision.REJECT else None,
     )
 
 
@@ -445,25 +460,23 @@ def decide_approval(*, actor, task_id: int, decision: str, note: str = "") -> Wo
     require(
         {
             "decision": []
-            if decision in ("approve", "reject", "revise")
+            if decision in ApprovalDecision.values
             else [_("Pilih setujui, tolak, atau kembalikan.")],
             "note": [_("Alasan wajib diisi.")]
-            if decision in ("reject", "revise") and not note.strip()
+            if decision in (ApprovalDecision.REJECT, ApprovalDecision.REVISE) and not note.strip()
             else [],
         }
     )
 
-    def apply(item: WorkItem, process) -> None:
-        process.data["approval"] = referral_approval(
-            item.referral_id, decision=decision, note=note.strip()
-        )
+    def apply(item: WorkItem, process: ReferralProcess) -> None:
+        process.approval = referral_approval(item.referral_id, decision=decision, note=note.strip())
 
     return _complete(
         actor=actor,
         task_id=task_id,
         kind=TaskKind.APPROVAL,
         apply=apply,
-        then=_resume_case if decision == "reject" else None,
+        then=_resume_case if decision == ApprovalDecision.REJECT else None,
     )
 
 
@@ -488,7 +501,7 @@ def record_delivery(
     )
     require(errors)
 
-    def apply(item: WorkItem, process) -> None:
+    def apply(item: WorkItem, process: ReferralProcess) -> None:
         delivery_record(
             actor=actor,
             referral_id=item.referral_id,
@@ -544,7 +557,7 @@ def complete_follow_up(
         }
     )
 
-    def apply(item: WorkItem, process) -> None:
+    def apply(item: WorkItem, process: CaseProcess) -> None:
         _require_after_opening(item, contacted_at=contacted_at)
         FollowUp.objects.create(
             case_id=item.case_id,
@@ -553,7 +566,7 @@ def complete_follow_up(
             note=note.strip(),
             recorded_by=actor,
         )
-        process.data["follow_up"] = outcome
+        process.follow_up = outcome
 
     return _complete(actor=actor, task_id=task_id, kind=TaskKind.FOLLOW_UP, apply=apply)
 
@@ -576,21 +589,21 @@ def complete_closure(
     """Close the case with an outcome (default: derived from what happened), or reopen it."""
     require(
         {
-            "decision": [] if decision in ("close", "reopen") else [_("Pilih tutup atau buka.")],
+            "decision": [] if decision in ClosureDecision.values else [_("Pilih tutup atau buka.")],
             "outcome": [_("Hasil tidak dikenal.")]
             if outcome and outcome not in Outcome.values
             else [],
             "note": [_("Alasan membuka kembali wajib diisi.")]
-            if decision == "reopen" and not note.strip()
+            if decision == ClosureDecision.REOPEN and not note.strip()
             else [],
         }
     )
 
-    def apply(item: WorkItem, process) -> None:
+    def apply(item: WorkItem, process: CaseProcess) -> None:
         case = _case_for_update(item)
         if note.strip():
             Note.objects.create(case=case, kind=NoteKind.CLOSURE, text=note.strip(), author=actor)
-        if decision == "close":
+        if decision == ClosureDecision.CLOSE:
             if case.forwarded_agency_id:
                 end_agency_action(case, case.forwarded_agency, still_open=False)
             case.outcome = outcome or _final_outcome(case)
@@ -601,8 +614,8 @@ def complete_closure(
             case.outcome = ""
             case.round += 1
         case.save(update_fields=["outcome", "status", "stage", "closed_at", "round"])
-        process.data["closure"] = decision
-        process.data.pop("referrals", None)
+        process.closure = decision
+        process.referrals = ""  # blank: the key is dropped, the next round decides anew
 
     return _complete(actor=actor, task_id=task_id, kind=TaskKind.CLOSURE, apply=apply)
 
@@ -641,7 +654,7 @@ def complete_handling(*, actor, task_id: int, note: str, forward_to_agency: str 
         if agency is None:
             raise WorkflowError(field_errors={"forward_to_agency": [_("Instansi tidak dikenal.")]})
 
-    def apply(item: WorkItem, process) -> None:
+    def apply(item: WorkItem, process: CaseProcess) -> None:
         case = _case_for_update(item)
         if agency is not None and agency.regency_id != case.region.regency_code:
             raise WorkflowError(
@@ -652,7 +665,7 @@ def complete_handling(*, actor, task_id: int, note: str, forward_to_agency: str 
             case.forwarded_agency = agency
             case.save(update_fields=["forwarded_agency"])
             grant_agency_access(case, agency)
-            process.data["forwarded"] = agency.code
+            process.forwarded = agency.code
 
     item = selectors.visible_task(actor, task_id)
     if agency is not None and item.agency_id is None and item.kind == TaskKind.HANDLING:
@@ -668,7 +681,7 @@ def _forward_handling(*, actor, item: WorkItem, apply) -> WorkItem:
     a colleague who does not hold the claimed task is refused, and the holder keeps it.
     """
     with _locked_task(actor=actor, item=item) as task:
-        apply(item, task.process)
+        apply(item, task.coerced_process)
         # Re-read and lock the row: its history row (old and new agency, by the actor) must
         # hold what is stored, even if an escalation raised its step since it was read.
         item.refresh_from_db(from_queryset=WorkItem.objects.select_for_update())
@@ -688,7 +701,7 @@ def complete_response(*, actor, task_id: int, response: str, channel: str) -> Wo
         }
     )
 
-    def apply(item: WorkItem, process) -> None:
+    def apply(item: WorkItem, process: CaseProcess) -> None:
         Note.objects.create(
             case_id=item.case_id,
             kind=NoteKind.RESPONSE,

@@ -1,7 +1,8 @@
 """Service request (permohonan layanan): from intake to closure.
 
-The decisions that steer the gateways are written to ``process.data`` by the service that
-completes the task before it moves the flow; the flow itself only reads them.
+The decisions that steer the gateways are written to the process's typed fields
+(``CaseProcess.verification``, ``.assessment``, ..., kept in ``process.data``) by the service
+that completes the task before it moves the flow; the flow itself only reads them.
 """
 
 from __future__ import annotations
@@ -10,20 +11,26 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
-from cases.models import Stage
+from cases.models import FollowUpOutcome, Stage
 from referrals.models import Referral
 from workflows import hooks
 from workflows.flows.referral_flow import ReferralFlow
 from workflows.locks import ROW_LOCK
-from workflows.models import CaseProcess
+from workflows.models import (
+    AssessmentDecision,
+    CaseProcess,
+    ClosureDecision,
+    ReferralRoundResult,
+    VerificationResult,
+)
 from workflows.node_views import task_redirect
 
 
 def start_referral_flows(activation) -> None:
     """Fan out: one referral flow per referral the assessment created."""
-    process = activation.process
+    process: CaseProcess = activation.process
     case = hooks.case_of(process)
-    for referral in Referral.objects.filter(pk__in=process.data.get("referral_ids", [])):
+    for referral in Referral.objects.filter(pk__in=process.referral_ids):
         referral.process = ReferralFlow.start.run(referral=referral)
         referral.save(update_fields=["process"])
     case.stage = Stage.REFERRAL
@@ -43,7 +50,7 @@ class CaseFlow(flow.Flow):
 
     # A reopened case skips intake checks and the visit: it goes back to assessment.
     is_new_round = (
-        flow.If(lambda act: not act.process.data.get("reopened"))
+        flow.If(lambda act: not act.process.reopened)
         .Then(this.registry_check)
         .Else(this.assessment)
     )
@@ -57,7 +64,7 @@ class CaseFlow(flow.Flow):
         .Next(this.is_eligible)
     )
     is_eligible = (
-        flow.If(lambda act: act.process.data.get("verification") != "not_eligible")
+        flow.If(lambda act: act.process.verification != VerificationResult.NOT_ELIGIBLE)
         .Then(this.assessment)
         .Else(this.closure)
     )
@@ -69,7 +76,7 @@ class CaseFlow(flow.Flow):
         .Next(this.is_referred)
     )
     is_referred = (
-        flow.If(lambda act: act.process.data.get("assessment") == "refer")
+        flow.If(lambda act: act.process.assessment == AssessmentDecision.REFER)
         .Then(this.send_referrals)
         .Else(this.closure)
     )
@@ -79,8 +86,8 @@ class CaseFlow(flow.Flow):
     referrals_ended = flow.Handle(hooks.collect_referral_results).Next(this.after_referrals)
     after_referrals = (
         flow.Switch()
-        .Case(this.assessment, lambda act: act.process.data.get("referrals") == "reassess")
-        .Case(this.follow_up, lambda act: act.process.data.get("referrals") == "delivered")
+        .Case(this.assessment, lambda act: act.process.referrals == ReferralRoundResult.REASSESS)
+        .Case(this.follow_up, lambda act: act.process.referrals == ReferralRoundResult.DELIVERED)
         .Default(this.closure)
     )
 
@@ -91,7 +98,7 @@ class CaseFlow(flow.Flow):
         .Next(this.needs_more_help)
     )
     needs_more_help = (
-        flow.If(lambda act: act.process.data.get("follow_up") == "needs_more_help")
+        flow.If(lambda act: act.process.follow_up == FollowUpOutcome.NEEDS_MORE_HELP)
         .Then(this.assessment)
         .Else(this.closure)
     )
@@ -103,7 +110,7 @@ class CaseFlow(flow.Flow):
         .Next(this.is_reopened)
     )
     is_reopened = (
-        flow.If(lambda act: act.process.data.get("closure") == "reopen")
+        flow.If(lambda act: act.process.closure == ClosureDecision.REOPEN)
         .Then(this.assessment)
         .Else(this.end)
     )

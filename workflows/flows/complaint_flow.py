@@ -8,7 +8,7 @@ from viewflow.workflow import flow
 
 from workflows import hooks
 from workflows.locks import ROW_LOCK
-from workflows.models import CaseProcess
+from workflows.models import CaseProcess, ClosureDecision
 from workflows.node_views import task_redirect
 
 
@@ -42,7 +42,7 @@ class ComplaintFlow(flow.Flow):
         .Next(this.is_reopened)
     )
     is_reopened = (
-        flow.If(lambda act: act.process.data.get("closure") == "reopen")
+        flow.If(lambda act: act.process.closure == ClosureDecision.REOPEN)
         .Then(this.handling)
         .Else(this.end)
     )

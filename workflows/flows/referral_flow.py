@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
+from referrals.models import ApprovalOutcome, ReviewDecision
 from workflows import hooks
 from workflows.locks import ROW_LOCK
 from workflows.models import ReferralProcess
@@ -30,7 +31,7 @@ class ReferralFlow(flow.Flow):
         .Next(this.is_accepted)
     )
     is_accepted = (
-        flow.If(lambda act: act.process.data.get("review") == "accept")
+        flow.If(lambda act: act.process.review == ReviewDecision.ACCEPT)
         .Then(this.approval)
         .Else(this.end)
     )
@@ -44,9 +45,9 @@ class ReferralFlow(flow.Flow):
     )
     after_approval = (
         flow.Switch()
-        .Case(this.referral_review, lambda act: act.process.data.get("approval") == "revise")
-        .Case(this.approval, lambda act: act.process.data.get("approval") == "next_level")
-        .Case(this.delivery, lambda act: act.process.data.get("approval") == "approve")
+        .Case(this.referral_review, lambda act: act.process.approval == ApprovalOutcome.REVISE)
+        .Case(this.approval, lambda act: act.process.approval == ApprovalOutcome.NEXT_LEVEL)
+        .Case(this.delivery, lambda act: act.process.approval == ApprovalOutcome.APPROVE)
         .Default(this.end)
     )
 
