@@ -23,7 +23,7 @@ help:
 	@echo "make install   create .venv ($(PYTHON)) and pip install -e '.[dev]'"
 	@echo "make demo      migrate + load regions + demo data on SQLite, then runserver 127.0.0.1:8000 (DEBUG off)"
 	@echo "make test      pytest on SQLite, then on a throwaway PostgreSQL (ARGS=\"...\" for pytest)"
-	@echo "make lint      ruff check + ruff format --check + lint-imports (layers, docs/architecture.md)"
+	@echo "make lint      ruff check + ruff format --check + lint-imports (layers) + mypy (services, selectors, core)"
 	@echo "make bench     page response times on the demo data (benchmarks/pages.py)"
 
 venv install: $(STAMP)
@@ -51,6 +51,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/pages.py

@@ -76,8 +76,8 @@ def agencies_of(user, roles: Collection[str] = AGENCY_ROLES) -> list[Agency]:
     """The active agencies the user works in with one of ``roles`` (staff or head)."""
     found: dict[int, Agency] = {}
     for m in active_memberships(user):
-        if m.role in roles and m.agency_id is not None:
-            found.setdefault(m.agency_id, m.agency)
+        if m.role in roles and m.agency is not None:
+            found.setdefault(m.agency.pk, m.agency)
     return list(found.values())
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from types import SimpleNamespace
+from typing import Any
 
+from django.db.models import Model
 from simple_history.models import HistoricalRecords
 
 
@@ -25,3 +27,9 @@ def acting_as(user):
             del context.request
         else:
             context.request = previous
+
+
+def changed_by(instance: Model, user: Any) -> None:
+    """Name ``user`` on the history row the next save of ``instance`` writes (simple-history
+    reads ``_history_user``); for saves outside :func:`acting_as`."""
+    instance._history_user = user  # type: ignore[attr-defined]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from agencies.calendar import add_working_days
 from agencies.models import INTAKE_ROLES, MOVE_DECIDER_ROLES, Region, RegionLevel
 from agencies.selectors import areas_of, covers
+from cases.history import changed_by
 from core.errors import Conflict, IntakeError, NotAllowed
 
 from . import selectors
@@ -141,7 +142,7 @@ def request_move(
         requested_at=now,
         due_at=add_working_days(now, settings.MOVE_REQUEST_WORKING_DAYS, region=person.region_id),
     )
-    move._history_user = actor
+    changed_by(move, actor)
     try:
         with transaction.atomic():
             move.save()
@@ -186,13 +187,13 @@ def decide_move(*, actor, move_id: int, decision: str, reason: str = "") -> Move
         move.decided_by = actor
         move.decided_at = timezone.now()
         move.decision_reason = reason.strip()
-        move._history_user = actor
+        changed_by(move, actor)
         move.save()
         if move.status == MoveStatus.ACCEPTED:
             person = move.person
             person.region_id = move.to_region_id
             person.rt, person.rw, person.street = move.rt, move.rw, move.street
-            person._history_user = actor
+            changed_by(person, actor)
             person._change_reason = _("Pindah domisili #%(id)s diterima") % {"id": move.pk}
             person.save(update_fields=["region", "rt", "rw", "street"])
     return move

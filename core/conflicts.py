@@ -28,13 +28,9 @@ viewflow's own ``FlowLockFailed`` is not one of these: the task engine turns it 
 from __future__ import annotations
 
 from django.db import InterfaceError, OperationalError
-
-try:  # the PostgreSQL driver; absent where only SQLite is used
-    from psycopg import InterfaceError as DriverInterfaceError
-    from psycopg import OperationalError as DriverOperationalError
-except ImportError:  # pragma: no cover
-    DriverInterfaceError = DriverOperationalError = type("NoDriverError", (Exception,), {})
 from django.utils.translation import gettext_lazy as _
+from psycopg import InterfaceError as DriverInterfaceError
+from psycopg import OperationalError as DriverOperationalError
 
 LOCK_CONFLICT_MESSAGE = _("Data sedang diubah orang lain; coba lagi.")
 # Machine-readable reason in the API's 409 body, next to ``detail``.

@@ -100,7 +100,8 @@ class PersonalDataReporterFilter(SafeExceptionReporterFilter):
             return params
         cleansed = params.copy()
         for key in cleansed:
-            if ID_FIELD.search(key) or has_id_number(cleansed.getlist(key)):
+            values = cleansed.getlist(key) if hasattr(cleansed, "getlist") else [cleansed[key]]
+            if ID_FIELD.search(key) or has_id_number(values):
                 cleansed[key] = self.cleansed_substitute
         return cleansed
 

@@ -71,7 +71,8 @@ def required_documents(referral: Referral, *, with_files: bool) -> list[dict]:
     for attachment in Attachment.objects.filter(
         case_id=referral.case_id, document_type_id__in=list(attachments)
     ).order_by("uploaded_at"):
-        attachments[attachment.document_type_id].append(attachment)
+        if attachment.document_type_id is not None:
+            attachments[attachment.document_type_id].append(attachment)
     return [
         {
             "document_type": t,

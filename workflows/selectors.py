@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -10,7 +12,7 @@ from agencies.selectors import active_memberships, agencies_of
 from cases.models import Case
 from cases.selectors import case_team_q, cases_visible_to
 
-from .models import TaskKind, WorkItem
+from .models import TaskKind, WorkItem, WorkItemQuerySet
 
 # The task kinds each role works on. Agency roles act only on their own agency's items.
 KINDS_BY_ROLE: dict[str, set[str]] = {
@@ -252,7 +254,7 @@ def _assignees_for(item: WorkItem, memberships: list) -> list:
     """Of ``memberships``, the users who may hold ``item`` (the one rule behind every
     reassign choice): their role works on its kind, and they are of its agency, or (a task
     of no agency) their area covers its village."""
-    users = {}
+    users: dict[int, Any] = {}
     for membership in memberships:
         if item.kind not in KINDS_BY_ROLE.get(membership.role, ()):
             continue
@@ -270,7 +272,7 @@ def _assignees_for(item: WorkItem, memberships: list) -> list:
     return list(users.values())
 
 
-def tasks_visible_to(user) -> QuerySet[WorkItem]:
+def tasks_visible_to(user) -> WorkItemQuerySet:
     """Tasks the user may see: on their team's cases, or of their own agency's queue."""
 
     if not user.is_authenticated or not user.is_active:
@@ -332,6 +334,7 @@ def dashboard(user, now=None) -> dict:
         for opened_at, closed_at in cases.filter(closed_at__isnull=False).values_list(
             "opened_at", "closed_at"
         )
+        if closed_at is not None
     ]
     return {
         "by_stage": by_stage,

@@ -76,6 +76,18 @@ def _name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _given(value: dt.datetime | None) -> dt.datetime:
+    """A time the validation above already required (``require`` raised when missing)."""
+    assert value is not None
+    return value
+
+
+def _referral_of(item: WorkItem) -> int:
+    """The referral a review, approval or delivery task is about (each has one)."""
+    assert item.referral_id is not None
+    return item.referral_id
+
+
 def _require_after_opening(item: WorkItem, **event_times: dt.datetime) -> None:
     """Refuse (``WorkflowError`` on the field) an event time before the task's case was
     opened. Called under the task's lock, after the actor was found allowed: the error shows
@@ -262,12 +274,13 @@ def complete_verification(
     photos = photos or []
     errors["photos"] = [message for photo in photos for message in attachment_errors(photo)]
     require(errors)
+    visited: dt.datetime = _given(visited_at)
 
     def apply(item: WorkItem, process: CaseProcess) -> None:
-        _require_after_opening(item, visited_at=visited_at)
+        _require_after_opening(item, visited_at=visited)
         visit = HomeVisit.objects.create(
             case_id=item.case_id,
-            visited_at=visited_at,
+            visited_at=visited,
             findings=findings.strip(),
             household_conditions=household_conditions.strip(),
             recommendation=recommendation,
@@ -411,7 +424,7 @@ def _resume_case_when_referrals_end(case_id: int) -> None:
     case = Case.objects.get(pk=case_id)
     if case.process_id is None:
         return
-    process: CaseProcess = case.process.coerced
+    process: CaseProcess = case.process.coerced  # type: ignore[union-attr]
     pending = Referral.objects.filter(
         pk__in=process.referral_ids,
         status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.APPROVED],
@@ -439,7 +452,7 @@ def review_referral(*, actor, task_id: int, decision: str, reason: str = "") -> 
     )
 
     def apply(item: WorkItem, process: ReferralProcess) -> None:
-        referral_review(item.referral_id, decision=decision, reason=reason.strip())
+        referral_review(_referral_of(item), decision=decision, reason=reason.strip())
         process.review = decision
 
     return _complete(
@@ -469,7 +482,9 @@ def decide_approval(*, actor, task_id: int, decision: str, note: str = "") -> Wo
     )
 
     def apply(item: WorkItem, process: ReferralProcess) -> None:
-        process.approval = referral_approval(item.referral_id, decision=decision, note=note.strip())
+        process.approval = referral_approval(
+            _referral_of(item), decision=decision, note=note.strip()
+        )
 
     return _complete(
         actor=actor,
@@ -500,12 +515,13 @@ def record_delivery(
         delivered_at=delivered_at, channel=channel, amount=amount, items=items, proof=proof
     )
     require(errors)
+    delivered: dt.datetime = _given(delivered_at)
 
     def apply(item: WorkItem, process: ReferralProcess) -> None:
         delivery_record(
             actor=actor,
-            referral_id=item.referral_id,
-            delivered_at=delivered_at,
+            referral_id=_referral_of(item),
+            delivered_at=delivered,
             channel=channel,
             amount=parsed_amount,
             items=items,
@@ -557,11 +573,13 @@ def complete_follow_up(
         }
     )
 
+    contacted: dt.datetime = _given(contacted_at)
+
     def apply(item: WorkItem, process: CaseProcess) -> None:
-        _require_after_opening(item, contacted_at=contacted_at)
+        _require_after_opening(item, contacted_at=contacted)
         FollowUp.objects.create(
             case_id=item.case_id,
-            contacted_at=contacted_at,
+            contacted_at=contacted,
             outcome=outcome,
             note=note.strip(),
             recorded_by=actor,
@@ -604,7 +622,7 @@ def complete_closure(
         if note.strip():
             Note.objects.create(case=case, kind=NoteKind.CLOSURE, text=note.strip(), author=actor)
         if decision == ClosureDecision.CLOSE:
-            if case.forwarded_agency_id:
+            if case.forwarded_agency is not None:
                 end_agency_action(case, case.forwarded_agency, still_open=False)
             case.outcome = outcome or _final_outcome(case)
             case.status = CaseStatus.CLOSED

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases import selectors
+from cases.history import changed_by
 from cases.models import (
     Case,
     ComplaintTier,
@@ -39,7 +40,7 @@ def update_case(*, actor, case: Case, changes: dict, expected_etag: str | None =
         _check_case_changes(case, changes)
         for name, value in changes.items():
             setattr(case, name, value.strip() if isinstance(value, str) else value)
-        case._history_user = actor
+        changed_by(case, actor)
         case.save(update_fields=list(changes))
     return case
 

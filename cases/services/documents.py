@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from agencies.models import DocumentType, Service
 from cases import selectors
 from cases.attachments import KIND_BY_DOCUMENT_TYPE, attachment_errors, save_attachment
+from cases.history import changed_by
 from cases.models import (
     Attachment,
     AttachmentKind,
@@ -75,7 +76,7 @@ def add_note(*, actor, case: Case, text: str) -> Note:
         raise IntakeError(field_errors={"text": [_("Isi catatan wajib diisi.")]})
     with transaction.atomic():
         note = Note(case=case, kind=NoteKind.NOTE, text=text.strip(), author=actor)
-        note._history_user = actor
+        changed_by(note, actor)
         note.save()
     return note
 

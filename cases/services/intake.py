@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import PpksCategory, Region, Service
 from cases import selectors
+from cases.history import changed_by
 from cases.models import (
     Case,
     CaseKind,
@@ -119,7 +120,7 @@ def register_case(
             opened_by=actor,
             opened_at=opened_at,
         )
-        case._history_user = actor
+        changed_by(case, actor)
         case.save()
         if services:
             case.requested_services.set(services)

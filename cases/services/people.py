@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from agencies.models import Region, RegionLevel
 from cases import selectors
+from cases.history import changed_by
 from cases.models import (
     Family,
     Person,
@@ -128,7 +129,7 @@ def _resolve_person(data: PersonInput, prefix: str, errors: _Errors, *, actor) -
                 )
                 % {
                     "name": candidate.full_name,
-                    "date": candidate.birth_date.strftime("%d-%m-%Y"),
+                    "date": f"{candidate.birth_date:%d-%m-%Y}",
                     "nik": candidate.masked_nik,
                 }
             )
@@ -171,7 +172,7 @@ def _save_person(resolved: _ResolvedPerson, *, actor) -> Person:
         relationship=data.relationship,
         created_by=actor,
     )
-    person._history_user = actor
+    changed_by(person, actor)
     try:
         with transaction.atomic():  # a savepoint: a lost race leaves the intake usable
             person.save()
@@ -194,15 +195,16 @@ def _new_family(kk_number: str) -> Family:
         with transaction.atomic():  # a savepoint, as for a person's NIK
             family.save()
     except IntegrityError:
-        family = Family.objects.by_kk_number(kk_number).first()
-        if family is None:
+        registered = Family.objects.by_kk_number(kk_number).first()
+        if registered is None:
             raise
+        return registered
     return family
 
 
 def _attach_family(person: Person, kk_number: str, *, actor, relationship: str = "") -> list[str]:
     """File ``person`` on the family card ``kk_number`` (created if new); one KK at a time."""
-    warnings = []
+    warnings: list[str] = []
     family = Family.objects.by_kk_number(kk_number).first() or _new_family(kk_number)
     if not selectors.may_use_family(actor, family):
         # Registered in another area since the intake's own check (_clean_kk_number).
@@ -218,7 +220,7 @@ def _attach_family(person: Person, kk_number: str, *, actor, relationship: str =
     person.family = family
     if relationship:
         person.relationship = relationship
-    person._history_user = actor
+    changed_by(person, actor)
     person.save(update_fields=["family", "relationship", "search_name"])
     return warnings
 
@@ -307,6 +309,6 @@ def record_registry_status(
     family.decile = decile
     family.registry_as_of = as_of
     family.registry_source = source.strip()
-    family._history_user = actor
+    changed_by(family, actor)
     family.save()
     return family
