@@ -212,6 +212,8 @@ def _complete(
     kind: str,
     apply: Callable[[WorkItem, Any], Any],
     then: Callable[[WorkItem], None] | None = None,
+    take_over: bool = False,
+    item: WorkItem | None = None,
 ) -> WorkItem:
     """Run ``apply`` (domain writes + decision) and move the flow, all under the lock.
 
@@ -220,13 +222,15 @@ def _complete(
 
     ``then`` runs after the task's own flow has moved, in the same transaction: a referral
     that ended wakes the case flow (locks are always taken referral first, then case).
+    ``take_over``: a supervisor's action on a task someone else may hold (``_locked_task``).
+    ``item``: the task's work item when the caller has already looked it up.
     """
-    item = selectors.visible_task(actor, task_id)
+    item = item or selectors.visible_task(actor, task_id)
     if item.kind != kind:
         raise WorkflowError(
             field_errors={"kind": [_("Tugas ini berjenis %(kind)s.") % {"kind": item.kind}]}
         )
-    with _locked_task(actor=actor, item=item) as task:
+    with _locked_task(actor=actor, item=item, take_over=take_over) as task:
         process = task.coerced_process
         apply(item, process)
         process.save(update_fields=["data"])
@@ -313,15 +317,21 @@ def waive_verification(*, actor, task_id: int, reason: str) -> WorkItem:
         raise NotAllowed(_("Hanya penyelia wilayah ini yang dapat meniadakan kunjungan."))
     if item.kind != TaskKind.VERIFICATION:
         raise WorkflowError(field_errors={"kind": [_("Hanya tugas verifikasi.")]})
-    with _locked_task(actor=actor, item=item, take_over=True) as task:
-        process: CaseProcess = task.coerced_process
+
+    def apply(item: WorkItem, process: CaseProcess) -> None:
         case = _case_for_update(item)
         case.verification_waiver_reason = reason.strip()
         case.save(update_fields=["verification_waiver_reason"])
         process.verification = VerificationResult.WAIVED
-        process.save(update_fields=["data"])
-        _finish(task, actor=actor)
-    return item
+
+    return _complete(
+        actor=actor,
+        task_id=task_id,
+        kind=TaskKind.VERIFICATION,
+        apply=apply,
+        take_over=True,
+        item=item,
+    )
 
 
 # --- assessment and referrals ------------------------------------------------------------
