@@ -1,0 +1,265 @@
+"""Opening a case and the service request's own tasks: home visit (or its waiver),
+follow-up, closure; reopening a closed case."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Role
+from agencies.selectors import covers
+from cases.access import end_agency_action
+from cases.attachments import attachment_errors, save_attachment
+from cases.history import acting_as
+from cases.limits import event_time_errors
+from cases.models import (
+    AttachmentKind,
+    Case,
+    CaseKind,
+    CaseStatus,
+    FollowUp,
+    FollowUpOutcome,
+    HomeVisit,
+    Note,
+    NoteKind,
+    Outcome,
+    Recommendation,
+    Stage,
+)
+from cases.selectors import cases_visible_to
+from cases.services import IntakeResult, register_case
+from core.errors import NotAllowed, WorkflowError, require
+from referrals.models import ReferralStatus
+from workflows import selectors
+from workflows.flows import CaseFlow, ComplaintFlow
+from workflows.models import (
+    CaseProcess,
+    ClosureDecision,
+    TaskKind,
+    VerificationResult,
+    WorkItem,
+)
+from workflows.services.engine import _case_for_update, _complete, _given, _require_after_opening
+
+
+def open_case(*, actor: Any, **intake: Any) -> IntakeResult:
+    """Open a case (pendaftaran): register it with ``cases.services.register_case`` (whose
+    keyword arguments ``intake`` are) and start its flow, in one transaction.
+
+    Raises what ``register_case`` raises: ``IntakeError`` (400, nothing written) or
+    ``IntakeConflict`` (409, the same new NIK or KK saved a moment ago at another desk).
+    """
+    with transaction.atomic():
+        result = register_case(actor=actor, **intake)
+        start_case_flow(result.case, actor=actor)
+    return result
+
+
+def start_case_flow(case: Case, *, actor, reopened: bool = False) -> None:
+    """Start the case's flow (service request or complaint) and link it to the case."""
+    flow = CaseFlow if case.kind == CaseKind.SERVICE_REQUEST else ComplaintFlow
+    with acting_as(actor):
+        process = flow.start.run(case=case, reopened=reopened)
+        case.refresh_from_db()
+        case.process = process
+        case.save(update_fields=["process"])
+
+
+# --- service request: verification -------------------------------------------------------
+
+
+def complete_verification(
+    *,
+    actor,
+    task_id: int,
+    visited_at: dt.datetime | None,
+    findings: str,
+    recommendation: str,
+    household_conditions: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    photos: list | None = None,
+) -> WorkItem:
+    """Record the home visit (with photos); ``not_eligible`` sends the case to closure."""
+    errors: dict[str, list[str]] = {
+        "visited_at": [] if visited_at else [_("Waktu kunjungan wajib diisi.")],
+        "findings": [] if findings.strip() else [_("Hasil kunjungan wajib diisi.")],
+        "recommendation": []
+        if recommendation in Recommendation.values
+        else [_("Rekomendasi harus 'eligible' atau 'not_eligible'.")],
+    }
+    if visited_at:
+        errors["visited_at"] += event_time_errors(visited_at)
+    if (latitude is None) != (longitude is None):
+        errors["latitude"] = [_("Lintang dan bujur diisi berpasangan.")]
+    if latitude is not None and not -90 <= latitude <= 90:
+        errors["latitude"] = [_("Lintang harus antara -90 dan 90.")]
+    if longitude is not None and not -180 <= longitude <= 180:
+        errors["longitude"] = [_("Bujur harus antara -180 dan 180.")]
+    photos = photos or []
+    errors["photos"] = [message for photo in photos for message in attachment_errors(photo)]
+    require(errors)
+    visited: dt.datetime = _given(visited_at)
+
+    def apply(item: WorkItem, process: CaseProcess) -> None:
+        _require_after_opening(item, visited_at=visited)
+        visit = HomeVisit.objects.create(
+            case_id=item.case_id,
+            visited_at=visited,
+            findings=findings.strip(),
+            household_conditions=household_conditions.strip(),
+            recommendation=recommendation,
+            latitude=latitude,
+            longitude=longitude,
+            visited_by=actor,
+        )
+        for photo in photos:
+            save_attachment(
+                actor=actor,
+                case_id=item.case_id,
+                upload=photo,
+                kind=AttachmentKind.VISIT_PHOTO,
+                visit=visit,
+            )
+        process.verification = recommendation
+        if recommendation == Recommendation.NOT_ELIGIBLE:
+            case = _case_for_update(item)
+            case.outcome = Outcome.REJECTED_AFTER_VERIFICATION
+            case.save(update_fields=["outcome"])
+
+    return _complete(actor=actor, task_id=task_id, kind=TaskKind.VERIFICATION, apply=apply)
+
+
+def waive_verification(*, actor, task_id: int, reason: str) -> WorkItem:
+    """A supervisor skips the home visit, with a written reason (e.g. bedridden, disaster)."""
+    require({"reason": [] if reason.strip() else [_("Alasan wajib diisi.")]})
+    item = selectors.visible_task(actor, task_id)
+    if not selectors.supervised_tasks(actor).filter(pk=item.pk).exists():
+        raise NotAllowed(_("Hanya penyelia wilayah ini yang dapat meniadakan kunjungan."))
+    if item.kind != TaskKind.VERIFICATION:
+        raise WorkflowError(field_errors={"kind": [_("Hanya tugas verifikasi.")]})
+
+    def apply(item: WorkItem, process: CaseProcess) -> None:
+        case = _case_for_update(item)
+        case.verification_waiver_reason = reason.strip()
+        case.save(update_fields=["verification_waiver_reason"])
+        process.verification = VerificationResult.WAIVED
+
+    return _complete(
+        actor=actor,
+        task_id=task_id,
+        kind=TaskKind.VERIFICATION,
+        apply=apply,
+        take_over=True,
+        item=item,
+    )
+
+
+# --- follow-up and closure ---------------------------------------------------------------
+
+
+def complete_follow_up(
+    *, actor, task_id: int, contacted_at: dt.datetime | None, outcome: str, note: str = ""
+) -> WorkItem:
+    """Record how the family is doing; ``needs_more_help`` returns the case to assessment."""
+    require(
+        {
+            "contacted_at": event_time_errors(contacted_at)
+            if contacted_at
+            else [_("Waktu kontak wajib diisi.")],
+            "outcome": []
+            if outcome in FollowUpOutcome.values
+            else [_("Hasil: improved, unchanged, worse atau needs_more_help.")],
+        }
+    )
+
+    contacted: dt.datetime = _given(contacted_at)
+
+    def apply(item: WorkItem, process: CaseProcess) -> None:
+        _require_after_opening(item, contacted_at=contacted)
+        FollowUp.objects.create(
+            case_id=item.case_id,
+            contacted_at=contacted,
+            outcome=outcome,
+            note=note.strip(),
+            recorded_by=actor,
+        )
+        process.follow_up = outcome
+
+    return _complete(actor=actor, task_id=task_id, kind=TaskKind.FOLLOW_UP, apply=apply)
+
+
+def _final_outcome(case: Case) -> str:
+    if case.outcome:
+        return case.outcome
+    statuses = set(case.referrals.values_list("status", flat=True))
+    if ReferralStatus.DELIVERED in statuses:
+        others = statuses - {ReferralStatus.DELIVERED, ReferralStatus.REVOKED}
+        return Outcome.PARTLY_SERVED if others else Outcome.SERVED
+    if case.kind != CaseKind.SERVICE_REQUEST:
+        return Outcome.ANSWERED
+    return Outcome.REJECTED
+
+
+def complete_closure(
+    *, actor, task_id: int, decision: str, outcome: str = "", note: str = ""
+) -> WorkItem:
+    """Close the case with an outcome (default: derived from what happened), or reopen it."""
+    require(
+        {
+            "decision": [] if decision in ClosureDecision.values else [_("Pilih tutup atau buka.")],
+            "outcome": [_("Hasil tidak dikenal.")]
+            if outcome and outcome not in Outcome.values
+            else [],
+            "note": [_("Alasan membuka kembali wajib diisi.")]
+            if decision == ClosureDecision.REOPEN and not note.strip()
+            else [],
+        }
+    )
+
+    def apply(item: WorkItem, process: CaseProcess) -> None:
+        case = _case_for_update(item)
+        if note.strip():
+            Note.objects.create(case=case, kind=NoteKind.CLOSURE, text=note.strip(), author=actor)
+        if decision == ClosureDecision.CLOSE:
+            if case.forwarded_agency is not None:
+                end_agency_action(case, case.forwarded_agency, still_open=False)
+            case.outcome = outcome or _final_outcome(case)
+            case.status = CaseStatus.CLOSED
+            case.stage = Stage.CLOSED
+            case.closed_at = timezone.now()
+        else:
+            case.outcome = ""
+            case.round += 1
+        case.save(update_fields=["outcome", "status", "stage", "closed_at", "round"])
+        process.closure = decision
+        process.referrals = ""  # blank: the key is dropped, the next round decides anew
+
+    return _complete(actor=actor, task_id=task_id, kind=TaskKind.CLOSURE, apply=apply)
+
+
+def reopen_case(*, actor, number: str, reason: str) -> Case:
+    """A supervisor reopens a closed case: a new round starts at assessment, history kept."""
+    require({"reason": [] if reason.strip() else [_("Alasan membuka kembali wajib diisi.")]})
+    case = cases_visible_to(actor).filter(number=number).first()
+    if case is None:
+        raise Case.DoesNotExist
+    if not covers(actor, case.region_id, {Role.SUPERVISOR}):
+        raise NotAllowed(_("Hanya penyelia yang dapat membuka kembali kasus."))
+    with transaction.atomic(), acting_as(actor):
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.status != CaseStatus.CLOSED:
+            raise WorkflowError(field_errors={"status": [_("Kasus masih berjalan.")]})
+        Note.objects.create(case=case, kind=NoteKind.CLOSURE, text=reason.strip(), author=actor)
+        case.status = CaseStatus.OPEN
+        case.outcome = ""
+        case.closed_at = None
+        case.round += 1
+        case.save(update_fields=["status", "outcome", "closed_at", "round"])
+        start_case_flow(case, actor=actor, reopened=True)
+    return case

@@ -1,0 +1,93 @@
+"""The complaint, question and suggestion tasks: handling (or forwarding to an agency) and
+the answer to the citizen."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency
+from cases.access import grant_agency_access
+from cases.models import (
+    Case,
+    Channel,
+    Note,
+    NoteKind,
+)
+from core.errors import WorkflowError, require
+from workflows import selectors
+from workflows.models import (
+    CaseProcess,
+    TaskKind,
+    WorkItem,
+)
+from workflows.services.engine import _case_for_update, _complete, _locked_task
+
+# --- complaint, question, suggestion -----------------------------------------------------
+
+
+def complete_handling(*, actor, task_id: int, note: str, forward_to_agency: str = "") -> WorkItem:
+    """Handle a complaint: record what was done, or forward it to an agency to handle."""
+    require({"note": [] if note.strip() else [_("Catatan penanganan wajib diisi.")]})
+    agency = None
+    if forward_to_agency:
+        agency = Agency.objects.filter(code=forward_to_agency, is_active=True).first()
+        if agency is None:
+            raise WorkflowError(field_errors={"forward_to_agency": [_("Instansi tidak dikenal.")]})
+
+    def apply(item: WorkItem, process: CaseProcess) -> None:
+        case = _case_for_update(item)
+        if agency is not None and agency.regency_id != case.region.regency_code:
+            raise WorkflowError(
+                field_errors={"forward_to_agency": [_("Instansi harus dari kabupaten/kota kasus.")]}
+            )
+        Note.objects.create(case=case, kind=NoteKind.HANDLING, text=note.strip(), author=actor)
+        if agency is not None:
+            case.forwarded_agency = agency
+            case.save(update_fields=["forwarded_agency"])
+            grant_agency_access(case, agency)
+            process.forwarded = agency.code
+
+    item = selectors.visible_task(actor, task_id)
+    if agency is not None and item.agency_id is None and item.kind == TaskKind.HANDLING:
+        # Forwarding: the agency gets its own handling task; this one is done.
+        return _forward_handling(actor=actor, item=item, apply=apply)
+    return _complete(actor=actor, task_id=task_id, kind=TaskKind.HANDLING, apply=apply)
+
+
+def _forward_handling(*, actor, item: WorkItem, apply) -> WorkItem:
+    """Complete the back office's handling by re-queueing it to the agency (same task).
+
+    Only someone who may act on the task forwards it (the holder rule of ``_locked_task``):
+    a colleague who does not hold the claimed task is refused, and the holder keeps it.
+    """
+    with _locked_task(actor=actor, item=item) as task:
+        apply(item, task.coerced_process)
+        # Re-read and lock the row: its history row (old and new agency, by the actor) must
+        # hold what is stored, even if an escalation raised its step since it was read.
+        item.refresh_from_db(from_queryset=WorkItem.objects.select_for_update())
+        item.agency = Case.objects.get(pk=item.case_id).forwarded_agency
+        item.save(update_fields=["agency"])
+        if task.owner_id:
+            task.flow_task.activation_class(task).unassign()
+    return item
+
+
+def complete_response(*, actor, task_id: int, response: str, channel: str) -> WorkItem:
+    """Record the answer given to the citizen and the channel used."""
+    require(
+        {
+            "response": [] if response.strip() else [_("Jawaban wajib diisi.")],
+            "channel": [] if channel in Channel.values else [_("Saluran tidak dikenal.")],
+        }
+    )
+
+    def apply(item: WorkItem, process: CaseProcess) -> None:
+        Note.objects.create(
+            case_id=item.case_id,
+            kind=NoteKind.RESPONSE,
+            text=response.strip(),
+            channel=channel,
+            author=actor,
+        )
+
+    return _complete(actor=actor, task_id=task_id, kind=TaskKind.RESPONSE, apply=apply)

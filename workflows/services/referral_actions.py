@@ -1,0 +1,276 @@
+"""Assessment and the referral tasks: sending referrals, the agency's review, approval and
+delivery, revoking; waking the case flow when a round of referrals has ended."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+
+from agencies.models import Agency, Role, Service
+from agencies.selectors import covers, suggest_agency
+from cases.history import acting_as
+from cases.models import (
+    Case,
+    Note,
+    NoteKind,
+    Outcome,
+)
+from cases.selectors import cases_visible_to
+from core.errors import NotAllowed, require
+from referrals.models import ApprovalDecision, Referral, ReferralStatus, ReviewDecision
+from referrals.services import (
+    ReferralTarget,
+    delivery_input_errors,
+    delivery_record,
+    referral_approval,
+    referral_review,
+    referral_revoke,
+    referrals_send,
+)
+from workflows import selectors
+from workflows.deadlines import deadline_for
+from workflows.flows import CaseFlow, ReferralFlow
+from workflows.models import (
+    OPEN_TASK_STATUSES,
+    AssessmentDecision,
+    CaseProcess,
+    ReferralProcess,
+    TaskKind,
+    WorkItem,
+)
+from workflows.services.engine import _case_for_update, _complete, _given, _referral_of
+
+# --- assessment and referrals ------------------------------------------------------------
+
+
+def _review_deadline(
+    case: Case, service: Service, agency: Agency, now: dt.datetime
+) -> tuple[dt.datetime, dt.datetime]:
+    """When the agency's answer to a referral sent ``now`` is due, and at risk from."""
+    deadline = deadline_for(
+        TaskKind.REFERRAL_REVIEW, start=now, region=case.region_id, service=service, agency=agency
+    )
+    return deadline.due_at, deadline.at_risk_at
+
+
+def complete_assessment(
+    *,
+    actor,
+    task_id: int,
+    resolution: str,
+    referrals: list[dict] | None = None,
+    note: str = "",
+) -> WorkItem:
+    """Resolve locally (with a note), or refer to one or more agencies for services.
+
+    Each referral names a service code, optionally an agency code (default: the routing
+    rules' suggestion) and a note.
+    """
+    referrals = referrals or []
+    errors: dict[str, list[str]] = {}
+    if resolution not in AssessmentDecision.values:
+        errors["resolution"] = [_("Pilih 'refer' atau 'resolved_locally'.")]
+    if resolution == AssessmentDecision.RESOLVED_LOCALLY and not note.strip():
+        errors["note"] = [_("Catatan penyelesaian lokal wajib diisi.")]
+    if resolution == AssessmentDecision.REFER and not referrals:
+        errors["referrals"] = [_("Tambahkan minimal satu rujukan.")]
+    require(errors)
+
+    item = selectors.visible_task(actor, task_id)
+    case = item.case
+    services = {s.code: s for s in Service.objects.filter(is_active=True)}
+    agencies = {a.code: a for a in Agency.objects.filter(is_active=True)}
+    targets: list[tuple[Service, Agency, str]] = []
+    for index, spec in enumerate(referrals if resolution == AssessmentDecision.REFER else []):
+        service = services.get(spec.get("service", ""))
+        if service is None:
+            errors[f"referrals.{index}.service"] = [_("Layanan tidak dikenal.")]
+            continue
+        agency_code = spec.get("agency") or ""
+        if agency_code:
+            agency = agencies.get(agency_code)
+        else:
+            agency = suggest_agency(
+                service=service, ppks_category=case.ppks_category, region=case.region
+            )
+        if agency is None:
+            errors[f"referrals.{index}.agency"] = [
+                _("Tidak ada instansi tujuan untuk layanan ini; pilih instansi.")
+                if not agency_code
+                else _("Instansi tidak dikenal.")
+            ]
+            continue
+        if agency.regency_id != case.region.regency_code:
+            errors[f"referrals.{index}.agency"] = [_("Instansi harus dari kabupaten/kota kasus.")]
+            continue
+        targets.append((service, agency, (spec.get("note") or "").strip()))
+    pairs = [(s.pk, a.pk) for s, a, _note in targets]
+    if len(pairs) != len(set(pairs)):
+        errors["referrals"] = [_("Rujukan ganda: layanan dan instansi yang sama.")]
+    require(errors)
+
+    def apply(item: WorkItem, process: CaseProcess) -> None:
+        if note.strip():
+            Note.objects.create(
+                case_id=item.case_id, kind=NoteKind.ASSESSMENT, text=note.strip(), author=actor
+            )
+        now = timezone.now()
+        created = referrals_send(
+            actor=actor,
+            case=case,
+            targets=[
+                ReferralTarget(
+                    service, agency, referral_note, *_review_deadline(case, service, agency, now)
+                )
+                for service, agency, referral_note in targets
+            ],
+        )
+        process.assessment = resolution
+        process.referral_ids = [r.pk for r in created]
+        if resolution == AssessmentDecision.RESOLVED_LOCALLY:
+            fresh = _case_for_update(item)
+            fresh.outcome = Outcome.RESOLVED_LOCALLY
+            fresh.save(update_fields=["outcome"])
+
+    return _complete(actor=actor, task_id=task_id, kind=TaskKind.ASSESSMENT, apply=apply)
+
+
+def _resume_case_when_referrals_end(case_id: int) -> None:
+    """Fan-in: when the last referral of the round has ended, wake the waiting case flow."""
+    case = Case.objects.get(pk=case_id)
+    if case.process_id is None:
+        return
+    process: CaseProcess = case.process.coerced  # type: ignore[union-attr]
+    pending = Referral.objects.filter(
+        pk__in=process.referral_ids,
+        status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.APPROVED],
+    )
+    if pending.exists():
+        return
+    waiting = Task.objects.filter(
+        process=process, flow_task=CaseFlow.referrals_ended, status__in=OPEN_TASK_STATUSES
+    ).first()
+    if waiting is not None:
+        CaseFlow.referrals_ended.run(waiting)
+
+
+def review_referral(*, actor, task_id: int, decision: str, reason: str = "") -> WorkItem:
+    """The agency accepts the referral, or rejects it with a reason (back to assessment)."""
+    require(
+        {
+            "decision": []
+            if decision in ReviewDecision.values
+            else [_("Pilih terima atau tolak.")],
+            "reason": [_("Alasan penolakan wajib diisi.")]
+            if decision == ReviewDecision.REJECT and not reason.strip()
+            else [],
+        }
+    )
+
+    def apply(item: WorkItem, process: ReferralProcess) -> None:
+        referral_review(_referral_of(item), decision=decision, reason=reason.strip())
+        process.review = decision
+
+    return _complete(
+        actor=actor,
+        task_id=task_id,
+        kind=TaskKind.REFERRAL_REVIEW,
+        apply=apply,
+        then=_resume_case if decision == ReviewDecision.REJECT else None,
+    )
+
+
+def _resume_case(item: WorkItem) -> None:
+    _resume_case_when_referrals_end(item.case_id)
+
+
+def decide_approval(*, actor, task_id: int, decision: str, note: str = "") -> WorkItem:
+    """An approver approves (next level or delivery), rejects (reason) or sends back."""
+    require(
+        {
+            "decision": []
+            if decision in ApprovalDecision.values
+            else [_("Pilih setujui, tolak, atau kembalikan.")],
+            "note": [_("Alasan wajib diisi.")]
+            if decision in (ApprovalDecision.REJECT, ApprovalDecision.REVISE) and not note.strip()
+            else [],
+        }
+    )
+
+    def apply(item: WorkItem, process: ReferralProcess) -> None:
+        process.approval = referral_approval(
+            _referral_of(item), decision=decision, note=note.strip()
+        )
+
+    return _complete(
+        actor=actor,
+        task_id=task_id,
+        kind=TaskKind.APPROVAL,
+        apply=apply,
+        then=_resume_case if decision == ApprovalDecision.REJECT else None,
+    )
+
+
+def record_delivery(
+    *,
+    actor,
+    task_id: int,
+    delivered_at: dt.datetime | None,
+    channel: str,
+    amount: Any = None,
+    items: str = "",
+    note: str = "",
+    proof=None,
+    double_aid_override_reason: str = "",
+) -> WorkItem:
+    """Record the aid as delivered. Refused when the same aid type already reached the same
+    person in the same period (from any agency), unless an approver overrides with a reason.
+    A ``proof`` (photo or PDF) becomes an attachment of the case (``delivery_proof``).
+    """
+    errors, parsed_amount = delivery_input_errors(
+        delivered_at=delivered_at, channel=channel, amount=amount, items=items, proof=proof
+    )
+    require(errors)
+    delivered: dt.datetime = _given(delivered_at)
+
+    def apply(item: WorkItem, process: ReferralProcess) -> None:
+        delivery_record(
+            actor=actor,
+            referral_id=_referral_of(item),
+            delivered_at=delivered,
+            channel=channel,
+            amount=parsed_amount,
+            items=items,
+            note=note,
+            proof=proof,
+            double_aid_override_reason=double_aid_override_reason,
+        )
+
+    return _complete(
+        actor=actor, task_id=task_id, kind=TaskKind.DELIVERY, apply=apply, then=_resume_case
+    )
+
+
+def revoke_referral(*, actor, referral_id: int, reason: str) -> Referral:
+    """The sender withdraws a referral not yet delivered (with a reason)."""
+    require({"reason": [] if reason.strip() else [_("Alasan pembatalan wajib diisi.")]})
+    referral = (
+        Referral.objects.filter(case__in=cases_visible_to(actor), pk=referral_id)
+        .select_related("case")
+        .first()
+    )
+    if referral is None:
+        raise Referral.DoesNotExist
+    if not covers(actor, referral.case.region_id, {Role.BACK_OFFICE, Role.SUPERVISOR}):
+        raise NotAllowed(_("Hanya back office atau penyelia pengirim yang dapat membatalkan."))
+    with transaction.atomic(), acting_as(actor):
+        referral = referral_revoke(referral.pk, reason=reason.strip())
+        if referral.process_id:
+            ReferralFlow.instance.cancel(referral.process)
+        _resume_case_when_referrals_end(referral.case_id)
+    return referral
