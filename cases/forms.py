@@ -15,19 +15,6 @@ from .services import DocumentInput, PersonInput
 
 DOCUMENT_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
 
-PERSON_FIELDS = [
-    "nik",
-    "no_nik_reason",
-    "full_name",
-    "birth_place",
-    "birth_date",
-    "sex",
-    "phone",
-    "region",
-    "rt",
-    "rw",
-    "street",
-]
 
 # Service field names (dotted, from IntakeError) -> form field names.
 ERROR_FIELD_MAP = {

@@ -29,7 +29,10 @@ def acting_as(user):
             context.request = previous
 
 
-def changed_by(instance: Model, user: Any) -> None:
-    """Name ``user`` on the history row the next save of ``instance`` writes (simple-history
-    reads ``_history_user``); for saves outside :func:`acting_as`."""
+def changed_by(instance: Model, user: Any, *, reason: str = "") -> None:
+    """Name ``user`` (and the ``reason``, when given) on the history row the next save of
+    ``instance`` writes (simple-history reads ``_history_user`` and ``_change_reason``);
+    for saves outside :func:`acting_as`."""
     instance._history_user = user  # type: ignore[attr-defined]
+    if reason:
+        instance._change_reason = reason  # type: ignore[attr-defined]

@@ -193,7 +193,8 @@ def decide_move(*, actor, move_id: int, decision: str, reason: str = "") -> Move
             person = move.person
             person.region_id = move.to_region_id
             person.rt, person.rw, person.street = move.rt, move.rw, move.street
-            changed_by(person, actor)
-            person._change_reason = _("Pindah domisili #%(id)s diterima") % {"id": move.pk}
+            changed_by(
+                person, actor, reason=_("Pindah domisili #%(id)s diterima") % {"id": move.pk}
+            )
             person.save(update_fields=["region", "rt", "rw", "street"])
     return move

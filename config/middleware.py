@@ -1,5 +1,7 @@
-"""Bahasa Indonesia first: the browser's language preference does not override it; a
-signed-in user's own choice (kept on their account) does."""
+"""The project's middleware: Bahasa Indonesia first (the browser's language preference
+does not override it; a signed-in user's own choice, kept on their account, does), each
+user's memberships read once per request, and a lost lock race (409) or an unreachable
+database (503) answered as such, never as a 500."""
 
 import logging
 

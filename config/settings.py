@@ -171,7 +171,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several requests may write at once (the demo server, the tests' live server). Every
     # transaction takes the write lock when it begins (IMMEDIATE), so a second writer waits
     # its turn (busy timeout, seconds) instead of failing on a read-to-write upgrade; WAL lets
-    # readers go on while one writes. What still fails answers 409 (config/conflicts.py).
+    # readers go on while one writes. What still fails answers 409 (core/conflicts.py).
     _sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
     _sqlite_options.setdefault("timeout", 20)
     _sqlite_options.setdefault("transaction_mode", "IMMEDIATE")

@@ -22,7 +22,7 @@ transaction did not commit. Connections are health-checked before reuse
 back reconnects without a manual step.
 
 viewflow's own ``FlowLockFailed`` is not one of these: the task engine turns it into
-``TaskTaken`` (``workflows.services._locked_task``), which names the holder.
+``TaskTaken`` (``workflows.services.engine._locked_task``), which names the holder.
 """
 
 from __future__ import annotations

@@ -45,8 +45,6 @@ _SEPARATOR = (
     r"|%E3%80%80|%EF%BB%BF|%EF%BC%8[BDE]|%EF%BC%BF)"
 )
 NIK_LIKE = re.compile(rf"{_DIGIT}(?:{_SEPARATOR}*{_DIGIT}){{15,}}", re.IGNORECASE)
-# Kept for callers that imported it: the same rule.
-SIXTEEN_DIGITS = NIK_LIKE
 
 ID_FIELD = re.compile(r"(^|[-_.])(nik|kk|kk_number|password)($|[-_.])", re.IGNORECASE)
 # Request headers (META keys) whose value is a credential or a cookie.

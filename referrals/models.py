@@ -196,7 +196,7 @@ class Delivery(models.Model):
             models.CheckConstraint(
                 condition=Q(amount__isnull=True) | Q(amount__gte=0), name="delivery_amount_positive"
             ),
-            # The double-aid rule, held by the database (workflows.services.record_delivery
+            # The double-aid rule, held by the database (referrals.services.delivery_record
             # checks it first and names the earlier delivery): one delivery of an aid type
             # per person and period, unless an approver overrode the rule with a reason.
             models.UniqueConstraint(

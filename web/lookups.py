@@ -119,12 +119,12 @@ def region_picker(user, code: str = "", q: str = "") -> RegionPicker:
     parent = None
     for depth, level in enumerate(LEVELS):
         if depth == 0:
-            options = Region.objects.filter(level=level)
+            candidates = Region.objects.filter(level=level)
         elif parent is None:
-            options = Region.objects.none()
+            candidates = Region.objects.none()
         else:
-            options = Region.objects.filter(parent_id=parent)
-        options = [r for r in options.only("code", "name", "level") if _in_scope(r.code, areas)]
+            candidates = Region.objects.filter(parent_id=parent)
+        options = [r for r in candidates.only("code", "name", "level") if _in_scope(r.code, areas)]
         selected = chosen[depth] if depth < len(chosen) else ""
         if not selected and len(options) == 1:
             selected = options[0].code

@@ -1,7 +1,8 @@
 """One form per task kind; each hands its cleaned data to the matching workflow service.
 
 Forms only parse input. The rules (what is required for which decision, double aid, ...)
-live in ``workflows.services`` and come back as field errors.
+live in the services (``workflows.services``, and ``referrals.services`` for a referral or a
+delivery) and come back as field errors. ``FORM_BY_KIND`` maps each task kind to its form.
 """
 
 from __future__ import annotations
