@@ -8,6 +8,8 @@ from contextvars import ContextVar
 
 from django.db.models import QuerySet
 
+from core.types import Viewer
+
 from .models import AGENCY_ROLES, Agency, Membership, PpksCategory, Region, RoutingRule, Service
 
 # Memberships read during the current request, by user id (see ``memberships_cached``).
@@ -26,7 +28,7 @@ def regions_search(*, parent: str | None = None, q: str | None = None) -> QueryS
     return qs.order_by("code")
 
 
-def active_memberships(user) -> list[Membership]:
+def active_memberships(user: Viewer) -> list[Membership]:
     """The user's active memberships (``Membership.objects.active()``), with agency, office
     and area loaded. Empty for anonymous or deactivated users.
 
@@ -57,22 +59,22 @@ def memberships_cached() -> Iterator[None]:
         _request_memberships.reset(token)
 
 
-def roles_of(user) -> set[str]:
+def roles_of(user: Viewer) -> set[str]:
     return {m.role for m in active_memberships(user)}
 
 
-def areas_of(user, roles: Collection[str]) -> list[str]:
+def areas_of(user: Viewer, roles: Collection[str]) -> list[str]:
     """Codes of the areas the user covers in any of ``roles``."""
     return [m.area_id for m in active_memberships(user) if m.role in roles]
 
 
-def covers(user, region_code: str, roles: Collection[str]) -> bool:
+def covers(user: Viewer, region_code: str, roles: Collection[str]) -> bool:
     """Whether one of the user's memberships in ``roles`` has an area containing the region
     (``Region.contains``: the same code or a code under it)."""
     return any(m.role in roles and m.area.contains(region_code) for m in active_memberships(user))
 
 
-def agencies_of(user, roles: Collection[str] = AGENCY_ROLES) -> list[Agency]:
+def agencies_of(user: Viewer, roles: Collection[str] = AGENCY_ROLES) -> list[Agency]:
     """The active agencies the user works in with one of ``roles`` (staff or head)."""
     found: dict[int, Agency] = {}
     for m in active_memberships(user):

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
+from core.types import Viewer
+
 
 def system_user() -> AbstractBaseUser:
     """The account background work acts as, so history never records an empty user.
@@ -27,7 +29,7 @@ def system_user() -> AbstractBaseUser:
 USER_LANGUAGE_SESSION_KEY = "simpul_language"
 
 
-def set_user_language(*, user, language: str) -> None:
+def set_user_language(*, user: Viewer, language: str) -> None:
     """Keep the interface language the user chose on their account."""
     from .models import UserPreference
 

@@ -23,6 +23,7 @@ from agencies.models import INTAKE_ROLES, MOVE_DECIDER_ROLES, Region, RegionLeve
 from agencies.selectors import areas_of, covers
 from cases.history import changed_by
 from core.errors import Conflict, IntakeError, NotAllowed
+from core.types import Actor, Viewer
 
 from . import selectors
 from .models import MoveDecision, MoveRequest, MoveStatus, rt_rw_validator
@@ -31,12 +32,12 @@ from .nik import normalize_number, validate_nik
 REASON_MAX_LENGTH = 1000
 
 
-def moves_to_decide_q(user) -> Q:
+def moves_to_decide_q(user: Viewer) -> Q:
     """Move requests out of the areas where ``user`` is back office or supervisor."""
     return Region.within_any_q(areas_of(user, MOVE_DECIDER_ROLES), "from_region")
 
 
-def moves_visible_to(user) -> QuerySet[MoveRequest]:
+def moves_visible_to(user: Viewer) -> QuerySet[MoveRequest]:
     """Move requests ``user`` may see: into their intake area (the receiving side, who
     filed it), or out of their decider area (the deciding side). Nothing for anyone else,
     nor for an officer who has since left the area."""
@@ -46,19 +47,19 @@ def moves_visible_to(user) -> QuerySet[MoveRequest]:
     return MoveRequest.objects.filter(receiving | moves_to_decide_q(user))
 
 
-def may_decide(user, move: MoveRequest) -> bool:
+def may_decide(user: Viewer, move: MoveRequest) -> bool:
     """Whether ``user`` decides ``move``: back office or supervisor of its from-area."""
     return covers(user, move.from_region_id, MOVE_DECIDER_ROLES)
 
 
-def shows_person(user, move: MoveRequest) -> bool:
+def shows_person(user: Viewer, move: MoveRequest) -> bool:
     """Whether the request's page and API show ``user`` the person (name, birth date,
     registered address): only its decider, and only while it is pending. After the decision
     the person's record belongs to whichever area they are registered in now."""
     return move.status == MoveStatus.PENDING and may_decide(user, move)
 
 
-def move_list(user) -> QuerySet[MoveRequest]:
+def move_list(user: Viewer) -> QuerySet[MoveRequest]:
     """The move requests page's rows: pending first, nearest due first, then newest."""
     return (
         moves_visible_to(user)
@@ -68,13 +69,13 @@ def move_list(user) -> QuerySet[MoveRequest]:
     )
 
 
-def pending_moves_to_decide(user) -> QuerySet[MoveRequest]:
+def pending_moves_to_decide(user: Viewer) -> QuerySet[MoveRequest]:
     return MoveRequest.objects.filter(moves_to_decide_q(user), status=MoveStatus.PENDING)
 
 
 def request_move(
     *,
-    actor,
+    actor: Actor,
     nik: str,
     region_code: str,
     rt: str = "",
@@ -153,7 +154,7 @@ def request_move(
     return move
 
 
-def decide_move(*, actor, move_id: int, decision: str, reason: str = "") -> MoveRequest:
+def decide_move(*, actor: Actor, move_id: int, decision: str, reason: str = "") -> MoveRequest:
     """Accept or reject a pending move request (back office or supervisor of the person's
     current area). Accepting moves the person to the requested village and address, with
     the decision in the person's history.

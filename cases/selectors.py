@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from agencies.models import CASE_TEAM_ROLES, INTAKE_ROLES, Region, Role
 from agencies.selectors import agencies_of, areas_of, covers, roles_of
+from core.types import Viewer
 
 from .access import agency_case_ids
 from .crypto import blind_index
@@ -36,7 +37,7 @@ def person_by_nik(nik: str) -> Person | None:
     return Person.objects.by_nik(nik).select_related("region", "family").first()
 
 
-def intake_person(user, data) -> Person | None:
+def intake_person(user: Viewer, data) -> Person | None:
     """The registered person a ``PersonInput`` points at (picked record or NIK), if ``user``
     may pick them: what the intake page shows about them must not reach anyone else."""
 
@@ -71,7 +72,7 @@ def open_cases_of(person: Person) -> QuerySet[Case]:
     return Case.objects.filter(beneficiary=person, status=CaseStatus.OPEN).order_by("opened_at")
 
 
-def case_team_q(user) -> Q:
+def case_team_q(user: Viewer) -> Q:
     """Case filter: the cases ``user`` is on the team of (the one definition, see
     ``is_on_case_team``). Social workers, back office and supervisors: every case of their
     areas; intake officers: their areas' cases and the ones they opened. Agencies and
@@ -82,7 +83,7 @@ def case_team_q(user) -> Q:
     return team
 
 
-def is_on_case_team(user, case: Case) -> bool:
+def is_on_case_team(user: Viewer, case: Case) -> bool:
     """``case_team_q`` for one loaded case, without a query: the case team sees the whole
     case (visit findings, notes, files, sensitive PPKS category)."""
     if not user.is_authenticated:
@@ -92,11 +93,11 @@ def is_on_case_team(user, case: Case) -> bool:
     return covers(user, case.region_id, CASE_TEAM_ROLES)
 
 
-def _agency_group_ids(user) -> list[int]:
+def _agency_group_ids(user: Viewer) -> list[int]:
     return [agency.group_id for agency in agencies_of(user) if agency.group_id]
 
 
-def cases_visible_to(user) -> QuerySet[Case]:
+def cases_visible_to(user: Viewer) -> QuerySet[Case]:
     """Every case ``user`` may see, by their active memberships. Nothing for anyone else.
 
     The case team (``case_team_q``) sees its cases whole. Agency staff see a case only
@@ -127,7 +128,7 @@ def search_cases(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
     return qs
 
 
-def case_detail(user, number: str) -> Case:
+def case_detail(user: Viewer, number: str) -> Case:
     """One visible case by number; raises Case.DoesNotExist when out of scope."""
     return (
         cases_visible_to(user)
@@ -144,7 +145,7 @@ def case_detail(user, number: str) -> Case:
     )
 
 
-def intake_duplicate_candidates(user, data) -> list[Person]:
+def intake_duplicate_candidates(user: Viewer, data) -> list[Person]:
     """People the officer should consider before a new record is made for ``data``.
 
     Empty when the officer already picked a record or the NIK is registered (it links), and
@@ -165,7 +166,7 @@ def intake_duplicate_candidates(user, data) -> list[Person]:
     )
 
 
-def villages_for_intake(user) -> QuerySet[Region]:
+def villages_for_intake(user: Viewer) -> QuerySet[Region]:
     """Villages an intake officer may register people in: those of their membership areas."""
     scope = Q(pk__in=[])
     for area in areas_of(user, INTAKE_ROLES):
@@ -173,7 +174,7 @@ def villages_for_intake(user) -> QuerySet[Region]:
     return Region.objects.filter(scope, level="village").order_by("name")
 
 
-def can_open_cases(user) -> bool:
+def can_open_cases(user: Viewer) -> bool:
     return bool(roles_of(user) & INTAKE_ROLES)
 
 
@@ -187,13 +188,13 @@ def case_etag(case: Case) -> str:
     return f'"{case.pk}-{latest}"'
 
 
-def sees_whole_case(user, case: Case) -> bool:
+def sees_whole_case(user: Viewer, case: Case) -> bool:
     """Case team sees everything on the case (``is_on_case_team``); agency staff see only
     what their own referral needs."""
     return is_on_case_team(user, case)
 
 
-def people_visible_to(user) -> QuerySet[Person]:
+def people_visible_to(user: Viewer) -> QuerySet[Person]:
     """People on the cases of the user's own team (agencies see people only on a case page)."""
     if not user.is_authenticated or not user.is_active:
         return Person.objects.none()
@@ -203,16 +204,16 @@ def people_visible_to(user) -> QuerySet[Person]:
     )
 
 
-def is_supervisor_for(user, region_code: str) -> bool:
+def is_supervisor_for(user: Viewer, region_code: str) -> bool:
     return covers(user, region_code, {Role.SUPERVISOR})
 
 
-def may_register_in(user, region_code: str) -> bool:
+def may_register_in(user: Viewer, region_code: str) -> bool:
     """Whether ``user`` may open a case for someone living in ``region_code``."""
     return covers(user, region_code, INTAKE_ROLES)
 
 
-def may_pick_person(user, person: Person) -> bool:
+def may_pick_person(user: Viewer, person: Person) -> bool:
     """Whether ``user`` may link a case to this registered person by picking the record:
     someone living in their intake area, or already on their team's cases."""
     return may_register_in(user, person.region_id) or (
@@ -220,7 +221,7 @@ def may_pick_person(user, person: Person) -> bool:
     )
 
 
-def may_use_family(user, family: Family) -> bool:
+def may_use_family(user: Viewer, family: Family) -> bool:
     """Whether ``user`` may file someone on this family card: each member lives in their
     intake area or is on their team's cases (a card with no members yet is free)."""
     members = list(family.members.only("pk", "region_id"))
@@ -228,7 +229,7 @@ def may_use_family(user, family: Family) -> bool:
     return not outside or people_visible_to(user).filter(pk__in=outside).count() == len(outside)
 
 
-def family_members_for(user, person: Person) -> QuerySet[Person]:
+def family_members_for(user: Viewer, person: Person) -> QuerySet[Person]:
     """The other members of ``person``'s family card that ``user`` may see: those living in
     their case-team areas or on their team's cases."""
     if person.family_id is None:

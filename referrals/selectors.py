@@ -13,13 +13,14 @@ from agencies.models import Membership, Office, OfficeKind, Service
 from agencies.selectors import agencies_of
 from cases.models import Attachment, AttachmentKind, Case, HomeVisit, Person
 from cases.selectors import case_team_q, cases_visible_to, open_cases_of
+from core.types import Viewer
 
 from .models import Delivery, Referral, ReferralStatus, aid_period_key
 
 ROMAN_MONTHS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
-def referral_detail(user, pk: int) -> Referral:
+def referral_detail(user: Viewer, pk: int) -> Referral:
     """One referral the user may see, with what its page and letter show; raises
     Referral.DoesNotExist otherwise (the pages answer 404, so existence does not leak)."""
     return (
@@ -88,7 +89,7 @@ def latest_visit(referral: Referral) -> HomeVisit | None:
     return HomeVisit.objects.filter(case_id=referral.case_id).order_by("-visited_at").first()
 
 
-def referrals_visible_to(user):
+def referrals_visible_to(user: Viewer):
     """Referrals ``user`` may see: all on their team's cases; their own agency's otherwise.
 
     A revoked referral is gone for its agency (it was withdrawn before the agency served
@@ -175,7 +176,7 @@ def document_checklist(case: Case, attachments: list | None = None) -> list[dict
     return list(rows.values())
 
 
-def downloadable_attachment(user, pk: int):
+def downloadable_attachment(user: Viewer, pk: int):
     """An attachment the user may download, or None: the case team gets every file; an
     agency only the documents its own referral's service requires (KTP, KK, SKTM, ...)
     and the delivery proof of its own referral. One query, whether the file is missing,

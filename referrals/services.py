@@ -25,6 +25,7 @@ from cases.attachments import attachment_errors, save_attachment
 from cases.limits import event_time_errors
 from cases.models import AttachmentKind, Case
 from core.errors import NotAllowed, WorkflowError, require
+from core.types import Actor
 
 from .models import (
     ENDED_STATUSES,
@@ -51,7 +52,7 @@ class ReferralTarget:
     at_risk_at: dt.datetime
 
 
-def referrals_send(*, actor: Any, case: Case, targets: list[ReferralTarget]) -> list[Referral]:
+def referrals_send(*, actor: Actor, case: Case, targets: list[ReferralTarget]) -> list[Referral]:
     """Create the referrals (status ``sent``) and give each agency access to the case."""
     now = timezone.now()
     created = [
@@ -189,7 +190,7 @@ def delivery_input_errors(
 
 def delivery_record(
     *,
-    actor: Any,
+    actor: Actor,
     referral_id: int,
     delivered_at: dt.datetime,
     channel: str,
@@ -248,7 +249,7 @@ def _is_approver(user: Any, agency_id: int) -> bool:
     return any(agency.pk == agency_id for agency in agencies_of(user, {Role.AGENCY_APPROVER}))
 
 
-def _apply_double_aid_rule(delivery: Delivery, *, actor, override: str) -> None:
+def _apply_double_aid_rule(delivery: Delivery, *, actor: Actor, override: str) -> None:
     """The double-aid rule (one aid of a type per person and period, from any agency),
     decided here only: sets the delivery's override fields, or raises.
 
@@ -294,7 +295,7 @@ def _apply_double_aid_rule(delivery: Delivery, *, actor, override: str) -> None:
     delivery.double_aid_override_reason, delivery.double_aid_override_by = override, actor
 
 
-def _save_delivery_once(delivery: Delivery, *, actor, override: str) -> None:
+def _save_delivery_once(delivery: Delivery, *, actor: Actor, override: str) -> None:
     """Insert ``delivery`` under the double-aid rule, also against a delivery recorded at the
     same moment from another case: the database's unique constraint refuses the second one
     (in a savepoint), and the rule, asked again, now sees the first and answers as usual.

@@ -19,6 +19,7 @@ from agencies.selectors import areas_of
 from cases import selectors
 from cases.models import Person
 from cases.nik import normalize_number, parse_nik
+from core.types import Viewer
 from referrals.selectors import prior_aid
 
 LEVELS = [RegionLevel.PROVINCE, RegionLevel.REGENCY, RegionLevel.DISTRICT, RegionLevel.VILLAGE]
@@ -52,7 +53,7 @@ def _birth_date(parts) -> dt.date | None:
         return None
 
 
-def nik_lookup(user, nik: str) -> NikLookup:
+def nik_lookup(user: Viewer, nik: str) -> NikLookup:
     nik = normalize_number(nik)
     if not nik:
         return NikLookup("empty")
@@ -84,7 +85,7 @@ def double_aid(person: Person | None, services: list[Service]) -> list[dict]:
     return prior_aid(person, aid_types=aid_types, on=timezone.localdate())
 
 
-def _intake_areas(user) -> list[str]:
+def _intake_areas(user: Viewer) -> list[str]:
     return areas_of(user, INTAKE_ROLES)
 
 
@@ -104,7 +105,7 @@ class RegionPicker:
     query: str
 
 
-def region_picker(user, code: str = "", q: str = "") -> RegionPicker:
+def region_picker(user: Viewer, code: str = "", q: str = "") -> RegionPicker:
     """The picker's state after choosing ``code`` (any level) or searching ``q``.
 
     A level with a single option in the officer's scope is chosen for them, so a village

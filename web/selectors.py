@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases.models import AccessLog, Case, Person, RegistryStatus
 from cases.selectors import cases_visible_to, search_cases, sees_whole_case
+from core.types import Viewer
 from referrals.models import Delivery, Referral
 from referrals.selectors import (
     document_checklist,
@@ -24,7 +25,7 @@ from referrals.selectors import (
 from workflows.models import OPEN_TASK_STATUSES, WorkItem
 
 
-def case_list(user, *, q: str = "", stage: str = "", mine: bool = False) -> QuerySet[Case]:
+def case_list(user: Viewer, *, q: str = "", stage: str = "", mine: bool = False) -> QuerySet[Case]:
     """The case list page's rows: visible cases with what a row shows, newest first.
 
     ``next_due`` is the nearest deadline among the case's open tasks; ``stage`` and ``mine``
@@ -37,7 +38,7 @@ def case_list(user, *, q: str = "", stage: str = "", mine: bool = False) -> Quer
     if stage:
         qs = qs.filter(stage=stage)
     if mine:
-        qs = qs.filter(opened_by=user)
+        qs = qs.filter(opened_by=user.pk)
     qs = qs.annotate(
         next_due=Min(
             "work_items__due_at",
@@ -47,7 +48,7 @@ def case_list(user, *, q: str = "", stage: str = "", mine: bool = False) -> Quer
     return search_cases(qs, q).order_by("-opened_at", "-pk")
 
 
-def case_page(user, case: Case) -> dict:
+def case_page(user: Viewer, case: Case) -> dict:
     """Everything the case page shows besides tasks, in a fixed number of queries."""
     whole = sees_whole_case(user, case)
     referrals = referrals_visible_to(user).filter(case=case)
@@ -81,7 +82,7 @@ def _documents(case: Case) -> dict:
 def person_export(person: Person) -> dict:
     """Everything held about one person, and who accessed it (data-subject access request)."""
 
-    def who(user):
+    def who(user: Viewer):
         return user.get_username() if user else None
 
     cases = Case.objects.filter(Q(applicant=person) | Q(beneficiary=person)).select_related(
@@ -155,7 +156,7 @@ def person_export(person: Person) -> dict:
     }
 
 
-def referral_page(user, referral: Referral, now: dt.datetime | None = None) -> dict:
+def referral_page(user: Viewer, referral: Referral, now: dt.datetime | None = None) -> dict:
     """Everything the referral page shows besides the referral itself, in constant queries.
 
     Only what the referral needs: the agency gets no visit findings, notes or other

@@ -11,6 +11,7 @@ from agencies.models import AGENCY_ROLES, Membership, Region, Role
 from agencies.selectors import active_memberships, agencies_of
 from cases.models import Case
 from cases.selectors import case_team_q, cases_visible_to
+from core.types import Viewer
 
 from .models import TaskKind, WorkItem, WorkItemQuerySet
 
@@ -29,7 +30,7 @@ KINDS_BY_ROLE: dict[str, set[str]] = {
 }
 
 
-def queue_q(user) -> Q:
+def queue_q(user: Viewer) -> Q:
     """Items in the user's queues: by role and area, or by role and agency."""
     q = Q(pk__in=[])
     for membership in active_memberships(user):
@@ -43,7 +44,7 @@ def queue_q(user) -> Q:
     return q
 
 
-def actionable_tasks(user) -> QuerySet[WorkItem]:
+def actionable_tasks(user: Viewer) -> QuerySet[WorkItem]:
     """Open tasks the user can act on now: assigned to them, or unclaimed in their queues."""
     if not user.is_authenticated:
         return WorkItem.objects.none()
@@ -67,17 +68,17 @@ AGENCY_KINDS: list[str] = [
 QUEUE_HOLDERS = ("all", "mine", "unclaimed")
 
 
-def _agency_ids(user) -> list[int]:
+def _agency_ids(user: Viewer) -> list[int]:
     """The active agencies the user is active staff or approver of."""
     return [agency.pk for agency in agencies_of(user)]
 
 
-def has_agency_queue(user) -> bool:
+def has_agency_queue(user: Viewer) -> bool:
     """Whether the user works in an active agency (from the request's memberships)."""
     return bool(_agency_ids(user))
 
 
-def agency_queue(user, *, holder: str = "all") -> QuerySet[WorkItem]:
+def agency_queue(user: Viewer, *, holder: str = "all") -> QuerySet[WorkItem]:
     """Antrean instansi: every open task of the user's agencies, whoever holds it, oldest due
     first. ``holder`` narrows to the user's own ("mine") or unclaimed tasks."""
     if not user.is_authenticated or not user.is_active:
@@ -115,7 +116,7 @@ def queue_counts(qs: QuerySet[WorkItem], now=None) -> dict:
     }
 
 
-def can_act(user, item: WorkItem) -> bool:
+def can_act(user: Viewer, item: WorkItem) -> bool:
     """Whether ``item`` is in one of the user's queues (by role and area, or agency)."""
     return WorkItem.objects.filter(queue_q(user), pk=item.pk).exists()
 
@@ -124,7 +125,7 @@ NOT_IN_QUEUE = "not_in_queue"
 HELD_BY_ANOTHER = "held_by_another"
 
 
-def task_refusal(user, item: WorkItem, *, owner_id: int | None) -> str | None:
+def task_refusal(user: Viewer, item: WorkItem, *, owner_id: int | None) -> str | None:
     """The one rule of who may act on a task, with the reason when they may not:
     ``NOT_IN_QUEUE`` (not in any of their queues, checked first, so only someone who could
     act learns that another holds it) or ``HELD_BY_ANOTHER`` (``owner_id``, the task's
@@ -136,7 +137,7 @@ def task_refusal(user, item: WorkItem, *, owner_id: int | None) -> str | None:
     return None
 
 
-def supervised_tasks(user) -> QuerySet[WorkItem]:
+def supervised_tasks(user: Viewer) -> QuerySet[WorkItem]:
     """Open tasks in a supervisor's area (any queue), for the dashboard and reassignment."""
     q = Q(pk__in=[])
     for membership in active_memberships(user):
@@ -194,7 +195,7 @@ def agency_heads(agency_id: int) -> QuerySet:
     )
 
 
-def case_tasks(user, case) -> list[dict]:
+def case_tasks(user: Viewer, case) -> list[dict]:
     """The case's open tasks, with what ``user`` may do to each (for the case page)."""
     items = list(
         WorkItem.objects.open()
@@ -230,7 +231,7 @@ def case_tasks(user, case) -> list[dict]:
     return rows
 
 
-def assignees_for_task(user, item: WorkItem) -> list:
+def assignees_for_task(user: Viewer, item: WorkItem) -> list:
     """The officers a supervisor of ``item`` is offered to hand it to: active members whose
     role works on its kind, in its agency or in an area covering its village. The reassign
     form offers exactly these, and the service accepts no one else."""
@@ -272,7 +273,7 @@ def _assignees_for(item: WorkItem, memberships: list) -> list:
     return list(users.values())
 
 
-def tasks_visible_to(user) -> WorkItemQuerySet:
+def tasks_visible_to(user: Viewer) -> WorkItemQuerySet:
     """Tasks the user may see: on their team's cases, or of their own agency's queue."""
 
     if not user.is_authenticated or not user.is_active:
@@ -281,7 +282,7 @@ def tasks_visible_to(user) -> WorkItemQuerySet:
     return WorkItem.objects.filter(Q(case_id__in=team_cases) | Q(agency_id__in=_agency_ids(user)))
 
 
-def dashboard(user, now=None) -> dict:
+def dashboard(user: Viewer, now=None) -> dict:
     """Counts in the user's scope: cases by stage, overdue and at-risk tasks by agency and
     district, cases opened and closed per week, median days from intake to closure."""
     import datetime as dt
@@ -350,7 +351,7 @@ def dashboard(user, now=None) -> dict:
     }
 
 
-def overdue_for_supervisor(user, limit: int = 50) -> list[dict]:
+def overdue_for_supervisor(user: Viewer, limit: int = 50) -> list[dict]:
     """The overdue tasks a supervisor can reassign, with who holds them and who could."""
     items = list(
         supervised_tasks(user)
@@ -362,7 +363,7 @@ def overdue_for_supervisor(user, limit: int = 50) -> list[dict]:
     return [{"item": item, "assignees": _assignees_for(item, candidates)} for item in items]
 
 
-def visible_task(user, task_id: int) -> WorkItem:
+def visible_task(user: Viewer, task_id: int) -> WorkItem:
     """The task if the user may act on it or see its case; otherwise WorkItem.DoesNotExist.
 
     One query whether the task is missing or out of scope, so neither the answer (pages and

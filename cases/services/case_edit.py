@@ -14,11 +14,14 @@ from cases.models import (
 )
 from cases.services.inputs import _Errors
 from core.errors import IntakeError, NotAllowed, PreconditionFailed
+from core.types import Actor
 
 EDITABLE_CASE_FIELDS = {"priority", "description", "complaint_tier"}
 
 
-def update_case(*, actor, case: Case, changes: dict, expected_etag: str | None = None) -> Case:
+def update_case(
+    *, actor: Actor, case: Case, changes: dict, expected_etag: str | None = None
+) -> Case:
     """Edit what may change after intake: priority, description, complaint tier.
 
     Only the case team may edit; agencies read what their referral needs. ``expected_etag``

@@ -18,6 +18,7 @@ from cases.models import (
 )
 from cases.services.inputs import DocumentInput, _Errors
 from core.errors import IntakeError, NotAllowed
+from core.types import Actor
 
 
 def _check_documents(documents: list[DocumentInput], errors: _Errors) -> list[tuple]:
@@ -45,7 +46,7 @@ def _check_documents(documents: list[DocumentInput], errors: _Errors) -> list[tu
     return checked
 
 
-def _save_documents(case: Case, checked: list[tuple], *, actor) -> list[Attachment]:
+def _save_documents(case: Case, checked: list[tuple], *, actor: Actor) -> list[Attachment]:
     return [
         save_attachment(
             actor=actor, case_id=case.pk, upload=upload, kind=kind, document_type=doc_type
@@ -54,7 +55,7 @@ def _save_documents(case: Case, checked: list[tuple], *, actor) -> list[Attachme
     ]
 
 
-def add_documents(*, actor, case: Case, documents: list[DocumentInput]) -> list[Attachment]:
+def add_documents(*, actor: Actor, case: Case, documents: list[DocumentInput]) -> list[Attachment]:
     """Attach documents to a case (kelengkapan berkas). Only the case team may add them."""
     if not selectors.sees_whole_case(actor, case):
         raise NotAllowed(_("Hanya tim kasus yang dapat menambah lampiran."))
@@ -68,7 +69,7 @@ def add_documents(*, actor, case: Case, documents: list[DocumentInput]) -> list[
         return _save_documents(case, checked, actor=actor)
 
 
-def add_note(*, actor, case: Case, text: str) -> Note:
+def add_note(*, actor: Actor, case: Case, text: str) -> Note:
     """A free note on the case (catatan), for the case team."""
     if not selectors.sees_whole_case(actor, case):
         raise NotAllowed(_("Hanya tim kasus yang dapat menambah catatan."))

@@ -26,6 +26,7 @@ from cases.services.documents import _check_documents, _missing_documents_warnin
 from cases.services.inputs import DocumentInput, IntakeResult, PersonInput, _Errors, _ResolvedPerson
 from cases.services.people import _attach_family, _clean_kk_number, _resolve_person, _save_person
 from core.errors import IntakeError
+from core.types import Actor
 
 
 def _next_case_number(region: Region, when: dt.datetime) -> str:
@@ -41,7 +42,7 @@ def _next_case_number(region: Region, when: dt.datetime) -> str:
 
 def register_case(
     *,
-    actor,
+    actor: Actor,
     kind: str,
     channel: str,
     ppks_category: str,
@@ -183,7 +184,7 @@ class _People:
 
 
 def _resolve_people(
-    applicant: PersonInput, beneficiary: PersonInput | None, errors: _Errors, *, actor
+    applicant: PersonInput, beneficiary: PersonInput | None, errors: _Errors, *, actor: Actor
 ) -> _People:
     """Find or check both people; a beneficiary typed with the applicant's new NIK is the
     applicant."""
@@ -234,7 +235,7 @@ def _check_deceased(people: _People, override_reason: str, errors: _Errors) -> l
     return warnings
 
 
-def _check_area(actor, people: _People, errors: _Errors, *, field: str) -> None:
+def _check_area(actor: Actor, people: _People, errors: _Errors, *, field: str) -> None:
     """The officer may open cases only for someone living in their area."""
     region = people.beneficiary.region
     if region is not None and not selectors.may_register_in(actor, region.code):

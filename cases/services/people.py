@@ -30,9 +30,12 @@ from cases.nik import (
 )
 from cases.services.inputs import PersonInput, _Errors, _ResolvedPerson
 from core.errors import IntakeConflict, IntakeError
+from core.types import Actor
 
 
-def _resolve_person(data: PersonInput, prefix: str, errors: _Errors, *, actor) -> _ResolvedPerson:
+def _resolve_person(
+    data: PersonInput, prefix: str, errors: _Errors, *, actor: Actor
+) -> _ResolvedPerson:
     """Validate one person's input and find whether they are already registered.
 
     Scope comes first: a registered person the actor may not pick (``may_pick_person``:
@@ -149,7 +152,7 @@ KK_JUST_REGISTERED = gettext_lazy(
 )
 
 
-def _save_person(resolved: _ResolvedPerson, *, actor) -> Person:
+def _save_person(resolved: _ResolvedPerson, *, actor: Actor) -> Person:
     """Insert the person ``resolved`` describes, or return the known one.
 
     Raises :class:`IntakeConflict` (409) when another intake registered the same NIK first.
@@ -202,7 +205,9 @@ def _new_family(kk_number: str) -> Family:
     return family
 
 
-def _attach_family(person: Person, kk_number: str, *, actor, relationship: str = "") -> list[str]:
+def _attach_family(
+    person: Person, kk_number: str, *, actor: Actor, relationship: str = ""
+) -> list[str]:
     """File ``person`` on the family card ``kk_number`` (created if new); one KK at a time."""
     warnings: list[str] = []
     family = Family.objects.by_kk_number(kk_number).first() or _new_family(kk_number)
@@ -226,7 +231,7 @@ def _attach_family(person: Person, kk_number: str, *, actor, relationship: str =
 
 
 def _clean_kk_number(
-    kk_number: str, errors: _Errors, *, actor, field_name: str = "kk_number"
+    kk_number: str, errors: _Errors, *, actor: Actor, field_name: str = "kk_number"
 ) -> str:
     """The normalised No. KK, checked (16 ASCII digits) and in scope: a family card whose
     members live outside the actor's area is answered like a NIK registered elsewhere, so
@@ -244,7 +249,9 @@ def _clean_kk_number(
     return kk_number
 
 
-def register_person(*, actor, data: PersonInput, kk_number: str = "") -> tuple[Person, list[str]]:
+def register_person(
+    *, actor: Actor, data: PersonInput, kk_number: str = ""
+) -> tuple[Person, list[str]]:
     """Register one person (or find them by NIK) and file them on a family card.
 
     Used for family members who are not themselves applicant or beneficiary of a case.
@@ -264,7 +271,9 @@ def register_person(*, actor, data: PersonInput, kk_number: str = "") -> tuple[P
     return person, warnings
 
 
-def assign_family(*, actor, person: Person, kk_number: str, relationship: str = "") -> list[str]:
+def assign_family(
+    *, actor: Actor, person: Person, kk_number: str, relationship: str = ""
+) -> list[str]:
     """Move ``person`` onto the family card ``kk_number`` with their relationship to the head.
 
     The person and the card must both be in the actor's scope (``Person.DoesNotExist`` for
@@ -286,7 +295,7 @@ def assign_family(*, actor, person: Person, kk_number: str, relationship: str = 
 
 def record_registry_status(
     *,
-    actor,
+    actor: Actor,
     family: Family,
     status: str,
     decile: int | None,

@@ -34,6 +34,7 @@ from cases.models import (
 from cases.selectors import cases_visible_to
 from cases.services import IntakeResult, register_case
 from core.errors import NotAllowed, WorkflowError, require
+from core.types import Actor
 from referrals.models import ReferralStatus
 from workflows import selectors
 from workflows.flows import CaseFlow, ComplaintFlow
@@ -47,7 +48,7 @@ from workflows.models import (
 from workflows.services.engine import _case_for_update, _complete, _given, _require_after_opening
 
 
-def open_case(*, actor: Any, **intake: Any) -> IntakeResult:
+def open_case(*, actor: Actor, **intake: Any) -> IntakeResult:
     """Open a case (pendaftaran): register it with ``cases.services.register_case`` (whose
     keyword arguments ``intake`` are) and start its flow, in one transaction.
 
@@ -60,7 +61,7 @@ def open_case(*, actor: Any, **intake: Any) -> IntakeResult:
     return result
 
 
-def start_case_flow(case: Case, *, actor, reopened: bool = False) -> None:
+def start_case_flow(case: Case, *, actor: Actor, reopened: bool = False) -> None:
     """Start the case's flow (service request or complaint) and link it to the case."""
     flow = CaseFlow if case.kind == CaseKind.SERVICE_REQUEST else ComplaintFlow
     with acting_as(actor):
@@ -75,7 +76,7 @@ def start_case_flow(case: Case, *, actor, reopened: bool = False) -> None:
 
 def complete_verification(
     *,
-    actor,
+    actor: Actor,
     task_id: int,
     visited_at: dt.datetime | None,
     findings: str,
@@ -135,7 +136,7 @@ def complete_verification(
     return _complete(actor=actor, task_id=task_id, kind=TaskKind.VERIFICATION, apply=apply)
 
 
-def waive_verification(*, actor, task_id: int, reason: str) -> WorkItem:
+def waive_verification(*, actor: Actor, task_id: int, reason: str) -> WorkItem:
     """A supervisor skips the home visit, with a written reason (e.g. bedridden, disaster)."""
     require({"reason": [] if reason.strip() else [_("Alasan wajib diisi.")]})
     item = selectors.visible_task(actor, task_id)
@@ -164,7 +165,7 @@ def waive_verification(*, actor, task_id: int, reason: str) -> WorkItem:
 
 
 def complete_follow_up(
-    *, actor, task_id: int, contacted_at: dt.datetime | None, outcome: str, note: str = ""
+    *, actor: Actor, task_id: int, contacted_at: dt.datetime | None, outcome: str, note: str = ""
 ) -> WorkItem:
     """Record how the family is doing; ``needs_more_help`` returns the case to assessment."""
     require(
@@ -207,7 +208,7 @@ def _final_outcome(case: Case) -> str:
 
 
 def complete_closure(
-    *, actor, task_id: int, decision: str, outcome: str = "", note: str = ""
+    *, actor: Actor, task_id: int, decision: str, outcome: str = "", note: str = ""
 ) -> WorkItem:
     """Close the case with an outcome (default: derived from what happened), or reopen it."""
     require(
@@ -243,7 +244,7 @@ def complete_closure(
     return _complete(actor=actor, task_id=task_id, kind=TaskKind.CLOSURE, apply=apply)
 
 
-def reopen_case(*, actor, number: str, reason: str) -> Case:
+def reopen_case(*, actor: Actor, number: str, reason: str) -> Case:
     """A supervisor reopens a closed case: a new round starts at assessment, history kept."""
     require({"reason": [] if reason.strip() else [_("Alasan membuka kembali wajib diisi.")]})
     case = cases_visible_to(actor).filter(number=number).first()

@@ -14,6 +14,7 @@ from cases.models import (
     NoteKind,
 )
 from core.errors import WorkflowError, require
+from core.types import Actor
 from workflows import selectors
 from workflows.models import (
     CaseProcess,
@@ -25,7 +26,9 @@ from workflows.services.engine import _case_for_update, _complete, _locked_task
 # --- complaint, question, suggestion -----------------------------------------------------
 
 
-def complete_handling(*, actor, task_id: int, note: str, forward_to_agency: str = "") -> WorkItem:
+def complete_handling(
+    *, actor: Actor, task_id: int, note: str, forward_to_agency: str = ""
+) -> WorkItem:
     """Handle a complaint: record what was done, or forward it to an agency to handle."""
     require({"note": [] if note.strip() else [_("Catatan penanganan wajib diisi.")]})
     agency = None
@@ -54,7 +57,7 @@ def complete_handling(*, actor, task_id: int, note: str, forward_to_agency: str 
     return _complete(actor=actor, task_id=task_id, kind=TaskKind.HANDLING, apply=apply)
 
 
-def _forward_handling(*, actor, item: WorkItem, apply) -> WorkItem:
+def _forward_handling(*, actor: Actor, item: WorkItem, apply) -> WorkItem:
     """Complete the back office's handling by re-queueing it to the agency (same task).
 
     Only someone who may act on the task forwards it (the holder rule of ``_locked_task``):
@@ -72,7 +75,7 @@ def _forward_handling(*, actor, item: WorkItem, apply) -> WorkItem:
     return item
 
 
-def complete_response(*, actor, task_id: int, response: str, channel: str) -> WorkItem:
+def complete_response(*, actor: Actor, task_id: int, response: str, channel: str) -> WorkItem:
     """Record the answer given to the citizen and the channel used."""
     require(
         {

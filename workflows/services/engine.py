@@ -19,6 +19,7 @@ from cases.models import (
     Case,
 )
 from core.errors import NotAllowed, TaskNotOpen, TaskTaken, WorkflowError, require
+from core.types import Actor
 from workflows import selectors
 from workflows.models import (
     OPEN_TASK_STATUSES,
@@ -26,7 +27,7 @@ from workflows.models import (
 )
 
 
-def _name(user) -> str:
+def _name(user: Actor) -> str:
     return user.get_full_name() or user.get_username()
 
 
@@ -68,7 +69,7 @@ def _fresh_task(item: WorkItem) -> Task:
 
 
 @contextmanager
-def _locked_task(*, actor, item: WorkItem, take_over: bool = False) -> Iterator[Task]:
+def _locked_task(*, actor: Actor, item: WorkItem, take_over: bool = False) -> Iterator[Task]:
     """The task engine's guard, used by every task action (claim, complete, waive, forward,
     assign): one transaction, the flow's row lock, the task re-read under the lock, and the
     holder rule checked there, so of two people acting at once the second is told who won.
@@ -93,7 +94,7 @@ def _locked_task(*, actor, item: WorkItem, take_over: bool = False) -> Iterator[
         raise TaskTaken(_("pengguna lain (sedang diproses)")) from None
 
 
-def _finish(task: Task, *, actor) -> None:
+def _finish(task: Task, *, actor: Actor) -> None:
     """Move viewflow on from ``task``, done by ``actor`` (assigned to them first if needed)."""
     activation = task.flow_task.activation_class(task)
     if task.owner_id is None:
@@ -104,7 +105,7 @@ def _finish(task: Task, *, actor) -> None:
     activation.execute()
 
 
-def claim_task(*, actor, task_id: int) -> WorkItem:
+def claim_task(*, actor: Actor, task_id: int) -> WorkItem:
     """Take an unclaimed task from a queue (ambil tugas)."""
     item = selectors.visible_task(actor, task_id)
     with _locked_task(actor=actor, item=item) as task:
@@ -113,7 +114,7 @@ def claim_task(*, actor, task_id: int) -> WorkItem:
     return item
 
 
-def assign_task(*, actor, task_id: int, assignee) -> WorkItem:
+def assign_task(*, actor: Actor, task_id: int, assignee) -> WorkItem:
     """A supervisor (or head of agency) hands a task to a named officer (alihkan tugas).
 
     ``assignee`` (a user, or None when the chosen id matched nobody) must be one the
@@ -138,7 +139,7 @@ def assign_task(*, actor, task_id: int, assignee) -> WorkItem:
 
 def _complete(
     *,
-    actor,
+    actor: Actor,
     task_id: int,
     kind: str,
     apply: Callable[[WorkItem, Any], Any],

@@ -22,6 +22,7 @@ from cases.models import (
 )
 from cases.selectors import cases_visible_to
 from core.errors import NotAllowed, require
+from core.types import Actor
 from referrals.models import ApprovalDecision, Referral, ReferralStatus, ReviewDecision
 from referrals.services import (
     ReferralTarget,
@@ -60,7 +61,7 @@ def _review_deadline(
 
 def complete_assessment(
     *,
-    actor,
+    actor: Actor,
     task_id: int,
     resolution: str,
     referrals: list[dict] | None = None,
@@ -159,7 +160,7 @@ def _resume_case_when_referrals_end(case_id: int) -> None:
         CaseFlow.referrals_ended.run(waiting)
 
 
-def review_referral(*, actor, task_id: int, decision: str, reason: str = "") -> WorkItem:
+def review_referral(*, actor: Actor, task_id: int, decision: str, reason: str = "") -> WorkItem:
     """The agency accepts the referral, or rejects it with a reason (back to assessment)."""
     require(
         {
@@ -189,7 +190,7 @@ def _resume_case(item: WorkItem) -> None:
     _resume_case_when_referrals_end(item.case_id)
 
 
-def decide_approval(*, actor, task_id: int, decision: str, note: str = "") -> WorkItem:
+def decide_approval(*, actor: Actor, task_id: int, decision: str, note: str = "") -> WorkItem:
     """An approver approves (next level or delivery), rejects (reason) or sends back."""
     require(
         {
@@ -218,7 +219,7 @@ def decide_approval(*, actor, task_id: int, decision: str, note: str = "") -> Wo
 
 def record_delivery(
     *,
-    actor,
+    actor: Actor,
     task_id: int,
     delivered_at: dt.datetime | None,
     channel: str,
@@ -256,7 +257,7 @@ def record_delivery(
     )
 
 
-def revoke_referral(*, actor, referral_id: int, reason: str) -> Referral:
+def revoke_referral(*, actor: Actor, referral_id: int, reason: str) -> Referral:
     """The sender withdraws a referral not yet delivered (with a reason)."""
     require({"reason": [] if reason.strip() else [_("Alasan pembatalan wajib diisi.")]})
     referral = (
