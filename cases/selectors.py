@@ -6,6 +6,7 @@ import datetime as dt
 from difflib import SequenceMatcher
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext_lazy
 
 from agencies.models import CASE_TEAM_ROLES, INTAKE_ROLES, Region, Role
@@ -240,3 +241,12 @@ def family_members_for(user: Viewer, person: Person) -> QuerySet[Person]:
         .exclude(pk=person.pk)
         .filter(area | Q(pk__in=people_visible_to(user).values("pk")))
     )
+
+
+def case_detail_or_404(user: Viewer, number: str) -> Case:
+    """``case_detail`` for a page or an endpoint: a case out of scope and one that does not
+    exist both raise ``Http404``, by the same path."""
+    try:
+        return case_detail(user, number)
+    except Case.DoesNotExist:
+        raise Http404 from None

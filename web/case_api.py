@@ -171,13 +171,6 @@ class CaseListCreate(generics.ListAPIView):
         return Response(CaseCreatedOut(body).data, status=status.HTTP_201_CREATED)
 
 
-def _visible_case(user, number: str) -> Case:
-    try:
-        return selectors.case_detail(user, number)
-    except Case.DoesNotExist:
-        raise Http404 from None
-
-
 # The version of the case an answer shows (GET and PATCH), for the next PATCH's If-Match.
 ETAG_HEADER = OpenApiParameter(
     "ETag",
@@ -194,7 +187,7 @@ class CaseDetail(APIView):
 
     @extend_schema(responses=CaseDetailOut, parameters=[ETAG_HEADER])
     def get(self, request, number: str):
-        case = _visible_case(request.user, number)
+        case = selectors.case_detail_or_404(request.user, number)
         log_access(
             user=request.user,
             action=AccessAction.VIEW_CASE,
@@ -222,7 +215,7 @@ class CaseDetail(APIView):
         ],
     )
     def patch(self, request, number: str):
-        case = _visible_case(request.user, number)
+        case = selectors.case_detail_or_404(request.user, number)
         if not selectors.sees_whole_case(request.user, case):
             raise NotAllowed(_("Hanya tim kasus yang dapat mengubah kasus."))
         expected = request.headers.get("If-Match")
@@ -245,7 +238,7 @@ class CaseDetail(APIView):
             changes=dict(data.validated_data),
             expected_etag=expected,
         )
-        case = _visible_case(request.user, number)
+        case = selectors.case_detail_or_404(request.user, number)
         response = Response(CaseDetailOut(_detail_data(request.user, case)).data)
         response["ETag"] = selectors.case_etag(case)
         return response
@@ -256,7 +249,7 @@ class CaseTimeline(APIView):
         responses=inline_serializer("CaseTimeline", {"results": TimelineEventOut(many=True)})
     )
     def get(self, request, number: str):
-        case = _visible_case(request.user, number)
+        case = selectors.case_detail_or_404(request.user, number)
         events = case_timeline(case, viewer=request.user)
         results = [
             {
@@ -309,7 +302,7 @@ class CaseAttachments(APIView):
 
     @extend_schema(request=AttachmentIn, responses={201: AttachmentOut})
     def post(self, request, number: str):
-        case = _visible_case(request.user, number)
+        case = selectors.case_detail_or_404(request.user, number)
         data = AttachmentIn(data=request.data)
         data.is_valid(raise_exception=True)
         document_type = data.validated_data.get("document_type")

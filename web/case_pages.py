@@ -152,13 +152,6 @@ def case_reveal_nik(request: HttpRequest, number: str) -> HttpResponse:
     return render_case_page(request, number, reveal_nik=True)
 
 
-def _case_or_404(user, number: str) -> Case:
-    try:
-        return selectors.case_detail(user, number)
-    except Case.DoesNotExist:
-        raise Http404 from None
-
-
 def _documents_as_files(field: str) -> str:
     """The services name each document's errors ``documents.<n>.<field>``; a case page's
     upload forms have one ``files`` field."""
@@ -167,7 +160,7 @@ def _documents_as_files(field: str) -> str:
 
 def _case_form_action(request, number: str, form, name: str, action, success: str):
     """Run ``action(case, form)`` for a valid form; re-render the case page with errors."""
-    case = _case_or_404(request.user, number)
+    case = selectors.case_detail_or_404(request.user, number)
     keep_form_uploads(request, form, token=posted_token(request))
     if form.is_valid():
         try:

@@ -68,13 +68,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _item_or_404(user, task_id: int) -> WorkItem:
-    try:
-        return selectors.visible_task(user, task_id)
-    except WorkItem.DoesNotExist:
-        raise Http404 from None
-
-
 def _back(item: WorkItem):
     return redirect("case_detail", number=item.case.number)
 
@@ -83,7 +76,7 @@ def _back(item: WorkItem):
 @require_POST
 @once_per_form_token
 def task_claim(request: HttpRequest, task_id: int) -> HttpResponse:
-    item = _item_or_404(request.user, task_id)
+    item = selectors.visible_task_or_404(request.user, task_id)
     try:
         services.claim_task(actor=request.user, task_id=item.pk)
     except DomainError as error:
@@ -97,7 +90,7 @@ def task_claim(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_POST
 @once_per_form_token
 def task_assign(request: HttpRequest, task_id: int) -> HttpResponse:
-    item = _item_or_404(request.user, task_id)
+    item = selectors.visible_task_or_404(request.user, task_id)
     chosen = request.POST.get("assignee", "")
     assignee = (
         get_user_model().objects.filter(pk=int(chosen)).first()
@@ -121,7 +114,7 @@ def task_assign(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_POST
 @once_per_form_token
 def task_waive(request: HttpRequest, task_id: int) -> HttpResponse:
-    item = _item_or_404(request.user, task_id)
+    item = selectors.visible_task_or_404(request.user, task_id)
     form = WaiveForm(request.POST)
     form.is_valid()
     try:
@@ -139,7 +132,7 @@ def task_waive(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_POST
 @once_per_form_token
 def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
-    item = _item_or_404(request.user, task_id)
+    item = selectors.visible_task_or_404(request.user, task_id)
     form = form_for(item, request.POST, request.FILES)
     # A photo or proof chosen is kept with the form's token, so an error loses none.
     keep_form_uploads(request, form, token=posted_token(request))

@@ -63,13 +63,6 @@ class TaskList(generics.ListAPIView):
         return {**super().get_serializer_context(), "now": timezone.now()}
 
 
-def _task(user, task_id: int) -> WorkItem:
-    try:
-        return selectors.visible_task(user, task_id)
-    except WorkItem.DoesNotExist:
-        raise Http404 from None
-
-
 class StageOut(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
@@ -88,7 +81,7 @@ class TaskClaim(APIView):
         responses={200: StageOut, 409: OpenApiResponse(description="Held by someone else")},
     )
     def post(self, request, task_id: int):
-        item = _task(request.user, task_id)
+        item = selectors.visible_task_or_404(request.user, task_id)
         services.claim_task(actor=request.user, task_id=item.pk)
         return _after(item)
 
@@ -219,7 +212,7 @@ class TaskComplete(APIView):
         },
     )
     def post(self, request, task_id: int):
-        item = _task(request.user, task_id)
+        item = selectors.visible_task_or_404(request.user, task_id)
         serializer_class, service = COMPLETIONS[item.kind]
         data = serializer_class(data=request.data)
         if not data.is_valid():

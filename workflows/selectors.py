@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from agencies.models import AGENCY_ROLES, Membership, Region, Role
@@ -375,3 +376,12 @@ def visible_task(user: Viewer, task_id: int) -> WorkItem:
         .filter(queue_q(user) | Q(case__in=cases_visible_to(user)))
         .get(pk=task_id)
     )
+
+
+def visible_task_or_404(user: Viewer, task_id: int) -> WorkItem:
+    """``visible_task`` for a page or an endpoint: a task out of scope and one that does not
+    exist both raise ``Http404``, by the same path."""
+    try:
+        return visible_task(user, task_id)
+    except WorkItem.DoesNotExist:
+        raise Http404 from None
