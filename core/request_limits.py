@@ -5,9 +5,9 @@ Limits (documented in the README's input limits):
 - ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB): any body that is not a file upload;
 - ``REQUEST_MAX_UPLOAD_BYTES`` (30 MB): a multipart body (a few 5 MB files at intake);
 - ``JSON_MAX_DEPTH`` (20): nesting of arrays and objects in a JSON body;
-- a NUL character in the query string: no search, filter or id holds one, and PostgreSQL
-  cannot compare text with one (a 500 until refused here; form fields refuse it already,
-  through Django's ``ProhibitNullCharactersValidator``).
+- a NUL character in the path or the query string: no search, filter, id or case number
+  holds one, and PostgreSQL cannot compare text with one (a 500 until refused here; form
+  fields refuse it already, through Django's ``ProhibitNullCharactersValidator``).
 """
 
 from __future__ import annotations
@@ -50,6 +50,10 @@ class RequestSizeLimitMiddleware:
                 "size": f"{limit / (1024 * 1024):g}"
             }
             return self._refuse(request, 413, message)
+        if "\x00" in request.path:  # a case number or code in the URL, looked up as text
+            return self._refuse(
+                request, 400, _("Alamat memuat karakter NUL, yang tidak diizinkan.")
+            )
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):
                 return self._refuse(

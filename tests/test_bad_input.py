@@ -476,3 +476,13 @@ def test_a_nul_character_in_the_query_string_is_a_400_on_every_page(client, staf
     response = client.get(path)
     assert response.status_code == 400
     assert "karakter NUL" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/kasus/a%00b/", "/api/v1/cases/a%00b/"])
+def test_a_nul_character_in_the_path_is_a_400_too(client, staff, path):
+    """The sibling of the query-string NUL: a case number in the URL is looked up as text,
+    which PostgreSQL cannot compare with a NUL character."""
+    client.force_login(staff["petugas"])
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "karakter NUL" in response.content.decode()
