@@ -38,18 +38,6 @@ def person_by_nik(nik: str) -> Person | None:
     return Person.objects.by_nik(nik).select_related("region", "family").first()
 
 
-def intake_person(user: Viewer, data) -> Person | None:
-    """The registered person a ``PersonInput`` points at (picked record or NIK), if ``user``
-    may pick them: what the intake page shows about them must not reach anyone else."""
-
-    if data.existing_person_id:
-        person = Person.objects.filter(pk=data.existing_person_id).first()
-    else:
-        nik = normalize_number(data.nik)
-        person = person_by_nik(nik) if nik else None
-    return person if person is not None and may_pick_person(user, person) else None
-
-
 def names_differ(a: str, b: str) -> bool:
     return normalize_name(a) != normalize_name(b)
 
@@ -143,27 +131,6 @@ def case_detail(user: Viewer, number: str) -> Case:
         )
         .prefetch_related("requested_services")
         .get(number=number)
-    )
-
-
-def intake_duplicate_candidates(user: Viewer, data) -> list[Person]:
-    """People the officer should consider before a new record is made for ``data``.
-
-    Empty when the officer already picked a record or the NIK is registered (it links), and
-    for a village outside the officer's area (its people are not theirs to see).
-    ``data`` is a ``cases.services.PersonInput``.
-    """
-    if data.existing_person_id or not (data.full_name and data.birth_date and data.region_code):
-        return []
-    if not may_register_in(user, data.region_code):
-        return []
-    if data.nik and Person.objects.by_nik(data.nik).exists():
-        return []
-    region = Region.objects.filter(code=data.region_code).first()
-    if region is None:
-        return []
-    return likely_duplicates(
-        full_name=data.full_name, birth_date=data.birth_date, region=region, exclude_nik=data.nik
     )
 
 

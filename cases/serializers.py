@@ -80,6 +80,16 @@ class CaseIn(serializers.Serializer):
     deceased_override_reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=limits.REASON
     )
+    confirm_new_person = serializers.BooleanField(
+        default=False,
+        help_text="A person sent as new looks like a registered one (409 needs_confirmation "
+        "with likely_duplicates): send the registered id as existing_person_id, or true here.",
+    )
+    confirm_double_aid = serializers.BooleanField(
+        default=False,
+        help_text="The beneficiary already received aid of a requested type this period (409 "
+        "needs_confirmation with double_aid): true here to open the case anyway.",
+    )
 
 
 class CasePatch(serializers.Serializer):
@@ -124,6 +134,45 @@ class CaseCreatedOut(serializers.Serializer):
     stage = serializers.CharField()
     status = serializers.CharField()
     warnings = serializers.ListField(child=serializers.CharField())
+
+
+class DuplicateCandidateOut(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Send as existing_person_id if the same person.")
+    full_name = serializers.CharField()
+    birth_date = serializers.DateField(allow_null=True)
+    nik = serializers.CharField(help_text="Masked: first and last four digits.")
+    region_code = serializers.CharField()
+    rt = serializers.CharField()
+    rw = serializers.CharField()
+
+
+class PriorAidOut(serializers.Serializer):
+    service = serializers.CharField()
+    aid_type = serializers.CharField()
+    period = serializers.CharField()
+    agency = serializers.CharField()
+    delivered_at = serializers.DateField()
+
+
+class NeedsConfirmationOut(serializers.Serializer):
+    """409 on intake: look first, then retry with the ``confirm`` flag set (a new
+    Idempotency-Key: the body differs)."""
+
+    detail = serializers.CharField()
+    code = serializers.ChoiceField(
+        choices=["needs_confirmation", "lock_conflict"],
+        required=False,
+        help_text="Absent when the same new NIK or KK was saved a moment ago at another desk.",
+    )
+    confirm = serializers.ChoiceField(
+        choices=["confirm_new_person", "confirm_double_aid"], required=False
+    )
+    likely_duplicates = serializers.DictField(
+        child=DuplicateCandidateOut(many=True),
+        required=False,
+        help_text="By role (applicant, beneficiary): registered people who look alike.",
+    )
+    double_aid = PriorAidOut(many=True, required=False)
 
 
 class ReferralBrief(serializers.Serializer):

@@ -114,6 +114,39 @@ class IntakeConflict(Conflict, IntakeError):
     shows an :class:`IntakeError`, so neither answers a server error)."""
 
 
+class NeedsConfirmation(Conflict):
+    """The intake may be right, but the officer must look first (409): registered people who
+    look like the one typed as new (``likely_duplicates``, by ``applicant`` / ``beneficiary``),
+    or aid of the requested type the beneficiary already received this period
+    (``double_aid``). ``confirm`` names the flag a retry sets to go ahead anyway.
+
+    SLRT practice: the officer checks the registry before creating a record or a second
+    request for the same aid (``domain.md`` sections 3 and 5).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        confirm: str,
+        likely_duplicates: dict[str, list[dict]] | None = None,
+        double_aid: list[dict] | None = None,
+    ):
+        self.confirm = confirm
+        self.likely_duplicates = likely_duplicates or {}
+        self.double_aid = double_aid or []
+        super().__init__(message)
+
+    def body(self) -> dict:
+        return {
+            "detail": self.message,
+            "code": "needs_confirmation",
+            "confirm": self.confirm,
+            "likely_duplicates": self.likely_duplicates,
+            "double_aid": self.double_aid,
+        }
+
+
 def require(errors: dict[str, list[str]], error: type[DomainError] = WorkflowError) -> None:
     """Raise ``error`` with the fields that have messages in ``errors``; nothing when none
     has. Services collect every field's problems first, so the user sees them all at once."""

@@ -28,6 +28,7 @@ from cases.serializers import (
     CaseIn,
     CaseListOut,
     CasePatch,
+    NeedsConfirmationOut,
     PersonIn,
     TimelineEventOut,
 )
@@ -128,6 +129,26 @@ def _detail_data(user, case: Case) -> dict:
     }
 
 
+# The version of the case an answer shows (GET and PATCH, and the intake that created it),
+# for the next PATCH's If-Match.
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200],
+    required=True,
+    description="The version of the case shown: send it as If-Match to edit it.",
+)
+CREATED_ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[201],
+    required=True,
+    description="The version of the case created: send it as If-Match to edit it.",
+)
+
+
 class CaseListCreate(generics.ListAPIView):
     """Cases in the caller's scope (GET), or open a new case (POST)."""
 
@@ -138,8 +159,14 @@ class CaseListCreate(generics.ListAPIView):
     def get_queryset(self):
         return selectors.cases_visible_to(self.request.user).select_related("beneficiary", "region")
 
-    @extend_schema(request=CaseIn, responses={201: CaseCreatedOut})
+    @extend_schema(
+        request=CaseIn,
+        responses={201: CaseCreatedOut, 409: NeedsConfirmationOut},
+        parameters=[CREATED_ETAG_HEADER],
+    )
     def post(self, request):
+        """Open a case. 409 ``needs_confirmation`` when the registry says to look first: a
+        likely duplicate person or aid already received; retry with the flag it names."""
         data = CaseIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -159,6 +186,8 @@ class CaseListCreate(generics.ListAPIView):
             priority=values["priority"],
             complaint_tier=values["complaint_tier"],
             deceased_override_reason=values["deceased_override_reason"],
+            confirm_new_person=values["confirm_new_person"],
+            confirm_double_aid=values["confirm_double_aid"],
         )
         case = result.case
         body = {
@@ -168,18 +197,9 @@ class CaseListCreate(generics.ListAPIView):
             "status": case.status,
             "warnings": result.warnings,
         }
-        return Response(CaseCreatedOut(body).data, status=status.HTTP_201_CREATED)
-
-
-# The version of the case an answer shows (GET and PATCH), for the next PATCH's If-Match.
-ETAG_HEADER = OpenApiParameter(
-    "ETag",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    response=[200],
-    required=True,
-    description="The version of the case shown: send it as If-Match to edit it.",
-)
+        response = Response(CaseCreatedOut(body).data, status=status.HTTP_201_CREATED)
+        response["ETag"] = selectors.case_etag(case)
+        return response
 
 
 class CaseDetail(APIView):

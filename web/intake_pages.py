@@ -20,107 +20,114 @@ from cases.forms import (
 )
 from cases.models import AccessAction
 from cases.pending_uploads import keep_form_uploads
-from core.errors import IntakeError
+from core.errors import IntakeError, NeedsConfirmation
 from web import lookups
 from web.forms import IntakePersonForm
 from workflows.services import open_case
 
 
-def _apply_errors(
-    error: IntakeError, case_form, applicant_form, beneficiary_form, documents_form
-) -> None:
-    forms_by_prefix = {"applicant": applicant_form, "beneficiary": beneficiary_form}
-    for key, messages_ in error.field_errors.items():
-        prefix, _dot, name = key.partition(".")
-        form = forms_by_prefix.get(prefix)
-        if prefix == "documents":
-            form, name = documents_form, f"doc_{name}"
-        elif form is None:
-            form, name = case_form, key
-        name = ERROR_FIELD_MAP.get(name, name)
-        for message in messages_:
-            form.add_error(name if name in form.fields else None, message)
+class _IntakeForms:
+    """The intake page's four forms (the request, the applicant, the beneficiary when someone
+    else, the documents) read as one ``CaseIntake`` and shown with one error."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        data = request.POST if request.method == "POST" else None
+        villages = selectors.villages_for_intake(request.user)
+        self.case = CaseForm(data)
+        self.applicant = IntakePersonForm(
+            data, prefix="applicant", villages=villages, user=request.user
+        )
+        self.beneficiary = IntakePersonForm(
+            data, prefix="beneficiary", villages=villages, user=request.user
+        )
+        self.documents = IntakeDocumentsForm(data, request.FILES or None)
+
+    def is_valid(self) -> bool:
+        self.separate = not (
+            self.case.is_valid() and self.case.cleaned_data["beneficiary_is_applicant"]
+        )
+        forms = [self.case, self.applicant, self.documents]
+        if self.separate:
+            forms.append(self.beneficiary)
+        return all([form.is_valid() for form in forms])
+
+    def intake(self) -> dict:
+        """``open_case``'s keyword arguments (``cases.services.CaseIntake``'s fields)."""
+        cleaned = self.case.cleaned_data
+        relationship = cleaned["relationship"]
+        return {
+            "kind": cleaned["kind"],
+            "channel": cleaned["channel"],
+            "ppks_category": getattr(cleaned["ppks_category"], "code", ""),
+            "description": cleaned["description"],
+            "requested_services": [s.code for s in cleaned["requested_services"]],
+            "applicant": self.applicant.to_input("" if self.separate else relationship),
+            "beneficiary": self.beneficiary.to_input(relationship) if self.separate else None,
+            "kk_number": cleaned["kk_number"],
+            "priority": cleaned["priority"],
+            "deceased_override_reason": cleaned["deceased_override_reason"],
+            "documents": self.documents.to_inputs(),
+        }
+
+    def add_error(self, error: IntakeError) -> None:
+        """Each of the service's field errors on the form field it is about (``applicant.nik``
+        on the applicant's NIK, ``documents.<code>`` on that document's upload)."""
+        forms_by_prefix = {"applicant": self.applicant, "beneficiary": self.beneficiary}
+        for key, messages_ in error.field_errors.items():
+            prefix, _dot, name = key.partition(".")
+            form = forms_by_prefix.get(prefix)
+            if prefix == "documents":
+                form, name = self.documents, f"doc_{name}"
+            elif form is None:
+                form, name = self.case, key
+            name = ERROR_FIELD_MAP.get(name, name)
+            for message in messages_:
+                form.add_error(name if name in form.fields else None, message)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_form_token
 def case_open(request: HttpRequest) -> HttpResponse:
+    """Open a case (pendaftaran). A likely duplicate person or a double aid is shown for the
+    officer to pick the registered record or confirm (``workflows.services.open_case``)."""
     if not selectors.can_open_cases(request.user):
         raise Http404
-    villages = selectors.villages_for_intake(request.user)
-    data = request.POST if request.method == "POST" else None
-    case_form = CaseForm(data)
-    applicant_form = IntakePersonForm(
-        data, prefix="applicant", villages=villages, user=request.user
-    )
-    beneficiary_form = IntakePersonForm(
-        data, prefix="beneficiary", villages=villages, user=request.user
-    )
-    documents_form = IntakeDocumentsForm(data, request.FILES or None)
-    candidates: dict[str, list] = {}
-    double_aid: list[dict] = []
+    forms = _IntakeForms(request)
+    needs: NeedsConfirmation | None = None
     if request.method == "POST":
         # Chosen files are kept with the form's token, so an error elsewhere loses none.
-        keep_form_uploads(request, documents_form, token=posted_token(request))
-        separate = not (case_form.is_valid() and case_form.cleaned_data["beneficiary_is_applicant"])
-        forms_ok = all(
-            [case_form.is_valid(), applicant_form.is_valid(), documents_form.is_valid()]
-            + ([beneficiary_form.is_valid()] if separate else [])
-        )
-        if forms_ok:
-            cleaned = case_form.cleaned_data
-            relationship = cleaned["relationship"]
-            applicant = applicant_form.to_input(relationship="" if separate else relationship)
-            beneficiary = beneficiary_form.to_input(relationship) if separate else None
-            if "confirm_new" not in request.POST:
-                for prefix, person in (("applicant", applicant), ("beneficiary", beneficiary)):
-                    found = person and selectors.intake_duplicate_candidates(request.user, person)
-                    if found:
-                        candidates[prefix] = found
-            if not candidates and "confirm_double_aid" not in request.POST:
-                double_aid = lookups.double_aid(
-                    selectors.intake_person(request.user, beneficiary or applicant),
-                    list(cleaned["requested_services"]),
+        keep_form_uploads(request, forms.documents, token=posted_token(request))
+        if forms.is_valid():
+            try:
+                result = open_case(
+                    actor=request.user,
+                    confirm_new_person="confirm_new" in request.POST,
+                    confirm_double_aid="confirm_double_aid" in request.POST,
+                    **forms.intake(),
                 )
-            if not candidates and not double_aid:
-                try:
-                    result = open_case(
-                        actor=request.user,
-                        kind=cleaned["kind"],
-                        channel=cleaned["channel"],
-                        ppks_category=getattr(cleaned["ppks_category"], "code", ""),
-                        description=cleaned["description"],
-                        requested_services=[s.code for s in cleaned["requested_services"]],
-                        applicant=applicant,
-                        beneficiary=beneficiary,
-                        kk_number=cleaned["kk_number"],
-                        priority=cleaned["priority"],
-                        deceased_override_reason=cleaned["deceased_override_reason"],
-                        documents=documents_form.to_inputs(),
-                    )
-                except IntakeError as error:
-                    _apply_errors(
-                        error, case_form, applicant_form, beneficiary_form, documents_form
-                    )
-                else:
-                    messages.success(
-                        request,
-                        _("Kasus %(number)s berhasil dibuka.") % {"number": result.case.number},
-                    )
-                    for warning in result.warnings:
-                        messages.warning(request, warning)
-                    return redirect("case_detail", number=result.case.number)
+            except NeedsConfirmation as error:
+                needs = error
+            except IntakeError as error:
+                forms.add_error(error)
+            else:
+                messages.success(
+                    request,
+                    _("Kasus %(number)s berhasil dibuka.") % {"number": result.case.number},
+                )
+                for warning in result.warnings:
+                    messages.warning(request, warning)
+                return redirect("case_detail", number=result.case.number)
     return render(
         request,
         "cases/case_open.html",
         {
-            "case_form": case_form,
-            "applicant_form": applicant_form,
-            "beneficiary_form": beneficiary_form,
-            "documents_form": documents_form,
-            "candidates": candidates,
-            "double_aid": double_aid,
+            "case_form": forms.case,
+            "applicant_form": forms.applicant,
+            "beneficiary_form": forms.beneficiary,
+            "documents_form": forms.documents,
+            "candidates": needs.likely_duplicates if needs else {},
+            "double_aid": needs.double_aid if needs else [],
         },
     )
 

@@ -77,14 +77,6 @@ def nik_lookup(user: Viewer, nik: str) -> NikLookup:
     )
 
 
-def double_aid(person: Person | None, services: list[Service]) -> list[dict]:
-    """Aid the person already received this period of the same type as ``services``."""
-    aid_types = {s.aid_type for s in services if s.aid_type}
-    if person is None or not aid_types:
-        return []
-    return prior_aid(person, aid_types=aid_types, on=timezone.localdate())
-
-
 def _intake_areas(user: Viewer) -> list[str]:
     return areas_of(user, INTAKE_ROLES)
 

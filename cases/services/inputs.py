@@ -8,10 +8,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 
 from agencies.models import Region
-from cases.models import (
-    Case,
-    Person,
-)
+from cases.models import Case, ComplaintTier, Person, Priority
 
 
 @dataclass
@@ -43,6 +40,30 @@ class DocumentInput:
 
 
 @dataclass
+class CaseIntake:
+    """What the officer (or the API client) typed to open a case: the request, the applicant,
+    the beneficiary when someone else, the family card number and the uploaded documents.
+
+    ``ppks_category`` and ``requested_services`` are catalogue codes; ``opened_at`` defaults
+    to now (the demo loader dates its cases in the past).
+    """
+
+    kind: str
+    channel: str
+    ppks_category: str
+    description: str
+    applicant: PersonInput
+    beneficiary: PersonInput | None = None
+    requested_services: list[str] = field(default_factory=list)
+    kk_number: str = ""
+    priority: str = Priority.NORMAL
+    complaint_tier: str = ComplaintTier.NORMATIVE
+    deceased_override_reason: str = ""
+    opened_at: dt.datetime | None = None
+    documents: list[DocumentInput] = field(default_factory=list)
+
+
+@dataclass
 class IntakeResult:
     case: Case
     warnings: list[str] = field(default_factory=list)
@@ -56,6 +77,7 @@ class _ResolvedPerson:
     data: PersonInput
     region: Region | None
     warnings: list[str]
+    likely_duplicates: list[Person] = field(default_factory=list)
 
 
 class _Errors:

@@ -23,7 +23,13 @@ from cases.models import (
     Priority,
 )
 from cases.services.documents import _check_documents, _missing_documents_warning, _save_documents
-from cases.services.inputs import DocumentInput, IntakeResult, PersonInput, _Errors, _ResolvedPerson
+from cases.services.inputs import (
+    CaseIntake,
+    IntakeResult,
+    PersonInput,
+    _Errors,
+    _ResolvedPerson,
+)
 from cases.services.people import _attach_family, _clean_kk_number, _resolve_person, _save_person
 from core.errors import IntakeError
 from core.types import Actor
@@ -40,121 +46,111 @@ def _next_case_number(region: Region, when: dt.datetime) -> str:
     return f"{prefix}-{year}-{sequence.last:06d}"
 
 
-def register_case(
-    *,
-    actor: Actor,
-    kind: str,
-    channel: str,
-    ppks_category: str,
-    description: str,
-    applicant: PersonInput,
-    beneficiary: PersonInput | None = None,
-    requested_services: list[str] | None = None,
-    kk_number: str = "",
-    priority: str = Priority.NORMAL,
-    complaint_tier: str = ComplaintTier.NORMATIVE,
-    deceased_override_reason: str = "",
-    opened_at: dt.datetime | None = None,
-    documents: list[DocumentInput] | None = None,
-) -> IntakeResult:
-    """Register a citizen request as a case record (pendaftaran); its workflow is started by
-    ``workflows.services.open_case``, which calls this in the same transaction.
+@dataclass
+class CheckedIntake:
+    """A case intake that passed validation and the officer's area check, ready to save:
+    its catalogue entries, people as resolved (registered or new), the cleaned KK number and
+    documents, and the warnings found so far. ``open_case`` asks the officer to confirm a
+    likely duplicate or a double aid between checking and saving."""
 
-    Links to registered people by NIK, creates the rest, files the beneficiary on the given
-    family card, and returns warnings the officer should see (NIK mismatch, likely duplicate,
-    open cases of the same person). Refuses a deceased person without an override reason.
-    Validates and authorises everything first: ``IntakeError`` (400) keyed by input field
-    before anything is written; ``IntakeConflict`` (409) when the same new NIK or KK was
-    saved a moment ago at another desk.
+    intake: CaseIntake
+    category: PpksCategory | None
+    services: list[Service]
+    kk_number: str
+    documents: list
+    people: _People
+    warnings: list[str]
+
+
+def check_intake(intake: CaseIntake, *, actor: Actor) -> CheckedIntake:
+    """Validate and authorise an intake without writing anything.
+
+    Raises ``IntakeError`` (400) with every problem keyed by input field (``kind``,
+    ``applicant.nik``, ``beneficiary.address.region_code``, ``documents.<code>`` ...): an
+    unknown catalogue code, a bad NIK or KK, a deceased person without an override reason, a
+    beneficiary outside the officer's area.
     """
     errors = _Errors()
-    category, services = _check_case_fields(
-        errors,
-        kind=kind,
-        channel=channel,
-        priority=priority,
-        complaint_tier=complaint_tier,
-        description=description,
-        ppks_category=ppks_category,
-        requested_services=requested_services or [],
-    )
-    kk_number = _clean_kk_number(kk_number, errors, actor=actor)
-    checked_documents = _check_documents(documents or [], errors)
-    people = _resolve_people(applicant, beneficiary, errors, actor=actor)
-    warnings = _check_deceased(people, deceased_override_reason, errors)
-    _check_area(actor, people, errors, field="beneficiary" if beneficiary else "applicant")
+    category, services = _check_case_fields(errors, intake)
+    kk_number = _clean_kk_number(intake.kk_number, errors, actor=actor)
+    documents = _check_documents(intake.documents, errors)
+    people = _resolve_people(intake.applicant, intake.beneficiary, errors, actor=actor)
+    warnings = _check_deceased(people, intake.deceased_override_reason, errors)
+    field = "beneficiary" if intake.beneficiary else "applicant"
+    _check_area(actor, people, errors, field=field)
     if errors.by_field:
         raise IntakeError(field_errors=errors.by_field)
-
     for resolved in people.distinct:
         warnings += resolved.warnings
-    warnings += _missing_documents_warning(services, checked_documents)
-    opened_at = opened_at or timezone.now()
+    warnings += _missing_documents_warning(services, documents)
+    return CheckedIntake(intake, category, services, kk_number, documents, people, warnings)
+
+
+def save_intake(checked: CheckedIntake, *, actor: Actor) -> IntakeResult:
+    """Write a checked intake in one transaction: the people (new ones created), the
+    beneficiary's family card, the case with its number, requested services and documents.
+
+    Raises ``IntakeConflict`` (409) when the same new NIK or KK was saved a moment ago at
+    another desk; nothing is then written.
+    """
+    intake, people, warnings = checked.intake, checked.people, list(checked.warnings)
+    opened_at = intake.opened_at or timezone.now()
     with transaction.atomic():
-        applicant_person = _save_person(people.applicant, actor=actor)
-        beneficiary_person = (
-            applicant_person
+        applicant = _save_person(people.applicant, actor=actor)
+        beneficiary = (
+            applicant
             if people.beneficiary is people.applicant
             else _save_person(people.beneficiary, actor=actor)
         )
-        if kk_number:
+        if checked.kk_number:
+            relationship = people.beneficiary.data.relationship
             warnings += _attach_family(
-                beneficiary_person,
-                kk_number,
-                actor=actor,
-                relationship=people.beneficiary.data.relationship,
+                beneficiary, checked.kk_number, actor=actor, relationship=relationship
             )
-        warnings += _open_cases_warnings(beneficiary_person)
+        warnings += _open_cases_warnings(beneficiary)
         case = Case(
-            number=_next_case_number(beneficiary_person.region, opened_at),
-            kind=kind,
-            channel=channel,
-            ppks_category=category,
-            applicant=applicant_person,
-            beneficiary=beneficiary_person,
-            description=description.strip(),
-            region=beneficiary_person.region,
-            priority=priority,
-            complaint_tier=complaint_tier,
+            number=_next_case_number(beneficiary.region, opened_at),
+            kind=intake.kind,
+            channel=intake.channel,
+            ppks_category=checked.category,
+            applicant=applicant,
+            beneficiary=beneficiary,
+            description=intake.description.strip(),
+            region=beneficiary.region,
+            priority=intake.priority,
+            complaint_tier=intake.complaint_tier,
             intake_warnings=warnings,
-            deceased_override_reason=deceased_override_reason.strip(),
+            deceased_override_reason=intake.deceased_override_reason.strip(),
             opened_by=actor,
             opened_at=opened_at,
         )
         changed_by(case, actor)
         case.save()
-        if services:
-            case.requested_services.set(services)
-        _save_documents(case, checked_documents, actor=actor)
+        if checked.services:
+            case.requested_services.set(checked.services)
+        _save_documents(case, checked.documents, actor=actor)
     return IntakeResult(case=case, warnings=warnings)
 
 
 def _check_case_fields(
-    errors: _Errors,
-    *,
-    kind: str,
-    channel: str,
-    priority: str,
-    complaint_tier: str,
-    description: str,
-    ppks_category: str,
-    requested_services: list[str],
+    errors: _Errors, intake: CaseIntake
 ) -> tuple[PpksCategory | None, list[Service]]:
     """The case's own fields against their catalogues; (the PPKS category, the services)."""
+    kind, channel, priority = intake.kind, intake.channel, intake.priority
     if kind not in CaseKind.values:
         errors.add("kind", _("Jenis kasus tidak dikenal."))
     if channel not in Channel.values:
         errors.add("channel", _("Saluran tidak dikenal."))
     if priority not in Priority.values:
         errors.add("priority", _("Prioritas tidak dikenal."))
-    if complaint_tier not in ComplaintTier.values:
+    if intake.complaint_tier not in ComplaintTier.values:
         errors.add("complaint_tier", _("Tingkat pengaduan tidak dikenal."))
-    if not (description or "").strip():
+    if not (intake.description or "").strip():
         errors.add("description", _("Uraian kebutuhan wajib diisi."))
-    category = PpksCategory.objects.filter(code=ppks_category, is_active=True).first()
+    category = PpksCategory.objects.filter(code=intake.ppks_category, is_active=True).first()
     if category is None:
         errors.add("ppks_category", _("Kategori PPKS wajib dipilih dari daftar."))
-    service_codes = list(dict.fromkeys(requested_services))
+    service_codes = list(dict.fromkeys(intake.requested_services))
     services = list(
         Service.objects.filter(code__in=service_codes, is_active=True).prefetch_related(
             "required_documents"

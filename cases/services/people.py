@@ -36,7 +36,9 @@ from core.types import Actor
 def _resolve_person(
     data: PersonInput, prefix: str, errors: _Errors, *, actor: Actor
 ) -> _ResolvedPerson:
-    """Validate one person's input and find whether they are already registered.
+    """Validate one person's input and find whether they are already registered: the record
+    picked (``existing_person_id``) or found by NIK, else the checked data of a new person
+    with the registered people who look like them (``likely_duplicates``).
 
     Scope comes first: a registered person the actor may not pick (``may_pick_person``:
     living outside their area and on none of their team's cases) is answered exactly as
@@ -44,43 +46,69 @@ def _resolve_person(
     life status, and nothing is linked. Such a person is served where they live, or after
     a move request (``cases.moves``) brings them into the actor's area.
     """
-    warnings: list[str] = []
     if data.existing_person_id is not None:
         person = Person.objects.filter(pk=data.existing_person_id).first()
         if person is None or not selectors.may_pick_person(actor, person):
             errors.add(f"{prefix}.existing_person_id", _("Data penduduk tidak ditemukan."))
-            return _ResolvedPerson(None, data, None, warnings)
-        return _ResolvedPerson(person, data, person.region, warnings)
+            return _ResolvedPerson(None, data, None, [])
+        return _ResolvedPerson(person, data, person.region, [])
 
     data.nik = normalize_number(data.nik)
+    warnings: list[str] = []
     if data.nik:
-        try:
-            validate_nik(data.nik)
-        except ValidationError as exc:
-            errors.add_validation(f"{prefix}.nik", exc)
-        else:
-            person = selectors.person_by_nik(data.nik)
-            if person is not None and not selectors.may_pick_person(actor, person):
-                errors.add(f"{prefix}.nik", str(selectors.REGISTERED_ELSEWHERE))
-                return _ResolvedPerson(None, data, None, warnings)
-            if person is not None:
-                # Exact NIK match: link to the registered person, never create a second one.
-                if data.full_name and selectors.names_differ(person.full_name, data.full_name):
-                    warnings.append(
-                        _(
-                            "NIK sudah terdaftar atas nama %(name)s; kasus dikaitkan ke data "
-                            "tersebut. Ubah data penduduk bila nama perlu diperbaiki."
-                        )
-                        % {"name": person.full_name}
-                    )
-                return _ResolvedPerson(person, data, person.region, warnings)
-            warnings += nik_warnings(data.nik, birth_date=data.birth_date, sex=data.sex or None)
+        registered, warnings = _registered_by_nik(data, prefix, errors, actor=actor)
+        if registered is not None:
+            return registered
     elif not data.no_nik_reason.strip():
         errors.add(
             f"{prefix}.nik",
             _("NIK wajib diisi. Bila belum memiliki NIK, isi alasan tanpa NIK."),
         )
+    _check_new_person(data, prefix, errors)
+    region = _home_village(data, prefix, errors, actor=actor)
+    duplicates = (
+        selectors.likely_duplicates(
+            full_name=data.full_name, birth_date=data.birth_date, region=region
+        )
+        if region is not None and data.birth_date and data.full_name.strip()
+        else []
+    )
+    warnings += [_likely_duplicate_warning(candidate) for candidate in duplicates]
+    return _ResolvedPerson(None, data, region, warnings, likely_duplicates=duplicates)
 
+
+def _registered_by_nik(
+    data: PersonInput, prefix: str, errors: _Errors, *, actor: Actor
+) -> tuple[_ResolvedPerson | None, list[str]]:
+    """The person a typed NIK links to, or None for a new (or invalid) NIK, with the
+    warnings the NIK itself raises (its encoded birth date or sex disagrees)."""
+    try:
+        validate_nik(data.nik)
+    except ValidationError as exc:
+        errors.add_validation(f"{prefix}.nik", exc)
+        return None, []
+    person = selectors.person_by_nik(data.nik)
+    if person is not None and not selectors.may_pick_person(actor, person):
+        errors.add(f"{prefix}.nik", str(selectors.REGISTERED_ELSEWHERE))
+        return _ResolvedPerson(None, data, None, []), []
+    if person is None:
+        return None, nik_warnings(data.nik, birth_date=data.birth_date, sex=data.sex or None)
+    # Exact NIK match: link to the registered person, never create a second one.
+    warnings = []
+    if data.full_name and selectors.names_differ(person.full_name, data.full_name):
+        warnings.append(
+            _(
+                "NIK sudah terdaftar atas nama %(name)s; kasus dikaitkan ke data "
+                "tersebut. Ubah data penduduk bila nama perlu diperbaiki."
+            )
+            % {"name": person.full_name}
+        )
+    return _ResolvedPerson(person, data, person.region, warnings), []
+
+
+def _check_new_person(data: PersonInput, prefix: str, errors: _Errors) -> None:
+    """The fields a new person's record needs: name, sex, a birth date not in the future,
+    a valid phone, a known relationship, RT/RW as three digits."""
     if not data.full_name.strip():
         errors.add(f"{prefix}.full_name", _("Nama lengkap wajib diisi."))
     if data.sex not in Sex.values:
@@ -101,42 +129,36 @@ def _resolve_person(
             except ValidationError as exc:
                 errors.add_validation(f"{prefix}.address.{part}", exc)
 
-    region = None
-    if not data.region_code.strip():
-        errors.add(f"{prefix}.address.region_code", _("Desa/kelurahan wajib diisi."))
-    else:
-        region = Region.objects.filter(code=data.region_code.strip()).first()
-        if region is None:
-            errors.add(
-                f"{prefix}.address.region_code",
-                _("Kode wilayah %(code)s tidak dikenal.") % {"code": data.region_code},
-            )
-        elif region.level != RegionLevel.VILLAGE:
-            errors.add(
-                f"{prefix}.address.region_code",
-                _("Alamat harus sampai tingkat desa/kelurahan (kode PP.KK.CC.DDDD)."),
-            )
-            region = None
-        elif not selectors.may_register_in(actor, region.code):
-            errors.add(f"{prefix}.address.region_code", str(selectors.OUTSIDE_YOUR_AREA))
-            region = None
 
-    if region is not None and data.birth_date and data.full_name.strip():
-        for candidate in selectors.likely_duplicates(
-            full_name=data.full_name, birth_date=data.birth_date, region=region
-        ):
-            warnings.append(
-                _(
-                    "Kemungkinan data ganda: %(name)s, lahir %(date)s, NIK %(nik)s di desa yang "
-                    "sama sudah terdaftar. Pilih data tersebut bila orangnya sama."
-                )
-                % {
-                    "name": candidate.full_name,
-                    "date": f"{candidate.birth_date:%d-%m-%Y}",
-                    "nik": candidate.masked_nik,
-                }
-            )
-    return _ResolvedPerson(None, data, region, warnings)
+def _home_village(
+    data: PersonInput, prefix: str, errors: _Errors, *, actor: Actor
+) -> Region | None:
+    """The village a new person lives in, if it is a known village in the actor's area."""
+    field = f"{prefix}.address.region_code"
+    if not data.region_code.strip():
+        errors.add(field, _("Desa/kelurahan wajib diisi."))
+        return None
+    region = Region.objects.filter(code=data.region_code.strip()).first()
+    if region is None:
+        errors.add(field, _("Kode wilayah %(code)s tidak dikenal.") % {"code": data.region_code})
+    elif region.level != RegionLevel.VILLAGE:
+        errors.add(field, _("Alamat harus sampai tingkat desa/kelurahan (kode PP.KK.CC.DDDD)."))
+    elif not selectors.may_register_in(actor, region.code):
+        errors.add(field, str(selectors.OUTSIDE_YOUR_AREA))
+    else:
+        return region
+    return None
+
+
+def _likely_duplicate_warning(candidate: Person) -> str:
+    return _(
+        "Kemungkinan data ganda: %(name)s, lahir %(date)s, NIK %(nik)s di desa yang "
+        "sama sudah terdaftar. Pilih data tersebut bila orangnya sama."
+    ) % {
+        "name": candidate.full_name,
+        "date": f"{candidate.birth_date:%d-%m-%Y}",
+        "nik": candidate.masked_nik,
+    }
 
 
 # Two desks registered the same new NIK at the same moment and the other one was saved first

@@ -332,6 +332,7 @@ def test_list_endpoints_keep_a_constant_query_count(api, username, path):
                     "full_name": f"W {i}",
                     "birth_date": "1988-08-12",
                 },
+                confirm_new_person=True,  # "W 1", "W 2"... look alike on purpose
             )
             case = CaseModel.objects.get(number=number)
             notify(

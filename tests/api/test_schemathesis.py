@@ -169,7 +169,17 @@ EDIT_CASE = {
     },
 }
 LINKS = {
-    ("/api/v1/cases/", "post", "201"): CASE_ITEM,
+    # An intake answers with the new case's ETag: edit it straight away.
+    ("/api/v1/cases/", "post", "201"): {
+        **CASE_ITEM,
+        "EditNewCase": {
+            "operationId": "v1_cases_partial_update",
+            "parameters": {
+                "path.number": "$response.body#/number",
+                "header.If-Match": "$response.header.ETag",
+            },
+        },
+    },
     ("/api/v1/cases/", "get", "200"): {
         "GetListedCase": {
             "operationId": "v1_cases_retrieve",

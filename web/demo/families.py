@@ -130,6 +130,9 @@ def create_cases(count: int = 200, bengkalis_count: int = 8, seed: int = 2026) -
             kk_number=kk_number,
             priority=rng.choice(["normal"] * 6 + ["high", "urgent", "low"]),
             opened_at=now - age,
+            # Generated people: a look-alike name in the same village is a coincidence.
+            confirm_new_person=True,
+            confirm_double_aid=True,
         )
         case = result.case
         if beneficiary is not None:

@@ -28,14 +28,16 @@ from cases.models import (
     Note,
     NoteKind,
     Outcome,
+    Person,
     Recommendation,
     Stage,
 )
 from cases.selectors import cases_visible_to
-from cases.services import IntakeResult, register_case
-from core.errors import NotAllowed, WorkflowError, require
+from cases.services import CaseIntake, CheckedIntake, IntakeResult, check_intake, save_intake
+from core.errors import NeedsConfirmation, NotAllowed, WorkflowError, require
 from core.types import Actor
 from referrals.models import ReferralStatus
+from referrals.selectors import prior_aid
 from workflows import selectors
 from workflows.flows import CaseFlow, ComplaintFlow
 from workflows.models import (
@@ -48,17 +50,88 @@ from workflows.models import (
 from workflows.services.engine import _case_for_update, _complete, _given, _require_after_opening
 
 
-def open_case(*, actor: Actor, **intake: Any) -> IntakeResult:
-    """Open a case (pendaftaran): register it with ``cases.services.register_case`` (whose
-    keyword arguments ``intake`` are) and start its flow, in one transaction.
+def open_case(
+    *,
+    actor: Actor,
+    confirm_new_person: bool = False,
+    confirm_double_aid: bool = False,
+    **intake: Any,
+) -> IntakeResult:
+    """Open a case (pendaftaran): check it (``cases.services.check_intake``), ask for the
+    officer's confirmation where the registry says to look first, save it and start its
+    flow, in one transaction. ``intake`` holds the fields of ``cases.services.CaseIntake``.
 
-    Raises what ``register_case`` raises: ``IntakeError`` (400, nothing written) or
-    ``IntakeConflict`` (409, the same new NIK or KK saved a moment ago at another desk).
+    The confirmations, asked one at a time in this order and skipped when the flag is set:
+
+    - ``confirm_new_person``: a person typed as new looks like a registered one (same
+      village and birth date, close name). Pick the registered record
+      (``existing_person_id``) or confirm that this is someone else.
+    - ``confirm_double_aid``: the beneficiary already received aid of a requested type this
+      period (the double-aid rule of ``referrals.selectors.prior_aid``).
+
+    Raises ``IntakeError`` (400, nothing written), ``NeedsConfirmation`` (409 with the
+    candidates or the aid found, nothing written) or ``IntakeConflict`` (409, the same new
+    NIK or KK saved a moment ago at another desk).
     """
     with transaction.atomic():
-        result = register_case(actor=actor, **intake)
+        checked = check_intake(CaseIntake(**intake), actor=actor)
+        if not confirm_new_person:
+            _ask_about_duplicates(checked)
+        if not confirm_double_aid:
+            _ask_about_double_aid(checked)
+        result = save_intake(checked, actor=actor)
         start_case_flow(result.case, actor=actor)
     return result
+
+
+def _person_summary(person: Person) -> dict:
+    """What an officer needs to tell two people apart, NIK masked."""
+    return {
+        "id": person.pk,
+        "full_name": person.full_name,
+        "birth_date": person.birth_date,
+        "nik": person.masked_nik,
+        "region_code": person.region_id,
+        "rt": person.rt,
+        "rw": person.rw,
+    }
+
+
+def _ask_about_duplicates(checked: CheckedIntake) -> None:
+    people = {"applicant": checked.people.applicant}
+    if checked.people.beneficiary is not checked.people.applicant:
+        people["beneficiary"] = checked.people.beneficiary
+    found = {
+        role: [_person_summary(candidate) for candidate in resolved.likely_duplicates]
+        for role, resolved in people.items()
+        if resolved.likely_duplicates
+    }
+    if found:
+        raise NeedsConfirmation(
+            _(
+                "Orang dengan nama mirip, tanggal lahir dan desa yang sama sudah terdaftar. "
+                "Pilih datanya bila orangnya sama, atau konfirmasi sebagai orang baru."
+            ),
+            confirm="confirm_new_person",
+            likely_duplicates=found,
+        )
+
+
+def _ask_about_double_aid(checked: CheckedIntake) -> None:
+    beneficiary = checked.people.beneficiary.person
+    aid_types = {service.aid_type for service in checked.services if service.aid_type}
+    if beneficiary is None or not aid_types:
+        return
+    found = prior_aid(beneficiary, aid_types=aid_types, on=timezone.localdate())
+    if found:
+        raise NeedsConfirmation(
+            _(
+                "Penerima manfaat sudah menerima bantuan sejenis pada periode ini. Periksa "
+                "kembali layanan yang dimohon, atau konfirmasi untuk tetap membuka kasus."
+            ),
+            confirm="confirm_double_aid",
+            double_aid=found,
+        )
 
 
 def start_case_flow(case: Case, *, actor: Actor, reopened: bool = False) -> None:
