@@ -52,6 +52,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(BIN)/python scripts/check_sizes.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/pages.py

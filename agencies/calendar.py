@@ -14,7 +14,7 @@ import holidays
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import DayOff, Region
+from .models import DayOff, Region, region_and_ancestors
 
 
 @lru_cache(maxsize=32)
@@ -26,9 +26,7 @@ def _region_codes(region: Region | str | None) -> list[str]:
     """The region's own code and every parent code (``19.04.01`` -> 19, 19.04, 19.04.01)."""
     if region is None:
         return []
-    code = region if isinstance(region, str) else region.code
-    parts = code.split(".")
-    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+    return region_and_ancestors(region if isinstance(region, str) else region.code)
 
 
 def days_off(start: dt.date, end: dt.date, region: Region | str | None = None) -> set[dt.date]:

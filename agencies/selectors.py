@@ -10,7 +10,16 @@ from django.db.models import QuerySet
 
 from core.types import Viewer
 
-from .models import AGENCY_ROLES, Agency, Membership, PpksCategory, Region, RoutingRule, Service
+from .models import (
+    AGENCY_ROLES,
+    Agency,
+    Membership,
+    PpksCategory,
+    Region,
+    RoutingRule,
+    Service,
+    region_and_ancestors,
+)
 
 # Memberships read during the current request, by user id (see ``memberships_cached``).
 _request_memberships: ContextVar[dict[int, list[Membership]] | None] = ContextVar(
@@ -101,9 +110,7 @@ def suggest_agencies(
     *, services: list[Service | None], ppks_category: PpksCategory | None, region: Region
 ) -> dict[int | None, Agency | None]:
     """``suggest_agency`` for several services at once (two queries), keyed by service id."""
-    codes = [region.code]
-    parts = region.code.split(".")
-    codes += [".".join(parts[:i]) for i in range(1, len(parts))]
+    codes = region_and_ancestors(region.code)
     rules = list(
         RoutingRule.objects.filter(
             is_active=True, agency__is_active=True, region_id__in=codes

@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from core.types import Viewer
 
+from .models import UserPreference
+
 
 def system_user() -> AbstractBaseUser:
     """The account background work acts as, so history never records an empty user.
@@ -31,6 +33,4 @@ USER_LANGUAGE_SESSION_KEY = "simpul_language"
 
 def set_user_language(*, user: Viewer, language: str) -> None:
     """Keep the interface language the user chose on their account."""
-    from .models import UserPreference
-
     UserPreference.objects.update_or_create(user=user, defaults={"language": language})

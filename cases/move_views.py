@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
 from core.forms import add_error_to_form, add_error_to_messages
+from core.pages import page_of
 
 from . import moves, selectors
 from .access import log_access
@@ -20,7 +20,6 @@ from .form_tokens import once_per_form_token
 from .forms import MoveDecisionForm, MoveRequestForm
 from .models import AccessAction, MoveRequest
 
-PAGE_SIZE = 25
 FORM_FIELD = {"region_code": "region"}
 
 
@@ -32,7 +31,7 @@ def _form_field(name: str) -> str:
 def move_list(request: HttpRequest) -> HttpResponse:
     """Requests out of the user's area to decide, and the ones their area filed."""
     rows = moves.move_list(request.user)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, rows)
     return render(
         request,
         "cases/move_list.html",

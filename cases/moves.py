@@ -26,7 +26,7 @@ from core.errors import Conflict, IntakeError, NotAllowed
 from core.types import Actor, Viewer
 
 from . import selectors
-from .models import MoveDecision, MoveRequest, MoveStatus, rt_rw_validator
+from .models import MoveDecision, MoveRequest, MoveStatus, Person, rt_rw_validator
 from .nik import normalize_number, validate_nik
 
 REASON_MAX_LENGTH = 1000
@@ -96,37 +96,9 @@ def request_move(
         # Checked before the NIK: the answers below tell whether a NIK is registered.
         raise NotAllowed(_("Hanya petugas pendaftaran yang dapat mengajukan pindah domisili."))
     errors: dict[str, list[str]] = {}
-    nik = normalize_number(nik)
-    person = None
-    try:
-        validate_nik(nik)
-    except ValidationError as exc:
-        errors["nik"] = list(exc.messages)
-    else:
-        person = selectors.person_by_nik(nik)
-        if person is None:
-            errors["nik"] = [
-                _("NIK ini belum terdaftar: daftarkan langsung lewat pendaftaran kasus.")
-            ]
-    region = Region.objects.filter(code=(region_code or "").strip()).first()
-    if region is None or region.level != RegionLevel.VILLAGE:
-        errors["region_code"] = [_("Pilih desa/kelurahan tujuan.")]
-    elif not selectors.may_register_in(actor, region.code):
-        errors["region_code"] = [str(selectors.OUTSIDE_YOUR_AREA)]
-    if person is not None and selectors.may_register_in(actor, person.region_id):
-        errors["nik"] = [_("Penduduk ini sudah terdaftar di wilayah kerja Anda.")]
-    for name, value in (("rt", rt), ("rw", rw)):
-        try:
-            if value.strip():
-                rt_rw_validator(value.strip())
-        except ValidationError as exc:
-            errors[name] = list(exc.messages)
-    if len(street) > 255:
-        errors["street"] = [_("Alamat jalan paling banyak 255 karakter.")]
-    if not reason.strip():
-        errors["reason"] = [_("Alasan pindah wajib diisi.")]
-    elif len(reason) > REASON_MAX_LENGTH:
-        errors["reason"] = [_("Alasan paling banyak 1000 karakter.")]
+    person = _person_to_move(actor, nik, errors)
+    region = _move_destination(actor, region_code, errors)
+    errors.update(_move_address_errors(rt=rt, rw=rw, street=street, reason=reason))
     if errors:
         raise IntakeError(field_errors=errors)
     assert person is not None and region is not None
@@ -152,6 +124,54 @@ def request_move(
             _("Permintaan pindah domisili untuk NIK ini sudah diajukan dan menunggu keputusan.")
         ) from None
     return move
+
+
+def _person_to_move(actor: Actor, nik: str, errors: dict[str, list[str]]) -> Person | None:
+    """The registered person ``nik`` names, if they live outside the actor's area (else an
+    error on ``nik``)."""
+    nik = normalize_number(nik)
+    try:
+        validate_nik(nik)
+    except ValidationError as exc:
+        errors["nik"] = list(exc.messages)
+        return None
+    person = selectors.person_by_nik(nik)
+    if person is None:
+        errors["nik"] = [_("NIK ini belum terdaftar: daftarkan langsung lewat pendaftaran kasus.")]
+    elif selectors.may_register_in(actor, person.region_id):
+        errors["nik"] = [_("Penduduk ini sudah terdaftar di wilayah kerja Anda.")]
+    return person
+
+
+def _move_destination(
+    actor: Actor, region_code: str, errors: dict[str, list[str]]
+) -> Region | None:
+    """The village moved to: a village of the actor's intake area (else an error on
+    ``region_code``)."""
+    region = Region.objects.filter(code=(region_code or "").strip()).first()
+    if region is None or region.level != RegionLevel.VILLAGE:
+        errors["region_code"] = [_("Pilih desa/kelurahan tujuan.")]
+    elif not selectors.may_register_in(actor, region.code):
+        errors["region_code"] = [str(selectors.OUTSIDE_YOUR_AREA)]
+    return region
+
+
+def _move_address_errors(*, rt: str, rw: str, street: str, reason: str) -> dict[str, list[str]]:
+    """The new address's RT/RW (three digits) and street, and the required reason."""
+    errors: dict[str, list[str]] = {}
+    for name, value in (("rt", rt), ("rw", rw)):
+        try:
+            if value.strip():
+                rt_rw_validator(value.strip())
+        except ValidationError as exc:
+            errors[name] = list(exc.messages)
+    if len(street) > 255:
+        errors["street"] = [_("Alamat jalan paling banyak 255 karakter.")]
+    if not reason.strip():
+        errors["reason"] = [_("Alasan pindah wajib diisi.")]
+    elif len(reason) > REASON_MAX_LENGTH:
+        errors["reason"] = [_("Alasan paling banyak 1000 karakter.")]
+    return errors
 
 
 def decide_move(*, actor: Actor, move_id: int, decision: str, reason: str = "") -> MoveRequest:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
@@ -24,7 +26,7 @@ from core.errors import (
 )
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Domain errors answer their own status and body (``core.errors``); nothing answers an
     HTML page.
 
@@ -67,7 +69,9 @@ class DueFirstCursor(CursorPagination):
     ordering = ("due_at", "pk")
 
 
-def lockout_response(request, credentials, *args, **kwargs):
+def lockout_response(
+    request: HttpRequest, credentials: Any, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """After repeated failed logins: JSON for the API, a page for people."""
     message = _(
         "Terlalu banyak percobaan masuk yang gagal. Akun dikunci selama satu jam; "
@@ -106,7 +110,7 @@ ERROR_DESCRIPTIONS = {
 class SimpulAutoSchema(AutoSchema):
     """Documents the error answers every endpoint can give, so clients can rely on them."""
 
-    def _get_response_bodies(self, direction="response"):
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict:
         responses = super()._get_response_bodies(direction)
         codes = ["400", "401", "403", "404", "429"]
         if self.method == "POST":

@@ -4,6 +4,7 @@ one way a page shows a domain error (``add_error_to_form``, ``add_error_to_messa
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -28,7 +29,7 @@ class StyledForm(forms.Form):
     """A form whose widgets carry Bootstrap's classes (and ``is-invalid`` once bound with
     errors), so every page looks the same without per-template markup."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.style_widgets()
 
@@ -40,7 +41,7 @@ class StyledForm(forms.Form):
             if css and css not in classes:
                 field.widget.attrs["class"] = " ".join([*classes, css])
 
-    def full_clean(self):
+    def full_clean(self) -> None:
         super().full_clean()
         for name in self.errors:
             if name in self.fields and not isinstance(self.fields[name].widget, _CHECKS):
@@ -56,14 +57,14 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """Several files in one input (photos, front and back of a card); cleans to a list."""
 
-    def __init__(self, *args, accept: str = "", capture: str = "", **kwargs):
+    def __init__(self, *args: Any, accept: str = "", capture: str = "", **kwargs: Any) -> None:
         attrs = {"accept": accept} if accept else {}
         if capture:
             attrs["capture"] = capture
         kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> Any:
         single = super().clean
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data if d]

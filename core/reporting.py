@@ -22,9 +22,12 @@ from __future__ import annotations
 import logging
 import re
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 # One digit: ASCII or any Unicode decimal digit, or the percent-encoding of an ASCII digit
 # (%30-%39) or of a full-width (U+FF10-FF19), Arabic-Indic (U+0660-0669) or Persian
@@ -68,10 +71,10 @@ class PersonalDataReporterFilter(SafeExceptionReporterFilter):
         "API|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|ENCRYPTION|BLIND", flags=re.I
     )
 
-    def is_active(self, request) -> bool:
+    def is_active(self, request: HttpRequest | None) -> bool:
         return True  # in DEBUG too: a developer's screen is no place for citizens' IDs
 
-    def get_safe_request_meta(self, request) -> dict[str, Any]:
+    def get_safe_request_meta(self, request: HttpRequest | None) -> dict[str, Any]:
         """Headers and WSGI variables: credentials hidden, NIK-like numbers masked (the path,
         the query string and the referrer are in here too)."""
         if request is None:
@@ -86,13 +89,13 @@ class PersonalDataReporterFilter(SafeExceptionReporterFilter):
                 safe[key] = self.cleanse_setting(key, value)
         return safe
 
-    def get_safe_cookies(self, request) -> dict[str, str]:
+    def get_safe_cookies(self, request: HttpRequest | None) -> dict[str, str]:
         """Every cookie's value is hidden: the session and CSRF cookies are credentials."""
         if request is None:
             return {}
         return {name: self.cleansed_substitute for name in request.COOKIES}
 
-    def get_post_parameters(self, request):
+    def get_post_parameters(self, request: HttpRequest | None) -> Any:
         params = super().get_post_parameters(request)
         if request is None or not params:
             return params
@@ -103,13 +106,13 @@ class PersonalDataReporterFilter(SafeExceptionReporterFilter):
                 cleansed[key] = self.cleansed_substitute
         return cleansed
 
-    def cleanse_special_types(self, request, value):
+    def cleanse_special_types(self, request: HttpRequest | None, value: Any) -> Any:
         value = super().cleanse_special_types(request, value)
         if isinstance(value, str) and has_id_number(value):
             return mask_id_numbers(value, self.cleansed_substitute)
         return value
 
-    def get_traceback_frame_variables(self, request, tb_frame):
+    def get_traceback_frame_variables(self, request: HttpRequest | None, tb_frame: Any) -> Any:
         variables = super().get_traceback_frame_variables(request, tb_frame)
         return [
             (name, self.cleansed_substitute if has_id_number(repr(value)) else value)

@@ -12,8 +12,11 @@ Limits (documented in the README's input limits):
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
@@ -34,10 +37,10 @@ class RequestSizeLimitMiddleware:
     anything reads the body: JSON on ``/api/``, a short page elsewhere. Goes first in
     MIDDLEWARE. A body without Content-Length is still capped by Django's own limits."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -66,7 +69,7 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _refuse(request, status: int, message: str, field: str = "") -> HttpResponse:
+    def _refuse(request: HttpRequest, status: int, message: str, field: str = "") -> HttpResponse:
         """JSON on the API (keyed by the ``field`` at fault, else ``detail``), a short page
         elsewhere."""
         if request.path.startswith("/api/"):
@@ -75,7 +78,7 @@ class RequestSizeLimitMiddleware:
         return HttpResponse(page, status=status)
 
 
-def json_depth_exceeds(data, limit: int) -> bool:
+def json_depth_exceeds(data: Any, limit: int) -> bool:
     """Whether ``data`` (parsed JSON) nests arrays/objects deeper than ``limit``; iterative,
     so no input can exhaust the stack."""
     stack = [(data, 1)]
@@ -93,7 +96,7 @@ class LimitedJSONParser(JSONParser):
     """DRF's JSON parser with a nesting limit: too deep answers 400 naming the rule, never a
     RecursionError (500)."""
 
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         too_deep = ParseError(
             _("JSON bersarang terlalu dalam (maksimal %(depth)d tingkat).")
             % {"depth": JSON_MAX_DEPTH}

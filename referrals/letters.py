@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from agencies.models import Office
-from cases.models import HomeVisit, Priority
+from agencies.models import Agency, Office
+from cases.models import Case, HomeVisit, Person, Priority
 
 from .models import Referral, ReferralStatus
 
@@ -170,12 +170,26 @@ def _draw(
     documents: list[dict],
     visit: HomeVisit | None,
 ) -> FPDF:
+    """The whole letter, section by section, top to bottom."""
     case = referral.case
     person = case.beneficiary
     agency = referral.agency
     government, place = regency_title(agency.regency.name)
     sender = referral.sent_by.get_full_name() or referral.sent_by.get_username()
 
+    pdf = _new_pdf(case, number, office, government)
+    _draw_letterhead(pdf, office, government)
+    _draw_letter_fields(pdf, referral, case, number, place)
+    _draw_addressee(pdf, agency)
+    _draw_title(pdf, referral)
+    _draw_beneficiary(pdf, referral, case, person, visit)
+    _draw_documents(pdf, documents)
+    _draw_closing(pdf, referral, office, government, sender)
+    return pdf
+
+
+def _new_pdf(case: Case, number: str, office: Office | None, government: str) -> LetterPdf:
+    """An A4 document with the footer, metadata and margins set and its first page added."""
     pdf = LetterPdf(orientation="P", unit="mm", format="A4")
     pdf.footer_text = _("Surat rujukan %(number)s · dibuat melalui Simpul") % {"number": number}
     pdf.set_title(latin1(_("Surat Rujukan %(case)s") % {"case": case.number}))
@@ -185,8 +199,11 @@ def _draw(
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.alias_nb_pages()
     pdf.add_page()
+    return pdf
 
-    # Kop surat: the government and the referring office.
+
+def _draw_letterhead(pdf: FPDF, office: Office | None, government: str) -> None:
+    """Kop surat: the government, the referring office and its contact, a double rule."""
     pdf.set_font("Helvetica", "B", 13)
     pdf.cell(0, 6.5, latin1(_("PEMERINTAH %(name)s") % {"name": government}), align="C")
     pdf.ln(6.5)
@@ -211,6 +228,9 @@ def _draw(
     pdf.line(MARGIN, y + 1.2, pdf.w - MARGIN, y + 1.2)
     pdf.set_y(y + 5)
 
+
+def _draw_letter_fields(pdf: FPDF, referral: Referral, case: Case, number: str, place: str) -> None:
+    """Place and date on the right, then Nomor, Sifat (urgency) and Perihal (subject)."""
     pdf.set_font("Helvetica", "", 11)
     pdf.cell(
         0,
@@ -231,6 +251,9 @@ def _draw(
     )
     pdf.ln(4)
 
+
+def _draw_addressee(pdf: FPDF, agency: Agency) -> None:
+    """Kepada Yth.: the head of the receiving agency, its address, "di tempat"."""
     pdf.multi_cell(
         0,
         LINE,
@@ -251,6 +274,9 @@ def _draw(
     )
     pdf.ln(4)
 
+
+def _draw_title(pdf: FPDF, referral: Referral) -> None:
+    """The centred title, with the status in red if the referral is no longer live."""
     pdf.set_font("Helvetica", "B", 13)
     pdf.cell(0, 7, latin1(_("SURAT RUJUKAN")), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("Helvetica", "", 11)
@@ -273,6 +299,11 @@ def _draw(
         pdf.set_text_color(0)
     pdf.ln(3)
 
+
+def _draw_beneficiary(
+    pdf: FPDF, referral: Referral, case: Case, person: Person, visit: HomeVisit | None
+) -> None:
+    """The salutation and opening sentence, then the beneficiary, case and service fields."""
     _paragraph(pdf, _("Dengan hormat,"), gap=1)
     _paragraph(
         pdf,
@@ -280,7 +311,7 @@ def _draw(
             "Bersama ini kami merujuk penerima manfaat di bawah ini untuk mendapatkan layanan "
             "%(service)s dari %(agency)s:"
         )
-        % {"service": referral.service.name, "agency": agency.name},
+        % {"service": referral.service.name, "agency": referral.agency.name},
     )
     birth = ", ".join(
         part
@@ -305,6 +336,9 @@ def _draw(
     _field(pdf, _("Hasil verifikasi"), _verification(case, visit))
     pdf.ln(2)
 
+
+def _draw_documents(pdf: FPDF, documents: list[dict]) -> None:
+    """Dokumen persyaratan: each required document, numbered, and whether the case has it."""
     _paragraph(pdf, _("Dokumen persyaratan"), bold=True, gap=0)
     if documents:
         for index, row in enumerate(documents, start=1):
@@ -322,6 +356,11 @@ def _draw(
         _paragraph(pdf, _("Tidak ada dokumen yang dipersyaratkan."), gap=0)
     pdf.ln(3)
 
+
+def _draw_closing(
+    pdf: FPDF, referral: Referral, office: Office | None, government: str, sender: str
+) -> None:
+    """The reply-by sentence, then the signature block on the right half, kept on one page."""
     _paragraph(
         pdf,
         _(
@@ -330,8 +369,6 @@ def _draw(
         )
         % {"due": long_date(referral.due_at)},
     )
-
-    # Signature block on the right half, kept together on one page.
     if pdf.get_y() + SIGNATURE_HEIGHT > pdf.page_break_trigger:
         pdf.add_page()
     pdf.ln(3)
@@ -343,4 +380,3 @@ def _draw(
     pdf.set_x(left)
     pdf.set_font("Helvetica", "BU", 11)
     pdf.multi_cell(0, LINE, latin1(sender), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    return pdf

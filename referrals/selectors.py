@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from agencies.models import Membership, Office, OfficeKind, Service
+from agencies.models import Membership, Office, OfficeKind, Service, region_and_ancestors
 from agencies.selectors import agencies_of
 from cases.models import Attachment, AttachmentKind, Case, HomeVisit, Person
 from cases.selectors import case_team_q, cases_visible_to, open_cases_of
@@ -48,8 +48,7 @@ def letter_number(referral: Referral) -> str:
 def referring_office(referral: Referral) -> Office | None:
     """The office the referral was sent from: the sender's office covering the case's
     village, else the regency's SLRT (one query)."""
-    parts = referral.case.region_id.split(".")
-    covering = [".".join(parts[: i + 1]) for i in range(len(parts))]
+    covering = region_and_ancestors(referral.case.region_id)
     offices = list(
         Office.objects.filter(area_id__in=covering)
         .annotate(
@@ -89,7 +88,7 @@ def latest_visit(referral: Referral) -> HomeVisit | None:
     return HomeVisit.objects.filter(case_id=referral.case_id).order_by("-visited_at").first()
 
 
-def referrals_visible_to(user: Viewer):
+def referrals_visible_to(user: Viewer) -> QuerySet[Referral]:
     """Referrals ``user`` may see: all on their team's cases; their own agency's otherwise.
 
     A revoked referral is gone for its agency (it was withdrawn before the agency served
@@ -176,13 +175,11 @@ def document_checklist(case: Case, attachments: list | None = None) -> list[dict
     return list(rows.values())
 
 
-def downloadable_attachment(user: Viewer, pk: int):
+def downloadable_attachment(user: Viewer, pk: int) -> Attachment | None:
     """An attachment the user may download, or None: the case team gets every file; an
     agency only the documents its own referral's service requires (KTP, KK, SKTM, ...)
     and the delivery proof of its own referral. One query, whether the file is missing,
     out of scope or not the agency's to open (the answer and its timing are the same)."""
-    from django.db.models import Exists, OuterRef, Q
-
     referrals = referrals_visible_to(user)
     team = Q(case__in=Case.objects.filter(case_team_q(user)).values("pk"))
     required = Q(document_type__isnull=False) & Exists(

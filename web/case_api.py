@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from agencies.models import DocumentType
+from agencies.models import DocumentType, Region
 from cases import selectors
 from cases.access import log_access
 from cases.attachments import download_response
@@ -34,6 +34,7 @@ from cases.serializers import (
 )
 from cases.services import DocumentInput, add_documents, update_case
 from core.api import NewestFirstCursor
+from core.deadlines import at_risk_q, overdue_q
 from core.errors import IntakeError, NotAllowed
 from referrals.selectors import downloadable_attachment
 from web import selectors as web_selectors
@@ -58,18 +59,17 @@ class CaseFilter(django_filters.FilterSet):
 
     def in_region(self, queryset, name, value):
         code = value.strip().rstrip(".")
-        return queryset.filter(Q(region_id=code) | Q(region__code__startswith=code + "."))
+        return queryset.filter(Region.within_q(code))
 
     def _tasks(self, **lookups):
         return WorkItem.objects.open().filter(case=OuterRef("pk"), **lookups)
 
     def with_overdue_task(self, queryset, name, value):
-        overdue = Exists(self._tasks(due_at__lt=timezone.now()))
+        overdue = Exists(self._tasks().filter(overdue_q(timezone.now())))
         return queryset.filter(overdue if value else ~overdue)
 
     def with_task_at_risk(self, queryset, name, value):
-        now = timezone.now()
-        at_risk = Exists(self._tasks(at_risk_at__lte=now, due_at__gte=now))
+        at_risk = Exists(self._tasks().filter(at_risk_q(timezone.now())))
         return queryset.filter(at_risk if value else ~at_risk)
 
     def search(self, queryset, name, value):

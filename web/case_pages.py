@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,13 +28,11 @@ from cases.pending_uploads import keep_form_uploads
 from cases.services import add_documents, add_note
 from core.errors import DomainError
 from core.forms import add_error_to_form, add_error_to_messages
+from core.pages import page_of
 from web import selectors as web_selectors
 from web.timeline import case_timeline
 from workflows.forms import WaiveForm, form_for
 from workflows.selectors import case_tasks
-
-PAGE_SIZE = 25
-
 
 # Where each role starts its day after signing in (first match wins).
 START_PAGE_BY_ROLE = [
@@ -80,7 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         return redirect(f"{reverse('home')}?{urlencode(query)}" if query else reverse("home"))
     rows = web_selectors.case_list(request.user, q=q, stage=stage, mine=mine)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, rows)
     return render(
         request,
         "cases/case_list.html",

@@ -11,14 +11,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 
-from agencies.models import INTAKE_ROLES, Region, RegionLevel, Service
+from agencies.models import (
+    INTAKE_ROLES,
+    Region,
+    RegionLevel,
+    Service,
+    code_within,
+    region_and_ancestors,
+)
 from agencies.selectors import areas_of
 from cases import selectors
 from cases.models import Person
-from cases.nik import normalize_number, parse_nik
+from cases.nik import NikParts, normalize_number, parse_nik
 from core.types import Viewer
 from referrals.selectors import prior_aid
 
@@ -44,7 +50,7 @@ class NikLookup:
     sex: str = ""
 
 
-def _birth_date(parts) -> dt.date | None:
+def _birth_date(parts: NikParts) -> dt.date | None:
     today = timezone.localdate()
     century = 2000 if parts.birth_year_2d <= today.year % 100 else 1900
     try:
@@ -82,9 +88,7 @@ def _intake_areas(user: Viewer) -> list[str]:
 
 
 def _in_scope(code: str, areas: list[str]) -> bool:
-    return any(
-        code == area or code.startswith(area + ".") or area.startswith(code + ".") for area in areas
-    )
+    return any(code_within(code, area) or code_within(area, code) for area in areas)
 
 
 @dataclass
@@ -106,8 +110,7 @@ def region_picker(user: Viewer, code: str = "", q: str = "") -> RegionPicker:
     areas = _intake_areas(user)
     chosen = []
     if code and _in_scope(code, areas):
-        parts = code.split(".")
-        chosen = [".".join(parts[: i + 1]) for i in range(len(parts))]
+        chosen = region_and_ancestors(code)
     levels = []
     parent = None
     for depth, level in enumerate(LEVELS):
@@ -136,11 +139,8 @@ def region_picker(user: Viewer, code: str = "", q: str = "") -> RegionPicker:
     results = []
     query = q.strip()
     if len(query) >= 2 and areas:
-        scope = Q(pk__in=[])
-        for area in areas:
-            scope |= Q(code=area) | Q(code__startswith=area + ".")
         results = list(
-            Region.objects.filter(scope, level=RegionLevel.VILLAGE)
+            Region.objects.filter(Region.regions_within_any_q(areas), level=RegionLevel.VILLAGE)
             .filter(search_name__contains=query.lower())
             .select_related("parent__parent")
             .order_by("search_name", "code")[:15]

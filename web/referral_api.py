@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import DueFirstCursor
+from core.deadlines import overdue_q
 from referrals.models import Referral, ReferralStatus
 from referrals.selectors import referrals_visible_to
 from workflows import services
@@ -46,7 +47,7 @@ class ReferralFilter(django_filters.FilterSet):
         fields = ["status"]
 
     def filter_overdue(self, queryset, name, value):
-        late = queryset.filter(ended_at__isnull=True, due_at__lt=timezone.now())
+        late = queryset.filter(overdue_q(timezone.now()), ended_at__isnull=True)
         return late if value else queryset.exclude(pk__in=late.values("pk"))
 
 

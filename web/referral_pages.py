@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,14 +10,13 @@ from django.utils.translation import gettext as _
 
 from cases.access import log_access
 from cases.models import AccessAction
+from core.pages import page_of
 from referrals import selectors
 from referrals.letters import render_referral_letter
 from referrals.models import Referral
 from web import selectors as web_selectors
 from workflows import selectors as task_selectors
 from workflows.models import TaskKind
-
-PAGE_SIZE = 25
 
 
 @login_required
@@ -33,9 +31,7 @@ def agency_queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     queue = task_selectors.agency_queue(request.user, holder=holder)
     counts = task_selectors.queue_counts(queue, now)
-    page = Paginator(queue.filter(kind=kind) if kind else queue, PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, queue.filter(kind=kind) if kind else queue)
     return render(
         request,
         "referrals/agency_queue.html",

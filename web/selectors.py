@@ -80,57 +80,28 @@ def _documents(case: Case) -> dict:
 
 
 def person_export(person: Person) -> dict:
-    """Everything held about one person, and who accessed it (data-subject access request)."""
-
-    def who(user: Viewer):
-        return user.get_username() if user else None
-
+    """Everything held about one person, and who accessed it (data-subject access request,
+    UU 27/2022 on personal data protection, art. 7): ``{"person", "changes", "cases",
+    "deliveries", "accesses"}``, JSON-ready (ISO dates, usernames)."""
     cases = Case.objects.filter(Q(applicant=person) | Q(beneficiary=person)).select_related(
         "ppks_category", "opened_by"
     )
+    accesses = (
+        AccessLog.objects.filter(Q(person=person) | Q(case__in=cases))
+        .select_related("user", "case")
+        .order_by("at")
+    )
     return {
-        "person": {
-            "nik": person.nik,
-            "full_name": person.full_name,
-            "birth_place": person.birth_place,
-            "birth_date": person.birth_date.isoformat() if person.birth_date else None,
-            "sex": person.sex,
-            "phone": person.phone,
-            "region_code": person.region_id,
-            "rt": person.rt,
-            "rw": person.rw,
-            "street": person.street,
-            "life_status": person.life_status,
-            "family": {
-                "kk_number": person.family.kk_number,
-                "relationship": person.relationship,
-                "registry_status": person.family.registry_status,
-                "decile": person.family.decile,
-                "registry_as_of": str(person.family.registry_as_of or ""),
-                "registry_source": person.family.registry_source,
-            }
-            if person.family
-            else None,
-        },
+        "person": _person_record(person),
         "changes": [
-            {"at": h.history_date.isoformat(), "by": who(h.history_user), "type": h.history_type}
+            {
+                "at": h.history_date.isoformat(),
+                "by": _username(h.history_user),
+                "type": h.history_type,
+            }
             for h in person.history.select_related("history_user")
         ],
-        "cases": [
-            {
-                "number": c.number,
-                "role": "beneficiary" if c.beneficiary_id == person.pk else "applicant",
-                "kind": c.kind,
-                "category": c.ppks_category.name,
-                "description": c.description,
-                "stage": c.stage,
-                "status": c.status,
-                "outcome": c.outcome,
-                "opened_at": c.opened_at.isoformat(),
-                "opened_by": who(c.opened_by),
-            }
-            for c in cases
-        ],
+        "cases": [_case_record(case, person) for case in cases],
         "deliveries": [
             {
                 "service": d.service.name,
@@ -144,15 +115,60 @@ def person_export(person: Person) -> dict:
         "accesses": [
             {
                 "at": a.at.isoformat(),
-                "by": who(a.user),
+                "by": _username(a.user),
                 "action": a.action,
                 "route": a.route,
                 "case": a.case.number if a.case else None,
             }
-            for a in AccessLog.objects.filter(Q(person=person) | Q(case__in=cases))
-            .select_related("user", "case")
-            .order_by("at")
+            for a in accesses
         ],
+    }
+
+
+def _username(user: Viewer | None) -> str | None:
+    return user.get_username() if user else None
+
+
+def _person_record(person: Person) -> dict:
+    """The person's own data and their family card's, NIK and KK in full (it is theirs)."""
+    family = person.family
+    return {
+        "nik": person.nik,
+        "full_name": person.full_name,
+        "birth_place": person.birth_place,
+        "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+        "sex": person.sex,
+        "phone": person.phone,
+        "region_code": person.region_id,
+        "rt": person.rt,
+        "rw": person.rw,
+        "street": person.street,
+        "life_status": person.life_status,
+        "family": {
+            "kk_number": family.kk_number,
+            "relationship": person.relationship,
+            "registry_status": family.registry_status,
+            "decile": family.decile,
+            "registry_as_of": str(family.registry_as_of or ""),
+            "registry_source": family.registry_source,
+        }
+        if family
+        else None,
+    }
+
+
+def _case_record(case: Case, person: Person) -> dict:
+    return {
+        "number": case.number,
+        "role": "beneficiary" if case.beneficiary_id == person.pk else "applicant",
+        "kind": case.kind,
+        "category": case.ppks_category.name,
+        "description": case.description,
+        "stage": case.stage,
+        "status": case.status,
+        "outcome": case.outcome,
+        "opened_at": case.opened_at.isoformat(),
+        "opened_by": _username(case.opened_by),
     }
 
 

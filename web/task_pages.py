@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,8 +17,10 @@ from cases.models import Stage
 from cases.moves import pending_moves_to_decide
 from cases.pending_uploads import keep_form_uploads
 from cases.selectors import cases_visible_to
+from core.deadlines import overdue_q
 from core.errors import DomainError
 from core.forms import add_error_to_form, add_error_to_messages
+from core.pages import page_of
 from web.case_pages import render_case_page
 from workflows import notifications, selectors, services
 from workflows.forms import WaiveForm, form_for
@@ -29,10 +30,10 @@ from workflows.models import Notification, WorkItem
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """Kotak masuk: the tasks I can act on now, nearest due first."""
-    page = Paginator(selectors.actionable_tasks(request.user), 25).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.actionable_tasks(request.user))
     now = timezone.now()
     moves = pending_moves_to_decide(request.user).aggregate(
-        total=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now))
+        total=Count("pk"), overdue=Count("pk", filter=overdue_q(now))
     )
     return render(
         request,
@@ -157,7 +158,7 @@ def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     qs = Notification.objects.filter(recipient=request.user).select_related("case")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = page_of(request, qs, per_page=30)
     return render(request, "workflows/notifications.html", {"page": page})
 
 

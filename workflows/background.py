@@ -22,15 +22,15 @@ from agencies.tokens import tokens_purge_expired
 from cases.idempotency import idempotency_records_purge_expired
 from cases.pending_uploads import pending_uploads_purge_expired
 
+from .escalation import check_deadlines
+from .notifications import send_pending_emails
+
 logger = logging.getLogger(__name__)
 
 PERIOD_SECONDS = 60
 
 
 def run_periodic_jobs(now=None) -> dict[str, int]:
-    from .escalation import check_deadlines
-    from .notifications import send_pending_emails
-
     report = check_deadlines(now)
     emails = send_pending_emails()
     return {

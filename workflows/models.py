@@ -19,6 +19,7 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from cases.models import FollowUpOutcome, Recommendation
+from core.deadlines import at_risk_q, overdue_q
 from referrals.models import ApprovalOutcome, ReferralStatus, ReviewDecision
 
 OPEN_TASK_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
@@ -119,11 +120,11 @@ class WorkItemQuerySet(models.QuerySet):
         return self.filter(task__status__in=OPEN_TASK_STATUSES)
 
     def overdue(self, now) -> WorkItemQuerySet:
-        return self.open().filter(due_at__lt=now)
+        return self.open().filter(overdue_q(now))
 
     def at_risk(self, now) -> WorkItemQuerySet:
         """Less than a quarter of the allowed time left, not yet overdue."""
-        return self.open().filter(at_risk_at__lte=now, due_at__gte=now)
+        return self.open().filter(at_risk_q(now))
 
 
 class WorkItem(models.Model):

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import statistics
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.utils import timezone
 
-from agencies.models import AGENCY_ROLES, Membership, Region, Role
+from agencies.models import (
+    AGENCY_ROLES,
+    Membership,
+    Region,
+    Role,
+    code_within,
+    region_and_ancestors,
+)
 from agencies.selectors import active_memberships, agencies_of
 from cases.models import Case
 from cases.selectors import case_team_q, cases_visible_to
+from core.deadlines import at_risk_q, overdue_q
 from core.types import Viewer
 
 from .models import TaskKind, WorkItem, WorkItemQuerySet
@@ -94,18 +106,16 @@ def agency_queue(user: Viewer, *, holder: str = "all") -> QuerySet[WorkItem]:
     ).order_by("due_at", "pk")
 
 
-def queue_counts(qs: QuerySet[WorkItem], now=None) -> dict:
+def queue_counts(qs: QuerySet[WorkItem], now: dt.datetime | None = None) -> dict:
     """Tasks, overdue and at-risk tasks of a queue, in total and by kind (one query)."""
-    from django.db.models import Count
-
     now = now or timezone.now()
     rows = (
         qs.order_by()
         .values("kind")
         .annotate(
             n=Count("pk"),
-            overdue=Count("pk", filter=Q(due_at__lt=now)),
-            at_risk=Count("pk", filter=Q(at_risk_at__lte=now, due_at__gte=now)),
+            overdue=Count("pk", filter=overdue_q(now)),
+            at_risk=Count("pk", filter=at_risk_q(now)),
         )
     )
     by_kind = {row["kind"]: row for row in rows}
@@ -149,23 +159,7 @@ def supervised_tasks(user: Viewer) -> QuerySet[WorkItem]:
     return WorkItem.objects.open().filter(q)
 
 
-def overdue(qs: QuerySet[WorkItem], now=None) -> QuerySet[WorkItem]:
-    return qs.filter(due_at__lt=now or timezone.now())
-
-
-def at_risk(qs: QuerySet[WorkItem], now=None) -> QuerySet[WorkItem]:
-    now = now or timezone.now()
-    return qs.filter(at_risk_at__lte=now, due_at__gte=now)
-
-
-def _ancestor_codes(code: str) -> list[str]:
-    parts = code.split(".")
-    return [".".join(parts[: i + 1]) for i in range(len(parts))]
-
-
-def _users(memberships) -> QuerySet:
-    from django.contrib.auth import get_user_model
-
+def _users(memberships: QuerySet[Membership]) -> QuerySet:
     return get_user_model().objects.filter(memberships__in=memberships).distinct()
 
 
@@ -176,7 +170,7 @@ def queue_members(item: WorkItem) -> QuerySet:
     if item.agency_id:
         memberships = memberships.filter(agency_id=item.agency_id)
     else:
-        memberships = memberships.filter(area_id__in=_ancestor_codes(item.region_id)).exclude(
+        memberships = memberships.filter(area_id__in=region_and_ancestors(item.region_id)).exclude(
             role__in=AGENCY_ROLES
         )
     return _users(memberships)
@@ -184,7 +178,7 @@ def queue_members(item: WorkItem) -> QuerySet:
 
 def supervisors_of(region_code: str, *, regency_level_only: bool = False) -> QuerySet:
     """Supervisors whose area covers the region; the SLRT manager when regency-level only."""
-    codes = _ancestor_codes(region_code)
+    codes = region_and_ancestors(region_code)
     if regency_level_only:
         codes = codes[:2]
     return _users(Membership.objects.active().filter(role=Role.SUPERVISOR, area_id__in=codes))
@@ -196,7 +190,7 @@ def agency_heads(agency_id: int) -> QuerySet:
     )
 
 
-def case_tasks(user: Viewer, case) -> list[dict]:
+def case_tasks(user: Viewer, case: Case) -> list[dict]:
     """The case's open tasks, with what ``user`` may do to each (for the case page)."""
     items = list(
         WorkItem.objects.open()
@@ -242,7 +236,7 @@ def assignees_for_task(user: Viewer, item: WorkItem) -> list:
 def _assignee_candidates(items: list[WorkItem]) -> list:
     """Active memberships that could hold any of ``items``, in one query: case-team roles
     over an area covering an item's village, and members of an item's agency."""
-    areas = {code for item in items for code in _ancestor_codes(item.region_id)}
+    areas = {code for item in items for code in region_and_ancestors(item.region_id)}
     agency_ids = {item.agency_id for item in items if item.agency_id}
     return list(
         Membership.objects.active()
@@ -263,11 +257,7 @@ def _assignees_for(item: WorkItem, memberships: list) -> list:
         if item.agency_id and membership.agency_id != item.agency_id:
             continue
         if not item.agency_id and (
-            membership.role in AGENCY_ROLES
-            or not (
-                item.region_id == membership.area_id
-                or item.region_id.startswith(membership.area_id + ".")
-            )
+            membership.role in AGENCY_ROLES or not code_within(item.region_id, membership.area_id)
         ):
             continue
         users.setdefault(membership.user_id, membership.user)
@@ -283,21 +273,14 @@ def tasks_visible_to(user: Viewer) -> WorkItemQuerySet:
     return WorkItem.objects.filter(Q(case_id__in=team_cases) | Q(agency_id__in=_agency_ids(user)))
 
 
-def dashboard(user: Viewer, now=None) -> dict:
+def dashboard(user: Viewer, now: dt.datetime | None = None) -> dict:
     """Counts in the user's scope: cases by stage, overdue and at-risk tasks by agency and
     district, cases opened and closed per week, median days from intake to closure."""
-    import datetime as dt
-    import statistics
-
-    from django.db.models import Count
-    from django.db.models.functions import TruncWeek
-
     now = now or timezone.now()
     cases = cases_visible_to(user).order_by()
     by_stage = dict(cases.values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
     tasks = tasks_visible_to(user).open().order_by()
-    late = Q(due_at__lt=now)
-    risky = Q(at_risk_at__lte=now, due_at__gte=now)
+    late, risky = overdue_q(now), at_risk_q(now)
     by_agency = list(
         tasks.filter(agency__isnull=False)
         .values("agency__code", "agency__name")
@@ -309,35 +292,6 @@ def dashboard(user: Viewer, now=None) -> dict:
         .annotate(overdue=Count("pk", filter=late), at_risk=Count("pk", filter=risky))
         .order_by("-overdue", "region__parent__name")
     )
-    # Every one of the last eight weeks (Monday first), empty ones too, so the chart's
-    # gaps show quiet weeks instead of hiding them.
-    today = timezone.localdate(now)
-    this_monday = today - dt.timedelta(days=today.weekday())
-    weeks = [this_monday - dt.timedelta(weeks=n) for n in range(7, -1, -1)]
-    since = timezone.make_aware(dt.datetime.combine(weeks[0], dt.time.min))
-    opened = dict(
-        cases.filter(opened_at__gte=since)
-        .annotate(week=TruncWeek("opened_at"))
-        .values_list("week")
-        .annotate(n=Count("pk"))
-        .values_list("week", "n")
-    )
-    closed = dict(
-        cases.filter(closed_at__gte=since)
-        .annotate(week=TruncWeek("closed_at"))
-        .values_list("week")
-        .annotate(n=Count("pk"))
-        .values_list("week", "n")
-    )
-    opened = {w.date(): n for w, n in opened.items()}
-    closed = {w.date(): n for w, n in closed.items()}
-    durations = [
-        (closed_at - opened_at).total_seconds() / 86400
-        for opened_at, closed_at in cases.filter(closed_at__isnull=False).values_list(
-            "opened_at", "closed_at"
-        )
-        if closed_at is not None
-    ]
     return {
         "by_stage": by_stage,
         "open_cases": sum(n for stage, n in by_stage.items() if stage != "closed"),
@@ -345,18 +299,56 @@ def dashboard(user: Viewer, now=None) -> dict:
         "at_risk_tasks": sum(r["at_risk"] for r in by_district),
         "by_agency": by_agency,
         "by_district": by_district,
-        "weeks": [
-            {"week": w, "opened": opened.get(w, 0), "closed": closed.get(w, 0)} for w in weeks
-        ],
-        "median_days_to_close": round(statistics.median(durations), 1) if durations else None,
+        "weeks": _opened_and_closed_by_week(cases, now),
+        "median_days_to_close": _median_days_to_close(cases),
     }
+
+
+def _opened_and_closed_by_week(cases: QuerySet[Case], now: dt.datetime) -> list[dict]:
+    """``[{"week": Monday, "opened": n, "closed": n}]`` for each of the last eight weeks,
+    oldest first, empty ones too, so the chart's gaps show quiet weeks instead of hiding
+    them."""
+    today = timezone.localdate(now)
+    this_monday = today - dt.timedelta(days=today.weekday())
+    weeks = [this_monday - dt.timedelta(weeks=n) for n in range(7, -1, -1)]
+    since = timezone.make_aware(dt.datetime.combine(weeks[0], dt.time.min))
+    counts: dict[str, dict[dt.date, int]] = {}
+    for field in ("opened", "closed"):
+        rows = (
+            cases.filter(**{f"{field}_at__gte": since})
+            .annotate(week=TruncWeek(f"{field}_at"))
+            .values_list("week")
+            .annotate(n=Count("pk"))
+            .values_list("week", "n")
+        )
+        counts[field] = {week.date(): n for week, n in rows}
+    return [
+        {
+            "week": w,
+            "opened": counts["opened"].get(w, 0),
+            "closed": counts["closed"].get(w, 0),
+        }
+        for w in weeks
+    ]
+
+
+def _median_days_to_close(cases: QuerySet[Case]) -> float | None:
+    """Median days from intake to closure of the closed cases (one decimal), None if none."""
+    durations = [
+        (closed_at - opened_at).total_seconds() / 86400
+        for opened_at, closed_at in cases.filter(closed_at__isnull=False).values_list(
+            "opened_at", "closed_at"
+        )
+        if closed_at is not None
+    ]
+    return round(statistics.median(durations), 1) if durations else None
 
 
 def overdue_for_supervisor(user: Viewer, limit: int = 50) -> list[dict]:
     """The overdue tasks a supervisor can reassign, with who holds them and who could."""
     items = list(
         supervised_tasks(user)
-        .filter(due_at__lt=timezone.now())
+        .filter(overdue_q(timezone.now()))
         .select_related("task__owner", "case", "agency", "region__parent")
         .order_by("due_at")[:limit]
     )

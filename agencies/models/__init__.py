@@ -26,9 +26,17 @@ from agencies.models.organisation import (
     OfficeKind,
     Role,
 )
-from agencies.models.regions import LEVEL_BY_PARTS, Region, RegionLevel
+from agencies.models.regions import (
+    LEVEL_BY_PARTS,
+    Region,
+    RegionLevel,
+    code_within,
+    region_and_ancestors,
+)
 
 __all__ = [
+    "code_within",
+    "region_and_ancestors",
     "AGENCY_ROLES",
     "AREA_ROLES",
     "Agency",

@@ -22,6 +22,19 @@ LEVEL_BY_PARTS = {
 }
 
 
+def region_and_ancestors(code: str) -> list[str]:
+    """The code and every code above it, top first (``19.04.01`` -> ``19``, ``19.04``,
+    ``19.04.01``): the areas whose memberships, rules or holidays reach a region."""
+    parts = code.split(".")
+    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def code_within(code: str, area_code: str) -> bool:
+    """True when the region ``code`` is the area ``area_code`` or lies inside it (Kemendagri
+    codes nest: ``19.04.01.2003`` lies in ``19.04``)."""
+    return code == area_code or code.startswith(area_code + ".")
+
+
 class Region(models.Model):
     """A Kemendagri administrative region, keyed by its dotted code (``19.04.01.2003``).
 
@@ -74,13 +87,21 @@ class Region(models.Model):
 
     def contains(self, code: str) -> bool:
         """True when ``code`` is this region or lies inside it."""
-        return code == self.code or code.startswith(self.code + ".")
+        return code_within(code, self.code)
 
     @staticmethod
     def within_q(area_code: str, field: str = "region") -> Q:
         """Filter for rows whose ``field`` region lies in the region ``area_code``."""
         inside = {f"{field}__code__startswith": area_code + "."}
         return Q(**{f"{field}_id": area_code}) | Q(**inside)
+
+    @staticmethod
+    def regions_within_any_q(area_codes: list[str]) -> Q:
+        """Filter on regions themselves: those that are, or lie inside, one of the areas."""
+        q = Q(pk__in=[])
+        for code in area_codes:
+            q |= Q(code=code) | Q(code__startswith=code + ".")
+        return q
 
     @staticmethod
     def within_any_q(area_codes: list[str], field: str = "region") -> Q:

@@ -12,7 +12,7 @@ from cases.models import (
     ComplaintTier,
     Priority,
 )
-from cases.services.inputs import _Errors
+from cases.services.inputs import FieldErrors
 from core.errors import IntakeError, NotAllowed, PreconditionFailed
 from core.types import Actor
 
@@ -50,7 +50,7 @@ def update_case(
 
 def _check_case_changes(case: Case, changes: dict) -> None:
     """Raise :class:`IntakeError` keyed by field when ``changes`` may not be applied."""
-    errors = _Errors()
+    errors = FieldErrors()
     unknown = set(changes) - EDITABLE_CASE_FIELDS
     for name in sorted(unknown):
         errors.add(name, _("Kolom ini tidak dapat diubah."))

@@ -16,12 +16,12 @@ from cases.models import (
     Note,
     NoteKind,
 )
-from cases.services.inputs import DocumentInput, _Errors
+from cases.services.inputs import DocumentInput, FieldErrors
 from core.errors import IntakeError, NotAllowed
 from core.types import Actor
 
 
-def _check_documents(documents: list[DocumentInput], errors: _Errors) -> list[tuple]:
+def check_documents(documents: list[DocumentInput], errors: FieldErrors) -> list[tuple]:
     """Validate uploads; returns (document type or None, kind, upload) for each one."""
     codes = {d.document_type for d in documents if d.document_type}
     types = {t.code: t for t in DocumentType.objects.filter(code__in=codes)}
@@ -46,7 +46,7 @@ def _check_documents(documents: list[DocumentInput], errors: _Errors) -> list[tu
     return checked
 
 
-def _save_documents(case: Case, checked: list[tuple], *, actor: Actor) -> list[Attachment]:
+def save_documents(case: Case, checked: list[tuple], *, actor: Actor) -> list[Attachment]:
     return [
         save_attachment(
             actor=actor, case_id=case.pk, upload=upload, kind=kind, document_type=doc_type
@@ -59,14 +59,14 @@ def add_documents(*, actor: Actor, case: Case, documents: list[DocumentInput]) -
     """Attach documents to a case (kelengkapan berkas). Only the case team may add them."""
     if not selectors.sees_whole_case(actor, case):
         raise NotAllowed(_("Hanya tim kasus yang dapat menambah lampiran."))
-    errors = _Errors()
+    errors = FieldErrors()
     if not documents:
         errors.add("documents", _("Pilih minimal satu berkas."))
-    checked = _check_documents(documents, errors)
+    checked = check_documents(documents, errors)
     if errors.by_field:
         raise IntakeError(field_errors=errors.by_field)
     with transaction.atomic():
-        return _save_documents(case, checked, actor=actor)
+        return save_documents(case, checked, actor=actor)
 
 
 def add_note(*, actor: Actor, case: Case, text: str) -> Note:
@@ -82,7 +82,7 @@ def add_note(*, actor: Actor, case: Case, text: str) -> Note:
     return note
 
 
-def _missing_documents_warning(services: list[Service], checked: list[tuple]) -> list[str]:
+def missing_documents_warning(services: list[Service], checked: list[tuple]) -> list[str]:
     """The intake warning for required documents of ``services`` not among the uploads."""
     attached = {doc_type.pk for doc_type, _kind, _upload in checked if doc_type}
     missing = {

@@ -70,7 +70,7 @@ class IntakeResult:
 
 
 @dataclass
-class _ResolvedPerson:
+class ResolvedPerson:
     """A person input after validation: an existing record, or the data of a new one."""
 
     person: Person | None
@@ -80,7 +80,7 @@ class _ResolvedPerson:
     likely_duplicates: list[Person] = field(default_factory=list)
 
 
-class _Errors:
+class FieldErrors:
     def __init__(self) -> None:
         self.by_field: dict[str, list[str]] = {}
 

@@ -22,15 +22,15 @@ from cases.models import (
     Person,
     Priority,
 )
-from cases.services.documents import _check_documents, _missing_documents_warning, _save_documents
+from cases.services.documents import check_documents, missing_documents_warning, save_documents
 from cases.services.inputs import (
     CaseIntake,
+    FieldErrors,
     IntakeResult,
     PersonInput,
-    _Errors,
-    _ResolvedPerson,
+    ResolvedPerson,
 )
-from cases.services.people import _attach_family, _clean_kk_number, _resolve_person, _save_person
+from cases.services.people import attach_family, clean_kk_number, resolve_person, save_person
 from core.errors import IntakeError
 from core.types import Actor
 
@@ -70,10 +70,10 @@ def check_intake(intake: CaseIntake, *, actor: Actor) -> CheckedIntake:
     unknown catalogue code, a bad NIK or KK, a deceased person without an override reason, a
     beneficiary outside the officer's area.
     """
-    errors = _Errors()
+    errors = FieldErrors()
     category, services = _check_case_fields(errors, intake)
-    kk_number = _clean_kk_number(intake.kk_number, errors, actor=actor)
-    documents = _check_documents(intake.documents, errors)
+    kk_number = clean_kk_number(intake.kk_number, errors, actor=actor)
+    documents = check_documents(intake.documents, errors)
     people = _resolve_people(intake.applicant, intake.beneficiary, errors, actor=actor)
     warnings = _check_deceased(people, intake.deceased_override_reason, errors)
     field = "beneficiary" if intake.beneficiary else "applicant"
@@ -82,7 +82,7 @@ def check_intake(intake: CaseIntake, *, actor: Actor) -> CheckedIntake:
         raise IntakeError(field_errors=errors.by_field)
     for resolved in people.distinct:
         warnings += resolved.warnings
-    warnings += _missing_documents_warning(services, documents)
+    warnings += missing_documents_warning(services, documents)
     return CheckedIntake(intake, category, services, kk_number, documents, people, warnings)
 
 
@@ -96,15 +96,15 @@ def save_intake(checked: CheckedIntake, *, actor: Actor) -> IntakeResult:
     intake, people, warnings = checked.intake, checked.people, list(checked.warnings)
     opened_at = intake.opened_at or timezone.now()
     with transaction.atomic():
-        applicant = _save_person(people.applicant, actor=actor)
+        applicant = save_person(people.applicant, actor=actor)
         beneficiary = (
             applicant
             if people.beneficiary is people.applicant
-            else _save_person(people.beneficiary, actor=actor)
+            else save_person(people.beneficiary, actor=actor)
         )
         if checked.kk_number:
             relationship = people.beneficiary.data.relationship
-            warnings += _attach_family(
+            warnings += attach_family(
                 beneficiary, checked.kk_number, actor=actor, relationship=relationship
             )
         warnings += _open_cases_warnings(beneficiary)
@@ -128,12 +128,12 @@ def save_intake(checked: CheckedIntake, *, actor: Actor) -> IntakeResult:
         case.save()
         if checked.services:
             case.requested_services.set(checked.services)
-        _save_documents(case, checked.documents, actor=actor)
+        save_documents(case, checked.documents, actor=actor)
     return IntakeResult(case=case, warnings=warnings)
 
 
 def _check_case_fields(
-    errors: _Errors, intake: CaseIntake
+    errors: FieldErrors, intake: CaseIntake
 ) -> tuple[PpksCategory | None, list[Service]]:
     """The case's own fields against their catalogues; (the PPKS category, the services)."""
     kind, channel, priority = intake.kind, intake.channel, intake.priority
@@ -169,24 +169,24 @@ def _check_case_fields(
 class _People:
     """The applicant and the beneficiary as resolved (the same object when one person)."""
 
-    applicant: _ResolvedPerson
-    beneficiary: _ResolvedPerson
+    applicant: ResolvedPerson
+    beneficiary: ResolvedPerson
 
     @property
-    def distinct(self) -> list[_ResolvedPerson]:
+    def distinct(self) -> list[ResolvedPerson]:
         if self.beneficiary is self.applicant:
             return [self.applicant]
         return [self.applicant, self.beneficiary]
 
 
 def _resolve_people(
-    applicant: PersonInput, beneficiary: PersonInput | None, errors: _Errors, *, actor: Actor
+    applicant: PersonInput, beneficiary: PersonInput | None, errors: FieldErrors, *, actor: Actor
 ) -> _People:
     """Find or check both people; a beneficiary typed with the applicant's new NIK is the
     applicant."""
-    resolved_applicant = _resolve_person(applicant, "applicant", errors, actor=actor)
+    resolved_applicant = resolve_person(applicant, "applicant", errors, actor=actor)
     resolved_beneficiary = (
-        _resolve_person(beneficiary, "beneficiary", errors, actor=actor)
+        resolve_person(beneficiary, "beneficiary", errors, actor=actor)
         if beneficiary
         else resolved_applicant
     )
@@ -201,7 +201,7 @@ def _resolve_people(
     return _People(resolved_applicant, resolved_beneficiary)
 
 
-def _check_deceased(people: _People, override_reason: str, errors: _Errors) -> list[str]:
+def _check_deceased(people: _People, override_reason: str, errors: FieldErrors) -> list[str]:
     """A person recorded as deceased needs an override reason (error on
     ``deceased_override_reason``); with one, the officer is warned. Returns the warnings."""
     warnings = []
@@ -231,7 +231,7 @@ def _check_deceased(people: _People, override_reason: str, errors: _Errors) -> l
     return warnings
 
 
-def _check_area(actor: Actor, people: _People, errors: _Errors, *, field: str) -> None:
+def _check_area(actor: Actor, people: _People, errors: FieldErrors, *, field: str) -> None:
     """The officer may open cases only for someone living in their area."""
     region = people.beneficiary.region
     if region is not None and not selectors.may_register_in(actor, region.code):

@@ -28,14 +28,14 @@ from cases.nik import (
     validate_nik,
     validate_phone,
 )
-from cases.services.inputs import PersonInput, _Errors, _ResolvedPerson
+from cases.services.inputs import FieldErrors, PersonInput, ResolvedPerson
 from core.errors import IntakeConflict, IntakeError
 from core.types import Actor
 
 
-def _resolve_person(
-    data: PersonInput, prefix: str, errors: _Errors, *, actor: Actor
-) -> _ResolvedPerson:
+def resolve_person(
+    data: PersonInput, prefix: str, errors: FieldErrors, *, actor: Actor
+) -> ResolvedPerson:
     """Validate one person's input and find whether they are already registered: the record
     picked (``existing_person_id``) or found by NIK, else the checked data of a new person
     with the registered people who look like them (``likely_duplicates``).
@@ -50,8 +50,8 @@ def _resolve_person(
         person = Person.objects.filter(pk=data.existing_person_id).first()
         if person is None or not selectors.may_pick_person(actor, person):
             errors.add(f"{prefix}.existing_person_id", _("Data penduduk tidak ditemukan."))
-            return _ResolvedPerson(None, data, None, [])
-        return _ResolvedPerson(person, data, person.region, [])
+            return ResolvedPerson(None, data, None, [])
+        return ResolvedPerson(person, data, person.region, [])
 
     data.nik = normalize_number(data.nik)
     warnings: list[str] = []
@@ -74,12 +74,12 @@ def _resolve_person(
         else []
     )
     warnings += [_likely_duplicate_warning(candidate) for candidate in duplicates]
-    return _ResolvedPerson(None, data, region, warnings, likely_duplicates=duplicates)
+    return ResolvedPerson(None, data, region, warnings, likely_duplicates=duplicates)
 
 
 def _registered_by_nik(
-    data: PersonInput, prefix: str, errors: _Errors, *, actor: Actor
-) -> tuple[_ResolvedPerson | None, list[str]]:
+    data: PersonInput, prefix: str, errors: FieldErrors, *, actor: Actor
+) -> tuple[ResolvedPerson | None, list[str]]:
     """The person a typed NIK links to, or None for a new (or invalid) NIK, with the
     warnings the NIK itself raises (its encoded birth date or sex disagrees)."""
     try:
@@ -90,7 +90,7 @@ def _registered_by_nik(
     person = selectors.person_by_nik(data.nik)
     if person is not None and not selectors.may_pick_person(actor, person):
         errors.add(f"{prefix}.nik", str(selectors.REGISTERED_ELSEWHERE))
-        return _ResolvedPerson(None, data, None, []), []
+        return ResolvedPerson(None, data, None, []), []
     if person is None:
         return None, nik_warnings(data.nik, birth_date=data.birth_date, sex=data.sex or None)
     # Exact NIK match: link to the registered person, never create a second one.
@@ -103,10 +103,10 @@ def _registered_by_nik(
             )
             % {"name": person.full_name}
         )
-    return _ResolvedPerson(person, data, person.region, warnings), []
+    return ResolvedPerson(person, data, person.region, warnings), []
 
 
-def _check_new_person(data: PersonInput, prefix: str, errors: _Errors) -> None:
+def _check_new_person(data: PersonInput, prefix: str, errors: FieldErrors) -> None:
     """The fields a new person's record needs: name, sex, a birth date not in the future,
     a valid phone, a known relationship, RT/RW as three digits."""
     if not data.full_name.strip():
@@ -131,7 +131,7 @@ def _check_new_person(data: PersonInput, prefix: str, errors: _Errors) -> None:
 
 
 def _home_village(
-    data: PersonInput, prefix: str, errors: _Errors, *, actor: Actor
+    data: PersonInput, prefix: str, errors: FieldErrors, *, actor: Actor
 ) -> Region | None:
     """The village a new person lives in, if it is a known village in the actor's area."""
     field = f"{prefix}.address.region_code"
@@ -174,7 +174,7 @@ KK_JUST_REGISTERED = gettext_lazy(
 )
 
 
-def _save_person(resolved: _ResolvedPerson, *, actor: Actor) -> Person:
+def save_person(resolved: ResolvedPerson, *, actor: Actor) -> Person:
     """Insert the person ``resolved`` describes, or return the known one.
 
     Raises :class:`IntakeConflict` (409) when another intake registered the same NIK first.
@@ -227,14 +227,14 @@ def _new_family(kk_number: str) -> Family:
     return family
 
 
-def _attach_family(
+def attach_family(
     person: Person, kk_number: str, *, actor: Actor, relationship: str = ""
 ) -> list[str]:
     """File ``person`` on the family card ``kk_number`` (created if new); one KK at a time."""
     warnings: list[str] = []
     family = Family.objects.by_kk_number(kk_number).first() or _new_family(kk_number)
     if not selectors.may_use_family(actor, family):
-        # Registered in another area since the intake's own check (_clean_kk_number).
+        # Registered in another area since the intake's own check (clean_kk_number).
         message = str(KK_JUST_REGISTERED)
         raise IntakeConflict(message, field_errors={"kk_number": [message]})
     if person.family_id == family.pk and (not relationship or person.relationship == relationship):
@@ -252,8 +252,8 @@ def _attach_family(
     return warnings
 
 
-def _clean_kk_number(
-    kk_number: str, errors: _Errors, *, actor: Actor, field_name: str = "kk_number"
+def clean_kk_number(
+    kk_number: str, errors: FieldErrors, *, actor: Actor, field_name: str = "kk_number"
 ) -> str:
     """The normalised No. KK, checked (16 ASCII digits) and in scope: a family card whose
     members live outside the actor's area is answered like a NIK registered elsewhere, so
@@ -278,16 +278,16 @@ def register_person(
 
     Used for family members who are not themselves applicant or beneficiary of a case.
     """
-    errors = _Errors()
-    resolved = _resolve_person(data, "", errors, actor=actor)
-    kk_number = _clean_kk_number(kk_number, errors, actor=actor)
+    errors = FieldErrors()
+    resolved = resolve_person(data, "", errors, actor=actor)
+    kk_number = clean_kk_number(kk_number, errors, actor=actor)
     if errors.by_field:
         raise IntakeError(field_errors=errors.by_field)
     with transaction.atomic():
-        person = _save_person(resolved, actor=actor)
+        person = save_person(resolved, actor=actor)
         warnings = list(resolved.warnings)
         if kk_number:
-            warnings += _attach_family(
+            warnings += attach_family(
                 person, kk_number, actor=actor, relationship=data.relationship
             )
     return person, warnings
@@ -303,8 +303,8 @@ def assign_family(
     """
     if not selectors.may_pick_person(actor, person):
         raise Person.DoesNotExist
-    errors = _Errors()
-    kk_number = _clean_kk_number(kk_number, errors, actor=actor)
+    errors = FieldErrors()
+    kk_number = clean_kk_number(kk_number, errors, actor=actor)
     if not kk_number:
         errors.add("kk_number", _("Nomor KK wajib diisi."))
     if relationship and relationship not in Relationship.values:
@@ -312,7 +312,7 @@ def assign_family(
     if errors.by_field:
         raise IntakeError(field_errors=errors.by_field)
     with transaction.atomic():
-        return _attach_family(person, kk_number, actor=actor, relationship=relationship)
+        return attach_family(person, kk_number, actor=actor, relationship=relationship)
 
 
 def record_registry_status(
@@ -325,7 +325,7 @@ def record_registry_status(
     source: str,
 ) -> Family:
     """Store the family's DTKS/DTSEN status and welfare decile as checked on ``as_of``."""
-    errors = _Errors()
+    errors = FieldErrors()
     if status not in RegistryStatus.values:
         errors.add("registry_status", _("Status DTKS/DTSEN tidak dikenal."))
     if decile is not None and not 1 <= decile <= 10:

@@ -8,8 +8,9 @@ import random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from agencies.models import Membership, Role
+from agencies.models import Agency, Membership, Role
 from cases.models import Case
+from core.types import Actor
 from referrals.models import Referral
 from web.demo.data import BANGKA_TENGAH, KOBA
 from workflows import services as wf
@@ -17,7 +18,8 @@ from workflows.deadlines import deadline_for
 from workflows.models import WorkItem
 
 
-def _agency_user(agency, role: str):
+def _agency_user(agency: Agency | None, role: str) -> Actor:
+    """The first active member of ``agency`` with ``role`` (by membership id)."""
     member = (
         Membership.objects.filter(agency=agency, role=role, is_active=True)
         .select_related("user")
@@ -27,55 +29,47 @@ def _agency_user(agency, role: str):
     return member.user
 
 
-def _advance(case: Case, step: int, rng: random.Random) -> None:
-    """Move one demo case ``step`` steps along its flow, through the real services."""
+def _task(case: Case, kind: str) -> WorkItem:
+    """The open task of ``kind`` on ``case``."""
+    return WorkItem.objects.open().get(case=case, kind=kind)
 
-    users = {
-        u.username: u
-        for u in get_user_model().objects.filter(
-            username__in=["peksos", "peksos.bateng", "backoffice", "manajer"]
+
+def _when(case: Case, hours: int) -> dt.datetime:
+    """``hours`` after the case was opened, but never in the future."""
+    # Services refuse event times before the case was opened or after now.
+    return min(case.opened_at + dt.timedelta(hours=hours), timezone.now())
+
+
+def _close(case: Case, users: dict[str, Actor]) -> None:
+    """The manager closes ``case`` at its closure task."""
+    wf.complete_closure(actor=users["manajer"], task_id=_task(case, "closure").pk, decision="close")
+
+
+def _advance_complaint(case: Case, step: int, rng: random.Random, users: dict[str, Actor]) -> None:
+    """Move a complaint or information request ``step`` (0-3) steps: handled, answered, closed."""
+    if step >= 1:
+        wf.complete_handling(
+            actor=users["backoffice"],
+            task_id=_task(case, "handling").pk,
+            note="Dicek ke SIKS-NG dan dikoordinasikan dengan pendamping PKH.",
         )
-    }
-    social_worker = users["peksos" if case.region_id.startswith(KOBA + ".") else "peksos.bateng"]
+    if step >= 2:
+        wf.complete_response(
+            actor=users["backoffice"],
+            task_id=_task(case, "response").pk,
+            response="Sudah kami tindak lanjuti; bantuan akan cair pada tahap berikutnya.",
+            channel=rng.choice(["phone", "walk_in"]),
+        )
+    if step >= 3:
+        _close(case, users)
 
-    def task(kind):
-        return WorkItem.objects.open().get(case=case, kind=kind)
 
-    def when(hours):
-        # ``hours`` after the case was opened, but never in the future (services refuse
-        # event times before the case was opened or after now).
-        return min(case.opened_at + dt.timedelta(hours=hours), timezone.now())
-
-    if case.kind != "service_request":
-        steps = [
-            lambda: wf.complete_handling(
-                actor=users["backoffice"],
-                task_id=task("handling").pk,
-                note="Dicek ke SIKS-NG dan dikoordinasikan dengan pendamping PKH.",
-            ),
-            lambda: wf.complete_response(
-                actor=users["backoffice"],
-                task_id=task("response").pk,
-                response="Sudah kami tindak lanjuti; bantuan akan cair pada tahap berikutnya.",
-                channel=rng.choice(["phone", "walk_in"]),
-            ),
-            lambda: wf.complete_closure(
-                actor=users["manajer"], task_id=task("closure").pk, decision="close"
-            ),
-        ]
-        for action in steps[:step]:
-            action()
-        return
-
-    # step: 0 verification, 1 not eligible & closed, 2 assessment, 3 resolved locally & closed,
-    # 4 referral review, 5 approval, 6 delivery, 7 follow-up, 8 served & closed.
-    if step == 0:
-        return
-    eligible = step != 1
+def _verify(case: Case, eligible: bool, rng: random.Random, social_worker: Actor) -> None:
+    """The social worker's home visit finds the family eligible or not."""
     wf.complete_verification(
         actor=social_worker,
-        task_id=task("verification").pk,
-        visited_at=when(30),
+        task_id=_task(case, "verification").pk,
+        visited_at=_when(case, 30),
         findings=rng.choice(
             [
                 "Rumah semi permanen, dinding papan, atap seng bocor. Penghasilan tidak tetap.",
@@ -88,36 +82,39 @@ def _advance(case: Case, step: int, rng: random.Random) -> None:
         household_conditions=f"{rng.randint(2, 7)} anggota keluarga",
         recommendation="eligible" if eligible else "not_eligible",
     )
-    if step == 1:
-        wf.complete_closure(actor=users["manajer"], task_id=task("closure").pk, decision="close")
-        return
-    if step == 2:
-        return
+
+
+def _assess(case: Case, step: int, users: dict[str, Actor]) -> None:
+    """Assess a verified case: resolved locally and closed (step 3) or referred (step 4+)."""
     if step == 3:
         wf.complete_assessment(
             actor=users["backoffice"],
-            task_id=task("assessment").pk,
+            task_id=_task(case, "assessment").pk,
             resolution="resolved_locally",
             note="Diselesaikan oleh Puskesos bersama pemerintah desa.",
         )
-        wf.complete_closure(actor=users["manajer"], task_id=task("closure").pk, decision="close")
+        _close(case, users)
         return
     services = [s.code for s in case.requested_services.all()] or ["baznas"]
     wf.complete_assessment(
         actor=users["backoffice"],
-        task_id=task("assessment").pk,
+        task_id=_task(case, "assessment").pk,
         resolution="refer",
         referrals=[{"service": code, "note": "Mohon ditindaklanjuti."} for code in services[:1]],
     )
-    if step == 4:
-        return
-    review = task("referral_review")
+
+
+def _serve_referral(
+    case: Case, step: int, rng: random.Random, users: dict[str, Actor], social_worker: Actor
+) -> None:
+    """Take a referred case from the agency's review (step 5) to served and closed (step 8)."""
+    review = _task(case, "referral_review")
     wf.review_referral(
         actor=_agency_user(review.agency, Role.AGENCY_STAFF), task_id=review.pk, decision="accept"
     )
     if step == 5:
         return
-    approval = task("approval")
+    approval = _task(case, "approval")
     wf.decide_approval(
         actor=_agency_user(approval.agency, Role.AGENCY_APPROVER),
         task_id=approval.pk,
@@ -125,7 +122,7 @@ def _advance(case: Case, step: int, rng: random.Random) -> None:
     )
     if step == 6:
         return
-    delivery = task("delivery")
+    delivery = _task(case, "delivery")
     wf.record_delivery(
         actor=_agency_user(delivery.agency, Role.AGENCY_STAFF),
         task_id=delivery.pk,
@@ -140,12 +137,46 @@ def _advance(case: Case, step: int, rng: random.Random) -> None:
         return
     wf.complete_follow_up(
         actor=social_worker,
-        task_id=task("follow_up").pk,
-        contacted_at=when(24 * 14),
+        task_id=_task(case, "follow_up").pk,
+        contacted_at=_when(case, 24 * 14),
         outcome="improved",
         note="Kondisi keluarga membaik.",
     )
-    wf.complete_closure(actor=users["manajer"], task_id=task("closure").pk, decision="close")
+    _close(case, users)
+
+
+def _advance_service_request(
+    case: Case, step: int, rng: random.Random, users: dict[str, Actor]
+) -> None:
+    """Move a service request ``step`` (0-8) steps along its flow."""
+    # step: 0 verification, 1 not eligible & closed, 2 assessment, 3 resolved locally & closed,
+    # 4 referral review, 5 approval, 6 delivery, 7 follow-up, 8 served & closed.
+    if step == 0:
+        return
+    social_worker = users["peksos" if case.region_id.startswith(KOBA + ".") else "peksos.bateng"]
+    _verify(case, step != 1, rng, social_worker)
+    if step == 1:
+        _close(case, users)
+        return
+    if step == 2:
+        return
+    _assess(case, step, users)
+    if step >= 5:
+        _serve_referral(case, step, rng, users, social_worker)
+
+
+def _advance(case: Case, step: int, rng: random.Random) -> None:
+    """Move one demo case ``step`` steps along its flow, through the real services."""
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(
+            username__in=["peksos", "peksos.bateng", "backoffice", "manajer"]
+        )
+    }
+    if case.kind != "service_request":
+        _advance_complaint(case, step, rng, users)
+    else:
+        _advance_service_request(case, step, rng, users)
 
 
 def _age_open_tasks(rng: random.Random) -> None:

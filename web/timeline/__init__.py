@@ -21,24 +21,24 @@ from cases.models import Attachment, Case, FollowUp, HomeVisit, Note
 from cases.selectors import sees_whole_case
 from referrals.models import Delivery, Referral
 from web.timeline.case_events import (
-    _case_events,
-    _case_history,
-    _opening_event,
-    _person_events,
-    _requested_services_by_record,
-    _task_events,
+    case_history,
+    case_record_events,
+    opening_event,
+    person_events,
+    requested_services_by_record,
+    task_events,
 )
 from web.timeline.changes import (
     TimelineEvent,
 )
 from web.timeline.record_events import (
-    _delivery_events,
-    _document_events,
-    _follow_up_events,
-    _note_events,
-    _notification_events,
-    _referral_events,
-    _visit_events,
+    delivery_events,
+    document_events,
+    follow_up_events,
+    note_events,
+    notification_events,
+    referral_events,
+    visit_events,
 )
 from workflows.models import Notification, WorkItem
 
@@ -99,27 +99,27 @@ def _notifications(case: Case, **filters) -> list:
 
 
 def _whole_case_events(case: Case) -> list[TimelineEvent]:
-    records = _case_history(case)
-    services = _requested_services_by_record(case)
+    records = case_history(case)
+    services = requested_services_by_record(case)
     # Person changes count from when the case was recorded (``opened_at`` may be backdated).
     created_at = records[0].history_date if records else case.opened_at
     deliveries = _deliveries(case)
     attachments = list(Attachment.objects.filter(case=case).select_related("uploaded_by"))
     visits = list(HomeVisit.objects.filter(case=case).select_related("visited_by"))
-    events = _case_events(case, records, services)
-    events += _person_events(case, since=created_at)
-    events += _task_events(_work_items(case), _task_history(case))
-    events += _referral_events(
+    events = case_record_events(case, records, services)
+    events += person_events(case, since=created_at)
+    events += task_events(_work_items(case), _task_history(case))
+    events += referral_events(
         _referral_history(case), {delivery.referral_id for delivery in deliveries}
     )
-    events += _delivery_events(deliveries)
-    events += _visit_events(visits, attachments)
-    events += _document_events(attachments)
-    events += _follow_up_events(
+    events += delivery_events(deliveries)
+    events += visit_events(visits, attachments)
+    events += document_events(attachments)
+    events += follow_up_events(
         list(FollowUp.objects.filter(case=case).select_related("recorded_by"))
     )
-    events += _note_events(list(Note.objects.filter(case=case).select_related("author")))
-    events += _notification_events(_notifications(case))
+    events += note_events(list(Note.objects.filter(case=case).select_related("author")))
+    events += notification_events(_notifications(case))
     return events
 
 
@@ -132,15 +132,15 @@ def _agency_events(case: Case, viewer) -> list[TimelineEvent]:
         .first()
     )
     deliveries = _deliveries(case, referral__agency_id__in=agency_ids)
-    events = [_opening_event(case, first)]
-    events += _task_events(
+    events = [opening_event(case, first)]
+    events += task_events(
         _work_items(case, agency_id__in=agency_ids),
         _task_history(case, agency_id__in=agency_ids),
     )
-    events += _referral_events(
+    events += referral_events(
         _referral_history(case, agency_id__in=agency_ids),
         {delivery.referral_id for delivery in deliveries},
     )
-    events += _delivery_events(deliveries)
-    events += _notification_events(_notifications(case, recipient=viewer))
+    events += delivery_events(deliveries)
+    events += notification_events(_notifications(case, recipient=viewer))
     return events

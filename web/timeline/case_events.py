@@ -19,18 +19,18 @@ from web.timeline.changes import (
     EMPTY,
     PERSON_INTERNAL_FIELDS,
     TimelineEvent,
-    _field_changes,
-    _join,
-    _masked_fields,
-    _tracked_fields,
+    field_changes,
+    joined,
+    masked_fields,
+    tracked_fields,
 )
 
 Change = tuple[str, str, str]
 
 
-def _case_history(case: Case) -> list:
+def case_history(case: Case) -> list:
     person_fields = {f.name for f in Person._meta.concrete_fields}
-    secret = sorted(person_fields & (set(_masked_fields(Person)) | {"nik_index"}))
+    secret = sorted(person_fields & (set(masked_fields(Person)) | {"nik_index"}))
     return list(
         Case.history.filter(id=case.pk)
         .select_related(
@@ -48,7 +48,7 @@ def _case_history(case: Case) -> list:
     )
 
 
-def _requested_services_by_record(case: Case) -> dict[int, dict[int, str]]:
+def requested_services_by_record(case: Case) -> dict[int, dict[int, str]]:
     """For each historical case row: the requested services it recorded (id → name)."""
     m2m_model = apps.get_model("cases", "HistoricalCase_requested_services")
     by_record: dict[int, dict[int, str]] = defaultdict(dict)
@@ -59,7 +59,7 @@ def _requested_services_by_record(case: Case) -> dict[int, dict[int, str]]:
     return by_record
 
 
-def _opening_event(case: Case, first) -> TimelineEvent:
+def opening_event(case: Case, first) -> TimelineEvent:
     actor = None
     if first is not None:
         actor = first.opened_by or first.history_user
@@ -68,7 +68,7 @@ def _opening_event(case: Case, first) -> TimelineEvent:
         actor=actor,
         kind="opened",
         summary=_("Kasus dibuka"),
-        detail=_join(case.get_kind_display(), case.get_channel_display()),
+        detail=joined(case.get_kind_display(), case.get_channel_display()),
     )
 
 
@@ -82,12 +82,12 @@ def _case_change_summary(old, new, changes: list[Change]) -> tuple[str, str]:
     return "case_changed", _("Data kasus diubah")
 
 
-def _case_events(case: Case, records: list, services: dict[int, dict[int, str]]) -> list:
-    fields = _tracked_fields(Case, CASE_INTERNAL_FIELDS)
+def case_record_events(case: Case, records: list, services: dict[int, dict[int, str]]) -> list:
+    fields = tracked_fields(Case, CASE_INTERNAL_FIELDS)
     services_label = capfirst(str(Case._meta.get_field("requested_services").verbose_name))
-    events = [_opening_event(case, records[0] if records else None)]
+    events = [opening_event(case, records[0] if records else None)]
     for old, new in zip(records, records[1:], strict=False):
-        changes = _field_changes(old, new, fields)
+        changes = field_changes(old, new, fields)
         before = services.get(old.history_id, {})
         after = services.get(new.history_id, {})
         # The services are set right after the case row is created: part of the opening.
@@ -118,7 +118,7 @@ def _case_events(case: Case, records: list, services: dict[int, dict[int, str]])
 # --- applicant and beneficiary -------------------------------------------------------------
 
 
-def _person_events(case: Case, since: dt.datetime) -> list[TimelineEvent]:
+def person_events(case: Case, since: dt.datetime) -> list[TimelineEvent]:
     """Changes to the applicant's and beneficiary's records since the case was opened."""
     roles = {case.applicant_id: _("pemohon"), case.beneficiary_id: _("penerima manfaat")}
     if case.applicant_id == case.beneficiary_id:
@@ -128,15 +128,15 @@ def _person_events(case: Case, since: dt.datetime) -> list[TimelineEvent]:
         .select_related("history_user", "region", "family")
         .order_by("id", "history_date", "history_id")
     )
-    fields = _tracked_fields(Person, PERSON_INTERNAL_FIELDS)
-    masked = _masked_fields(Person)
+    fields = tracked_fields(Person, PERSON_INTERNAL_FIELDS)
+    masked = masked_fields(Person)
     events = []
     previous = None
     for record in records:
         old, previous = (previous if previous and previous.id == record.id else None), record
         if old is None or record.history_date < since:
             continue
-        changes = _field_changes(old, record, fields, masked=masked)
+        changes = field_changes(old, record, fields, masked=masked)
         if not changes:
             continue
         events.append(
@@ -155,73 +155,79 @@ def _person_events(case: Case, since: dt.datetime) -> list[TimelineEvent]:
 # --- workflow tasks ------------------------------------------------------------------------
 
 
-def _task_events(items: list, task_records: list) -> list[TimelineEvent]:
+def task_events(items: list, task_records: list) -> list[TimelineEvent]:
+    """Each task's end (done or cancelled) and every change of its holder (claimed, assigned,
+    released, reassigned), from the tasks and their history records."""
     by_task = {item.pk: item for item in items}
     history: dict[int, list] = defaultdict(list)
     for record in task_records:
         history[record.id].append(record)
-
-    events = []
-    for item in items:
-        task = item.task
-        kind_label = item.get_kind_display()
-        if task.status == STATUS.DONE and task.finished:
-            events.append(
-                TimelineEvent(
-                    at=task.finished,
-                    actor=task.owner,
-                    kind="task_done",
-                    summary=_("Tugas %(kind)s diselesaikan") % {"kind": kind_label},
-                )
-            )
-        elif task.status == STATUS.CANCELED:
-            canceled = next((r for r in history[item.pk] if r.status == STATUS.CANCELED), None)
-            events.append(
-                TimelineEvent(
-                    at=task.finished or (canceled.history_date if canceled else task.created),
-                    actor=canceled.history_user if canceled else None,
-                    kind="task_canceled",
-                    summary=_("Tugas %(kind)s dibatalkan") % {"kind": kind_label},
-                )
-            )
-
+    events = [event for item in items if (event := _task_end(item, history[item.pk])) is not None]
     for task_id, records in history.items():
         item = by_task.get(task_id)
         if item is None:
             continue
-        kind_label = item.get_kind_display()
         for old, new in zip(records, records[1:], strict=False):
-            if old.owner_id == new.owner_id:
-                continue
-            actor = new.history_user
-            if new.owner_id is None:
-                kind = "task_released"
-                summary = _("Tugas %(kind)s dikembalikan ke antrean") % {"kind": kind_label}
-            elif old.owner_id is None and actor is not None and actor.pk == new.owner_id:
-                if _claim_folded(item.task, new):
-                    continue
-                kind = "task_claimed"
-                summary = _("Tugas %(kind)s diambil oleh %(user)s") % {
-                    "kind": kind_label,
-                    "user": _user_name(new.owner),
-                }
-            elif old.owner_id is None:
-                kind = "task_assigned"
-                summary = _("Tugas %(kind)s ditugaskan kepada %(user)s") % {
-                    "kind": kind_label,
-                    "user": _user_name(new.owner),
-                }
-            else:
-                kind = "task_reassigned"
-                summary = _("Tugas %(kind)s dialihkan dari %(old)s ke %(new)s") % {
-                    "kind": kind_label,
-                    "old": _user_name(old.owner),
-                    "new": _user_name(new.owner),
-                }
-            events.append(
-                TimelineEvent(at=new.history_date, actor=actor, kind=kind, summary=summary)
-            )
+            event = _holder_change(item, old, new)
+            if event is not None:
+                events.append(event)
     return events
+
+
+def _task_end(item, records: list) -> TimelineEvent | None:
+    """The task done (by its holder) or cancelled (by whoever cancelled it); None if open."""
+    task = item.task
+    kind_label = item.get_kind_display()
+    if task.status == STATUS.DONE and task.finished:
+        return TimelineEvent(
+            at=task.finished,
+            actor=task.owner,
+            kind="task_done",
+            summary=_("Tugas %(kind)s diselesaikan") % {"kind": kind_label},
+        )
+    if task.status == STATUS.CANCELED:
+        canceled = next((r for r in records if r.status == STATUS.CANCELED), None)
+        return TimelineEvent(
+            at=task.finished or (canceled.history_date if canceled else task.created),
+            actor=canceled.history_user if canceled else None,
+            kind="task_canceled",
+            summary=_("Tugas %(kind)s dibatalkan") % {"kind": kind_label},
+        )
+    return None
+
+
+def _holder_change(item, old, new) -> TimelineEvent | None:
+    """What one history record changed about the task's holder; None when it did not (or
+    when the claim was folded into completing the task)."""
+    if old.owner_id == new.owner_id:
+        return None
+    kind_label = item.get_kind_display()
+    actor = new.history_user
+    if new.owner_id is None:
+        kind = "task_released"
+        summary = _("Tugas %(kind)s dikembalikan ke antrean") % {"kind": kind_label}
+    elif old.owner_id is None and actor is not None and actor.pk == new.owner_id:
+        if _claim_folded(item.task, new):
+            return None
+        kind = "task_claimed"
+        summary = _("Tugas %(kind)s diambil oleh %(user)s") % {
+            "kind": kind_label,
+            "user": user_name(new.owner),
+        }
+    elif old.owner_id is None:
+        kind = "task_assigned"
+        summary = _("Tugas %(kind)s ditugaskan kepada %(user)s") % {
+            "kind": kind_label,
+            "user": user_name(new.owner),
+        }
+    else:
+        kind = "task_reassigned"
+        summary = _("Tugas %(kind)s dialihkan dari %(old)s ke %(new)s") % {
+            "kind": kind_label,
+            "old": user_name(old.owner),
+            "new": user_name(new.owner),
+        }
+    return TimelineEvent(at=new.history_date, actor=actor, kind=kind, summary=summary)
 
 
 def _claim_folded(task: Task, claim) -> bool:
@@ -234,7 +240,7 @@ def _claim_folded(task: Task, claim) -> bool:
     )
 
 
-def _user_name(user) -> str:
+def user_name(user) -> str:
     if user is None:
         return EMPTY
     if user.get_username() == settings.SYSTEM_USERNAME:

@@ -25,8 +25,9 @@ PERSON_INTERNAL_FIELDS = {"id", "search_name", "nik_index", "created_at", "creat
 MASKED_PERSON_FIELDS = {"nik"}
 
 # viewflow has no trace of a claim made by the completing user inside the completion
-# itself (``_complete`` assigns, then finishes, in one transaction); a claim followed by the
-# same user's completion this quickly is folded into the completion event.
+# itself (``workflows.services.engine.complete_task_action`` assigns, then finishes, in one
+# transaction); a claim followed by the same user's completion this quickly is folded into
+# the completion event.
 CLAIM_FOLDED_INTO_COMPLETION = dt.timedelta(seconds=2)
 
 TEXT_LIMIT = 160
@@ -81,12 +82,12 @@ def _label(model_field: models.Field) -> str:
     return capfirst(str(model_field.verbose_name))
 
 
-def _tracked_fields(model: type[models.Model], internal: set[str]) -> list[models.Field]:
+def tracked_fields(model: type[models.Model], internal: set[str]) -> list[models.Field]:
     """Fields a reader follows: not internal, not derived (``editable=False``)."""
     return [f for f in model._meta.concrete_fields if f.name not in internal and f.editable]
 
 
-def _masked_fields(model: type[models.Model]) -> frozenset[str]:
+def masked_fields(model: type[models.Model]) -> frozenset[str]:
     """The NIK, and any field stored encrypted: changes show masked values only."""
     encrypted = {
         f.name for f in model._meta.concrete_fields if type(f).__name__.startswith("Encrypted")
@@ -94,7 +95,7 @@ def _masked_fields(model: type[models.Model]) -> frozenset[str]:
     return frozenset(MASKED_PERSON_FIELDS | encrypted)
 
 
-def _field_changes(
+def field_changes(
     old, new, fields: list[models.Field], *, masked: frozenset[str] = frozenset()
 ) -> list[Change]:
     """(label, old, new) for each field that differs between two loaded history rows."""
@@ -117,15 +118,15 @@ def _field_changes(
     return changes
 
 
-def _rupiah(amount: Decimal) -> str:
+def rupiah(amount: Decimal) -> str:
     return "Rp " + f"{amount:,.0f}".replace(",", ".")
 
 
-def _join(*parts: str) -> str:
+def joined(*parts: str) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _text(value: str) -> str:
+def truncated(value: str) -> str:
     return Truncator(value or "").chars(TEXT_LIMIT)
 
 

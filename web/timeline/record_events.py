@@ -10,14 +10,14 @@ from django.utils.translation import gettext_noop, ngettext
 
 from referrals.models import ReferralStatus
 from web.timeline.case_events import (
-    _user_name,
+    user_name,
 )
 from web.timeline.changes import (
     EMPTY,
     TimelineEvent,
-    _join,
-    _rupiah,
-    _text,
+    joined,
+    rupiah,
+    truncated,
 )
 
 Change = tuple[str, str, str]
@@ -54,7 +54,7 @@ _REFERRAL_STATUS_EVENTS = {
 }
 
 
-def _referral_events(records: list, delivered_referrals: set[int]) -> list[TimelineEvent]:
+def referral_events(records: list, delivered_referrals: set[int]) -> list[TimelineEvent]:
     events = []
     previous = None
     for record in records:
@@ -62,7 +62,7 @@ def _referral_events(records: list, delivered_referrals: set[int]) -> list[Timel
         agency = record.agency.name if record.agency else EMPTY
         service = record.service.name if record.service else EMPTY
         names = {"agency": agency, "service": service}
-        reason = _text(record.decision_reason)
+        reason = truncated(record.decision_reason)
         if old is None:
             if record.history_type != "+":
                 continue
@@ -72,7 +72,7 @@ def _referral_events(records: list, delivered_referrals: set[int]) -> list[Timel
                     actor=record.history_user,
                     kind="referral_sent",
                     summary=_("Rujukan %(service)s dikirim ke %(agency)s") % names,
-                    detail=_text(record.note),
+                    detail=truncated(record.note),
                 )
             )
             continue
@@ -110,19 +110,19 @@ def _referral_events(records: list, delivered_referrals: set[int]) -> list[Timel
     return events
 
 
-def _delivery_events(deliveries: list) -> list[TimelineEvent]:
+def delivery_events(deliveries: list) -> list[TimelineEvent]:
     events = []
     for delivery in deliveries:
         parts = [delivery.get_channel_display()]
         if delivery.amount is not None:
-            parts.append(_rupiah(delivery.amount))
-        parts += [_text(delivery.items), _text(delivery.note)]
+            parts.append(rupiah(delivery.amount))
+        parts += [truncated(delivery.items), truncated(delivery.note)]
         if delivery.double_aid_override_reason:
             parts.append(
                 _("Pengecualian bantuan ganda oleh %(user)s: %(reason)s")
                 % {
-                    "user": _user_name(delivery.double_aid_override_by),
-                    "reason": _text(delivery.double_aid_override_reason),
+                    "user": user_name(delivery.double_aid_override_by),
+                    "reason": truncated(delivery.double_aid_override_reason),
                 }
             )
         events.append(
@@ -132,7 +132,7 @@ def _delivery_events(deliveries: list) -> list[TimelineEvent]:
                 kind="delivery",
                 summary=_("Bantuan disalurkan oleh %(agency)s: %(service)s")
                 % {"agency": delivery.referral.agency.name, "service": delivery.service.name},
-                detail=_join(*parts),
+                detail=joined(*parts),
             )
         )
     return events
@@ -141,7 +141,7 @@ def _delivery_events(deliveries: list) -> list[TimelineEvent]:
 # --- visits, documents, follow-ups, notes, notifications -----------------------------------
 
 
-def _visit_events(visits: list, attachments: list) -> list[TimelineEvent]:
+def visit_events(visits: list, attachments: list) -> list[TimelineEvent]:
     photos: dict[int, int] = defaultdict(int)
     for attachment in attachments:
         if attachment.visit_id is not None:
@@ -156,8 +156,8 @@ def _visit_events(visits: list, attachments: list) -> list[TimelineEvent]:
                 kind="visit",
                 summary=_("Kunjungan rumah: rekomendasi %(recommendation)s")
                 % {"recommendation": visit.get_recommendation_display()},
-                detail=_join(
-                    _text(visit.findings),
+                detail=joined(
+                    truncated(visit.findings),
                     ngettext("%(count)d foto", "%(count)d foto", count) % {"count": count}
                     if count
                     else "",
@@ -167,7 +167,7 @@ def _visit_events(visits: list, attachments: list) -> list[TimelineEvent]:
     return events
 
 
-def _document_events(attachments: list) -> list[TimelineEvent]:
+def document_events(attachments: list) -> list[TimelineEvent]:
     # The original file name is never shown: it may hold a NIK or a person's name.
     return [
         TimelineEvent(
@@ -181,41 +181,41 @@ def _document_events(attachments: list) -> list[TimelineEvent]:
     ]
 
 
-def _follow_up_events(follow_ups: list) -> list[TimelineEvent]:
+def follow_up_events(follow_ups: list) -> list[TimelineEvent]:
     return [
         TimelineEvent(
             at=follow_up.contacted_at,
             actor=follow_up.recorded_by,
             kind="follow_up",
             summary=_("Tindak lanjut: %(outcome)s") % {"outcome": follow_up.get_outcome_display()},
-            detail=_text(follow_up.note),
+            detail=truncated(follow_up.note),
         )
         for follow_up in follow_ups
     ]
 
 
-def _note_events(notes: list) -> list[TimelineEvent]:
+def note_events(notes: list) -> list[TimelineEvent]:
     return [
         TimelineEvent(
             at=note.created_at,
             actor=note.author,
             kind="note",
             summary=_("Catatan ditambahkan: %(kind)s") % {"kind": note.get_kind_display()},
-            detail=_join(note.get_channel_display() if note.channel else "", _text(note.text)),
+            detail=joined(note.get_channel_display() if note.channel else "", truncated(note.text)),
         )
         for note in notes
     ]
 
 
-def _notification_events(notifications: list) -> list[TimelineEvent]:
+def notification_events(notifications: list) -> list[TimelineEvent]:
     return [
         TimelineEvent(
             at=notification.created_at,
             actor=None,
             kind="notification",
             summary=_("Notifikasi dikirim ke %(user)s")
-            % {"user": _user_name(notification.recipient)},
-            detail=_text(notification.message),
+            % {"user": user_name(notification.recipient)},
+            detail=truncated(notification.message),
         )
         for notification in notifications
     ]

@@ -47,7 +47,12 @@ from workflows.models import (
     VerificationResult,
     WorkItem,
 )
-from workflows.services.engine import _case_for_update, _complete, _given, _require_after_opening
+from workflows.services.engine import (
+    case_for_update,
+    complete_task_action,
+    given_time,
+    require_after_opening,
+)
 
 
 def open_case(
@@ -169,19 +174,14 @@ def complete_verification(
     }
     if visited_at:
         errors["visited_at"] += event_time_errors(visited_at)
-    if (latitude is None) != (longitude is None):
-        errors["latitude"] = [_("Lintang dan bujur diisi berpasangan.")]
-    if latitude is not None and not -90 <= latitude <= 90:
-        errors["latitude"] = [_("Lintang harus antara -90 dan 90.")]
-    if longitude is not None and not -180 <= longitude <= 180:
-        errors["longitude"] = [_("Bujur harus antara -180 dan 180.")]
+    errors.update(_gps_point_errors(latitude, longitude))
     photos = photos or []
     errors["photos"] = [message for photo in photos for message in attachment_errors(photo)]
     require(errors)
-    visited: dt.datetime = _given(visited_at)
+    visited: dt.datetime = given_time(visited_at)
 
     def apply(item: WorkItem, process: CaseProcess) -> None:
-        _require_after_opening(item, visited_at=visited)
+        require_after_opening(item, visited_at=visited)
         visit = HomeVisit.objects.create(
             case_id=item.case_id,
             visited_at=visited,
@@ -202,11 +202,25 @@ def complete_verification(
             )
         process.verification = recommendation
         if recommendation == Recommendation.NOT_ELIGIBLE:
-            case = _case_for_update(item)
+            case = case_for_update(item)
             case.outcome = Outcome.REJECTED_AFTER_VERIFICATION
             case.save(update_fields=["outcome"])
 
-    return _complete(actor=actor, task_id=task_id, kind=TaskKind.VERIFICATION, apply=apply)
+    return complete_task_action(
+        actor=actor, task_id=task_id, kind=TaskKind.VERIFICATION, apply=apply
+    )
+
+
+def _gps_point_errors(latitude: Decimal | None, longitude: Decimal | None) -> dict:
+    """The visit's optional GPS point (WGS 84 degrees): both or neither, each in range."""
+    errors = {}
+    if (latitude is None) != (longitude is None):
+        errors["latitude"] = [_("Lintang dan bujur diisi berpasangan.")]
+    if latitude is not None and not -90 <= latitude <= 90:
+        errors["latitude"] = [_("Lintang harus antara -90 dan 90.")]
+    if longitude is not None and not -180 <= longitude <= 180:
+        errors["longitude"] = [_("Bujur harus antara -180 dan 180.")]
+    return errors
 
 
 def waive_verification(*, actor: Actor, task_id: int, reason: str) -> WorkItem:
@@ -219,12 +233,12 @@ def waive_verification(*, actor: Actor, task_id: int, reason: str) -> WorkItem:
         raise WorkflowError(field_errors={"kind": [_("Hanya tugas verifikasi.")]})
 
     def apply(item: WorkItem, process: CaseProcess) -> None:
-        case = _case_for_update(item)
+        case = case_for_update(item)
         case.verification_waiver_reason = reason.strip()
         case.save(update_fields=["verification_waiver_reason"])
         process.verification = VerificationResult.WAIVED
 
-    return _complete(
+    return complete_task_action(
         actor=actor,
         task_id=task_id,
         kind=TaskKind.VERIFICATION,
@@ -252,10 +266,10 @@ def complete_follow_up(
         }
     )
 
-    contacted: dt.datetime = _given(contacted_at)
+    contacted: dt.datetime = given_time(contacted_at)
 
     def apply(item: WorkItem, process: CaseProcess) -> None:
-        _require_after_opening(item, contacted_at=contacted)
+        require_after_opening(item, contacted_at=contacted)
         FollowUp.objects.create(
             case_id=item.case_id,
             contacted_at=contacted,
@@ -265,7 +279,7 @@ def complete_follow_up(
         )
         process.follow_up = outcome
 
-    return _complete(actor=actor, task_id=task_id, kind=TaskKind.FOLLOW_UP, apply=apply)
+    return complete_task_action(actor=actor, task_id=task_id, kind=TaskKind.FOLLOW_UP, apply=apply)
 
 
 def _final_outcome(case: Case) -> str:
@@ -297,7 +311,7 @@ def complete_closure(
     )
 
     def apply(item: WorkItem, process: CaseProcess) -> None:
-        case = _case_for_update(item)
+        case = case_for_update(item)
         if note.strip():
             Note.objects.create(case=case, kind=NoteKind.CLOSURE, text=note.strip(), author=actor)
         if decision == ClosureDecision.CLOSE:
@@ -314,7 +328,7 @@ def complete_closure(
         process.closure = decision
         process.referrals = ""  # blank: the key is dropped, the next round decides anew
 
-    return _complete(actor=actor, task_id=task_id, kind=TaskKind.CLOSURE, apply=apply)
+    return complete_task_action(actor=actor, task_id=task_id, kind=TaskKind.CLOSURE, apply=apply)
 
 
 def reopen_case(*, actor: Actor, number: str, reason: str) -> Case:

@@ -3,6 +3,9 @@ the answer to the citizen."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
@@ -21,7 +24,7 @@ from workflows.models import (
     TaskKind,
     WorkItem,
 )
-from workflows.services.engine import _case_for_update, _complete, _locked_task
+from workflows.services.engine import case_for_update, complete_task_action, locked_task
 
 # --- complaint, question, suggestion -----------------------------------------------------
 
@@ -38,7 +41,7 @@ def complete_handling(
             raise WorkflowError(field_errors={"forward_to_agency": [_("Instansi tidak dikenal.")]})
 
     def apply(item: WorkItem, process: CaseProcess) -> None:
-        case = _case_for_update(item)
+        case = case_for_update(item)
         if agency is not None and agency.regency_id != case.region.regency_code:
             raise WorkflowError(
                 field_errors={"forward_to_agency": [_("Instansi harus dari kabupaten/kota kasus.")]}
@@ -54,16 +57,18 @@ def complete_handling(
     if agency is not None and item.agency_id is None and item.kind == TaskKind.HANDLING:
         # Forwarding: the agency gets its own handling task; this one is done.
         return _forward_handling(actor=actor, item=item, apply=apply)
-    return _complete(actor=actor, task_id=task_id, kind=TaskKind.HANDLING, apply=apply)
+    return complete_task_action(actor=actor, task_id=task_id, kind=TaskKind.HANDLING, apply=apply)
 
 
-def _forward_handling(*, actor: Actor, item: WorkItem, apply) -> WorkItem:
+def _forward_handling(
+    *, actor: Actor, item: WorkItem, apply: Callable[[WorkItem, Any], Any]
+) -> WorkItem:
     """Complete the back office's handling by re-queueing it to the agency (same task).
 
-    Only someone who may act on the task forwards it (the holder rule of ``_locked_task``):
+    Only someone who may act on the task forwards it (the holder rule of ``locked_task``):
     a colleague who does not hold the claimed task is refused, and the holder keeps it.
     """
-    with _locked_task(actor=actor, item=item) as task:
+    with locked_task(actor=actor, item=item) as task:
         apply(item, task.coerced_process)
         # Re-read and lock the row: its history row (old and new agency, by the actor) must
         # hold what is stored, even if an escalation raised its step since it was read.
@@ -93,4 +98,4 @@ def complete_response(*, actor: Actor, task_id: int, response: str, channel: str
             author=actor,
         )
 
-    return _complete(actor=actor, task_id=task_id, kind=TaskKind.RESPONSE, apply=apply)
+    return complete_task_action(actor=actor, task_id=task_id, kind=TaskKind.RESPONSE, apply=apply)

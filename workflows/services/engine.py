@@ -31,19 +31,19 @@ def _name(user: Actor) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _given(value: dt.datetime | None) -> dt.datetime:
+def given_time(value: dt.datetime | None) -> dt.datetime:
     """A time the validation above already required (``require`` raised when missing)."""
     assert value is not None
     return value
 
 
-def _referral_of(item: WorkItem) -> int:
+def referral_of(item: WorkItem) -> int:
     """The referral a review, approval or delivery task is about (each has one)."""
     assert item.referral_id is not None
     return item.referral_id
 
 
-def _require_after_opening(item: WorkItem, **event_times: dt.datetime) -> None:
+def require_after_opening(item: WorkItem, **event_times: dt.datetime) -> None:
     """Refuse (``WorkflowError`` on the field) an event time before the task's case was
     opened. Called under the task's lock, after the actor was found allowed: the error shows
     when the case was opened."""
@@ -56,7 +56,7 @@ def _require_after_opening(item: WorkItem, **event_times: dt.datetime) -> None:
     )
 
 
-def _lock(item: WorkItem):
+def _lock(item: WorkItem) -> Any:
     flow_class = item.task.flow_task.flow_class
     return flow_class.lock(item.task.process_id)
 
@@ -69,7 +69,7 @@ def _fresh_task(item: WorkItem) -> Task:
 
 
 @contextmanager
-def _locked_task(*, actor: Actor, item: WorkItem, take_over: bool = False) -> Iterator[Task]:
+def locked_task(*, actor: Actor, item: WorkItem, take_over: bool = False) -> Iterator[Task]:
     """The task engine's guard, used by every task action (claim, complete, waive, forward,
     assign): one transaction, the flow's row lock, the task re-read under the lock, and the
     holder rule checked there, so of two people acting at once the second is told who won.
@@ -108,13 +108,13 @@ def _finish(task: Task, *, actor: Actor) -> None:
 def claim_task(*, actor: Actor, task_id: int) -> WorkItem:
     """Take an unclaimed task from a queue (ambil tugas)."""
     item = selectors.visible_task(actor, task_id)
-    with _locked_task(actor=actor, item=item) as task:
+    with locked_task(actor=actor, item=item) as task:
         if task.owner_id != actor.pk:
             task.flow_task.activation_class(task).assign(actor)
     return item
 
 
-def assign_task(*, actor: Actor, task_id: int, assignee) -> WorkItem:
+def assign_task(*, actor: Actor, task_id: int, assignee: Actor | None) -> WorkItem:
     """A supervisor (or head of agency) hands a task to a named officer (alihkan tugas).
 
     ``assignee`` (a user, or None when the chosen id matched nobody) must be one the
@@ -128,7 +128,7 @@ def assign_task(*, actor: Actor, task_id: int, assignee) -> WorkItem:
     offered = {u.pk for u in selectors.assignees_for_task(actor, item)}
     if assignee is None or assignee.pk not in offered:
         raise WorkflowError(field_errors={"assignee": [_("Pilih petugas tujuan dari daftar.")]})
-    with _locked_task(actor=actor, item=item, take_over=True) as task:
+    with locked_task(actor=actor, item=item, take_over=True) as task:
         activation = task.flow_task.activation_class(task)
         if task.owner_id:
             activation.reassign(assignee)
@@ -137,7 +137,7 @@ def assign_task(*, actor: Actor, task_id: int, assignee) -> WorkItem:
     return item
 
 
-def _complete(
+def complete_task_action(
     *,
     actor: Actor,
     task_id: int,
@@ -154,7 +154,7 @@ def _complete(
 
     ``then`` runs after the task's own flow has moved, in the same transaction: a referral
     that ended wakes the case flow (locks are always taken referral first, then case).
-    ``take_over``: a supervisor's action on a task someone else may hold (``_locked_task``).
+    ``take_over``: a supervisor's action on a task someone else may hold (``locked_task``).
     ``item``: the task's work item when the caller has already looked it up.
     """
     item = item or selectors.visible_task(actor, task_id)
@@ -162,7 +162,7 @@ def _complete(
         raise WorkflowError(
             field_errors={"kind": [_("Tugas ini berjenis %(kind)s.") % {"kind": item.kind}]}
         )
-    with _locked_task(actor=actor, item=item, take_over=take_over) as task:
+    with locked_task(actor=actor, item=item, take_over=take_over) as task:
         process = task.coerced_process
         apply(item, process)
         process.save(update_fields=["data"])
@@ -172,5 +172,5 @@ def _complete(
     return item
 
 
-def _case_for_update(item: WorkItem) -> Case:
+def case_for_update(item: WorkItem) -> Case:
     return Case.objects.select_related("beneficiary", "region").get(pk=item.case_id)

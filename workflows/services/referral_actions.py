@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,7 +45,7 @@ from workflows.models import (
     TaskKind,
     WorkItem,
 )
-from workflows.services.engine import _case_for_update, _complete, _given, _referral_of
+from workflows.services.engine import case_for_update, complete_task_action, given_time, referral_of
 
 # --- assessment and referrals ------------------------------------------------------------
 
@@ -84,10 +85,46 @@ def complete_assessment(
 
     item = selectors.visible_task(actor, task_id)
     case = item.case
+    specs = referrals if resolution == AssessmentDecision.REFER else []
+    targets = _referral_targets(case, specs, errors)
+    require(errors)
+
+    def apply(item: WorkItem, process: CaseProcess) -> None:
+        if note.strip():
+            Note.objects.create(
+                case_id=item.case_id, kind=NoteKind.ASSESSMENT, text=note.strip(), author=actor
+            )
+        now = timezone.now()
+        created = referrals_send(
+            actor=actor,
+            case=case,
+            targets=[
+                ReferralTarget(
+                    service, agency, referral_note, *_review_deadline(case, service, agency, now)
+                )
+                for service, agency, referral_note in targets
+            ],
+        )
+        process.assessment = resolution
+        process.referral_ids = [r.pk for r in created]
+        if resolution == AssessmentDecision.RESOLVED_LOCALLY:
+            fresh = case_for_update(item)
+            fresh.outcome = Outcome.RESOLVED_LOCALLY
+            fresh.save(update_fields=["outcome"])
+
+    return complete_task_action(actor=actor, task_id=task_id, kind=TaskKind.ASSESSMENT, apply=apply)
+
+
+def _referral_targets(
+    case: Case, specs: list[dict], errors: dict[str, list[str]]
+) -> list[tuple[Service, Agency, str]]:
+    """Each referral asked for as (service, agency, note): the agency named, or the routing
+    rules' suggestion; it must serve the case's regency. Errors are keyed
+    ``referrals.<index>.service`` / ``.agency``, and ``referrals`` for a pair given twice."""
     services = {s.code: s for s in Service.objects.filter(is_active=True)}
     agencies = {a.code: a for a in Agency.objects.filter(is_active=True)}
     targets: list[tuple[Service, Agency, str]] = []
-    for index, spec in enumerate(referrals if resolution == AssessmentDecision.REFER else []):
+    for index, spec in enumerate(specs):
         service = services.get(spec.get("service", ""))
         if service is None:
             errors[f"referrals.{index}.service"] = [_("Layanan tidak dikenal.")]
@@ -110,35 +147,10 @@ def complete_assessment(
             errors[f"referrals.{index}.agency"] = [_("Instansi harus dari kabupaten/kota kasus.")]
             continue
         targets.append((service, agency, (spec.get("note") or "").strip()))
-    pairs = [(s.pk, a.pk) for s, a, _note in targets]
+    pairs = [(service.pk, agency.pk) for service, agency, _note in targets]
     if len(pairs) != len(set(pairs)):
         errors["referrals"] = [_("Rujukan ganda: layanan dan instansi yang sama.")]
-    require(errors)
-
-    def apply(item: WorkItem, process: CaseProcess) -> None:
-        if note.strip():
-            Note.objects.create(
-                case_id=item.case_id, kind=NoteKind.ASSESSMENT, text=note.strip(), author=actor
-            )
-        now = timezone.now()
-        created = referrals_send(
-            actor=actor,
-            case=case,
-            targets=[
-                ReferralTarget(
-                    service, agency, referral_note, *_review_deadline(case, service, agency, now)
-                )
-                for service, agency, referral_note in targets
-            ],
-        )
-        process.assessment = resolution
-        process.referral_ids = [r.pk for r in created]
-        if resolution == AssessmentDecision.RESOLVED_LOCALLY:
-            fresh = _case_for_update(item)
-            fresh.outcome = Outcome.RESOLVED_LOCALLY
-            fresh.save(update_fields=["outcome"])
-
-    return _complete(actor=actor, task_id=task_id, kind=TaskKind.ASSESSMENT, apply=apply)
+    return targets
 
 
 def _resume_case_when_referrals_end(case_id: int) -> None:
@@ -174,10 +186,10 @@ def review_referral(*, actor: Actor, task_id: int, decision: str, reason: str = 
     )
 
     def apply(item: WorkItem, process: ReferralProcess) -> None:
-        referral_review(_referral_of(item), decision=decision, reason=reason.strip())
+        referral_review(referral_of(item), decision=decision, reason=reason.strip())
         process.review = decision
 
-    return _complete(
+    return complete_task_action(
         actor=actor,
         task_id=task_id,
         kind=TaskKind.REFERRAL_REVIEW,
@@ -205,10 +217,10 @@ def decide_approval(*, actor: Actor, task_id: int, decision: str, note: str = ""
 
     def apply(item: WorkItem, process: ReferralProcess) -> None:
         process.approval = referral_approval(
-            _referral_of(item), decision=decision, note=note.strip()
+            referral_of(item), decision=decision, note=note.strip()
         )
 
-    return _complete(
+    return complete_task_action(
         actor=actor,
         task_id=task_id,
         kind=TaskKind.APPROVAL,
@@ -226,7 +238,7 @@ def record_delivery(
     amount: Any = None,
     items: str = "",
     note: str = "",
-    proof=None,
+    proof: UploadedFile | None = None,
     double_aid_override_reason: str = "",
 ) -> WorkItem:
     """Record the aid as delivered. Refused when the same aid type already reached the same
@@ -237,12 +249,12 @@ def record_delivery(
         delivered_at=delivered_at, channel=channel, amount=amount, items=items, proof=proof
     )
     require(errors)
-    delivered: dt.datetime = _given(delivered_at)
+    delivered: dt.datetime = given_time(delivered_at)
 
     def apply(item: WorkItem, process: ReferralProcess) -> None:
         delivery_record(
             actor=actor,
-            referral_id=_referral_of(item),
+            referral_id=referral_of(item),
             delivered_at=delivered,
             channel=channel,
             amount=parsed_amount,
@@ -252,7 +264,7 @@ def record_delivery(
             double_aid_override_reason=double_aid_override_reason,
         )
 
-    return _complete(
+    return complete_task_action(
         actor=actor, task_id=task_id, kind=TaskKind.DELIVERY, apply=apply, then=_resume_case
     )
 
