@@ -52,20 +52,26 @@
     update();
   }
 
-  // Home visit: fill latitude/longitude from the phone's GPS when the officer asks.
+  // Home visit: fill latitude/longitude from the phone's GPS when the officer asks. The
+  // button names its form's fields (data-latitude-field / data-longitude-field): a task
+  // form's fields carry the task's prefix (t2053-latitude).
   function initGps(root) {
     root.querySelectorAll("[data-gps]").forEach(function (button) {
       if (button.dataset.bound) return;
       button.dataset.bound = "1";
-      if (!("geolocation" in navigator)) { button.hidden = true; return; }
       var form = button.closest("form");
+      var latitude = form.elements.namedItem(button.dataset.latitudeField);
+      var longitude = form.elements.namedItem(button.dataset.longitudeField);
+      if (!("geolocation" in navigator) || !latitude || !longitude) { button.hidden = true; return; }
       var status = form.querySelector("[data-gps-status]");
       button.addEventListener("click", function () {
         if (status) status.textContent = text(button, "waiting");
         navigator.geolocation.getCurrentPosition(function (pos) {
-          form.querySelector("[name=latitude]").value = pos.coords.latitude.toFixed(6);
-          form.querySelector("[name=longitude]").value = pos.coords.longitude.toFixed(6);
-          form.querySelector("[name=latitude]").dispatchEvent(new Event("input", { bubbles: true }));
+          latitude.value = pos.coords.latitude.toFixed(6);
+          longitude.value = pos.coords.longitude.toFixed(6);
+          // The draft keeps what the GPS filled in, as it keeps what was typed.
+          latitude.dispatchEvent(new Event("input", { bubbles: true }));
+          longitude.dispatchEvent(new Event("input", { bubbles: true }));
           if (status) status.textContent = text(button, "done");
         }, function () {
           if (status) status.textContent = text(button, "failed");

@@ -36,6 +36,14 @@ def test_home_visit_on_a_phone_survives_a_dropped_connection(browse, staff, tmp_
     form.get_by_label("Layak", exact=True).check()
     assert scroll_width(page) <= PHONE
 
+    # The GPS button fills the visit's point from the phone's position (mocked here).
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": -2.3504, "longitude": 106.2421})
+    form.get_by_role("button", name="Ambil lokasi GPS").click()
+    expect(form.locator("[data-gps-status]")).to_have_text("Lokasi terisi.")
+    expect(form.locator("input[name$='-latitude']")).to_have_value("-2.350400")
+    expect(form.locator("input[name$='-longitude']")).to_have_value("106.242100")
+
     # The page is reloaded (tab closed, battery died...): what was typed is still there.
     page.reload()
     form = page.locator("form.task-form")
@@ -58,6 +66,7 @@ def test_home_visit_on_a_phone_survives_a_dropped_connection(browse, staff, tmp_
     expect(page.locator(".alert-success")).to_have_text("Verifikasi (kunjungan rumah) selesai.")
     visit = HomeVisit.objects.get(case=case)
     assert visit.findings == "Rumah papan, atap bocor; anak demam."
+    assert (str(visit.latitude), str(visit.longitude)) == ("-2.350400", "106.242100")
     assert visit.photos.count() == 1
     # Saved for good: the draft is gone from the phone.
     drafts = page.evaluate(
