@@ -1,8 +1,12 @@
 """The working-day calendar every deadline is counted on.
 
-Working days are Monday to Friday, minus Indonesian public holidays (``holidays`` package,
-which includes the government's cuti bersama where it knows them) and minus days off declared
-locally in :class:`agencies.models.DayOff` for the region or one of its parents.
+Working days are Monday to Friday, minus Indonesia's national days off and minus days off
+declared locally in :class:`agencies.models.DayOff` for the region or one of its parents.
+
+National days off come from the ``holidays`` package: its ``public`` category (hari libur
+nasional) and its ``government`` category, the collective leave days (cuti bersama) the
+ministers' joint decree (SKB 3 Menteri) sets each year, on which government offices close.
+A year's decree may come after the package's release: declare missing days as DayOff rows.
 """
 
 from __future__ import annotations
@@ -16,10 +20,14 @@ from django.utils import timezone
 
 from .models import DayOff, Region, region_and_ancestors
 
+# Hari libur nasional and cuti bersama.
+NATIONAL_CATEGORIES = ("public", "government")
+
 
 @lru_cache(maxsize=32)
 def _national_holidays(year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.country_holidays("ID", years=year).keys())
+    days = holidays.country_holidays("ID", years=year, categories=NATIONAL_CATEGORIES)
+    return frozenset(days.keys())
 
 
 def _region_codes(region: Region | str | None) -> list[str]:

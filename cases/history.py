@@ -32,7 +32,9 @@ def acting_as(user):
 def changed_by(instance: Model, user: Any, *, reason: str = "") -> None:
     """Name ``user`` (and the ``reason``, when given) on the history row the next save of
     ``instance`` writes (simple-history reads ``_history_user`` and ``_change_reason``);
-    for saves outside :func:`acting_as`."""
-    instance._history_user = user  # type: ignore[attr-defined]
+    for saves outside :func:`acting_as`. ``user`` None keeps the user of the context (the
+    request's, or :func:`acting_as`'s)."""
+    if user is not None:
+        instance._history_user = user  # type: ignore[attr-defined]
     if reason:
         instance._change_reason = reason  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ class WorkflowsConfig(AppConfig):
         import os
         import sys
 
+        from . import signals  # noqa: F401  (due dates follow days off and deadline rules)
         from .background import start_embedded_scheduler
 
         # Only in the serving process: not in the autoreloader's parent, nor in commands.
