@@ -23,6 +23,7 @@ urlpatterns = [
     path("cases/search/", cases_api.CaseSearch.as_view(), name="case_search"),
     path("cases/<str:number>/", cases_api.CaseDetail.as_view(), name="case_detail"),
     path("cases/<str:number>/timeline/", cases_api.CaseTimeline.as_view(), name="case_timeline"),
+    path("cases/<str:number>/reopen/", cases_api.CaseReopen.as_view(), name="case_reopen"),
     path(
         "cases/<str:number>/attachments/",
         cases_api.CaseAttachments.as_view(),

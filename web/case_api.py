@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.models import DocumentType, Region
-from cases import selectors
+from cases import limits, selectors
 from cases.access import log_access
 from cases.attachments import download_response
 from cases.models import AccessAction, Attachment, AttachmentKind, Case, CaseKind, CaseStatus, Stage
@@ -41,7 +41,7 @@ from web import selectors as web_selectors
 from web.timeline import case_timeline
 from workflows.models import WorkItem
 from workflows.selectors import tasks_visible_to
-from workflows.services import open_case
+from workflows.services import open_case, reopen_case
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -313,6 +313,30 @@ def _attachment_out(attachment: Attachment) -> dict:
         "uploaded_at": attachment.uploaded_at,
         "download_url": reverse("api:attachment_download", args=[attachment.pk]),
     }
+
+
+class CaseReopenIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=limits.REASON)
+
+
+class CaseReopenOut(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.CharField()
+    stage = serializers.CharField()
+    round = serializers.IntegerField(help_text="1 for the first round, +1 per reopening.")
+
+
+class CaseReopen(APIView):
+    """Reopen a closed case (a supervisor of its area), with a reason: a new round starts
+    at assessment. 403 for anyone else who sees the case; 409 if it is not closed."""
+
+    @extend_schema(request=CaseReopenIn, responses={200: CaseReopenOut})
+    def post(self, request, number: str):
+        data = CaseReopenIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = reopen_case(actor=request.user, number=number, reason=data.validated_data["reason"])
+        case.refresh_from_db()
+        return Response(CaseReopenOut(case).data)
 
 
 class CaseAttachments(APIView):

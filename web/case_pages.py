@@ -31,8 +31,9 @@ from core.forms import add_error_to_form, add_error_to_messages
 from core.pages import page_of
 from web import selectors as web_selectors
 from web.timeline import case_timeline
-from workflows.forms import WaiveForm, form_for
-from workflows.selectors import case_tasks
+from workflows.forms import ReopenForm, WaiveForm, form_for
+from workflows.selectors import case_tasks, may_reopen_case
+from workflows.services import reopen_case
 
 # Where each role starts its day after signing in (first match wins).
 START_PAGE_BY_ROLE = [
@@ -132,6 +133,9 @@ def render_case_page(
         "timeline": case_timeline(case, viewer=request.user),
         "document_form": bound_forms.get("document") or DocumentForm(),
         "note_form": bound_forms.get("note") or NoteForm(),
+        "reopen_form": (bound_forms.get("reopen") or ReopenForm())
+        if may_reopen_case(request.user, case)
+        else None,
         **web_selectors.case_page(request.user, case),
     }
     return render(request, "cases/case_detail.html", context, status=status)
@@ -198,4 +202,21 @@ def case_add_note(request: HttpRequest, number: str) -> HttpResponse:
         "note",
         lambda case, form: add_note(actor=request.user, case=case, text=form.cleaned_data["text"]),
         _("Catatan disimpan."),
+    )
+
+
+@login_required
+@require_POST
+@once_per_form_token
+def case_reopen(request: HttpRequest, number: str) -> HttpResponse:
+    """A supervisor reopens a closed case with a reason (``workflows.services.reopen_case``)."""
+    return _case_form_action(
+        request,
+        number,
+        ReopenForm(request.POST),
+        "reopen",
+        lambda case, form: reopen_case(
+            actor=request.user, number=case.number, reason=form.cleaned_data["reason"]
+        ),
+        _("Kasus dibuka kembali: asesmen putaran baru menunggu back office."),
     )

@@ -38,6 +38,7 @@ urlpatterns = [
     path("kasus/<str:number>/nik/", case_pages.case_reveal_nik, name="case_reveal_nik"),
     path("kasus/<str:number>/berkas/", case_pages.case_add_document, name="case_add_document"),
     path("kasus/<str:number>/catatan/", case_pages.case_add_note, name="case_add_note"),
+    path("kasus/<str:number>/buka-kembali/", case_pages.case_reopen, name="case_reopen"),
     path("penduduk/<id:pk>/", person_pages.person_detail, name="person_detail"),
     path("penduduk/<id:pk>/ekspor/", person_pages.person_export, name="person_export"),
     path("lampiran/<id:pk>/", person_pages.attachment_download, name="attachment_download"),

@@ -182,6 +182,10 @@ class ResponseForm(StyledForm):
         return services.complete_response(actor=actor, task_id=task_id, **self.cleaned_data)
 
 
+class ReopenForm(StyledForm):
+    reason = _text(_("Alasan membuka kembali"), required=True, max_length=limits.REASON)
+
+
 class WaiveForm(StyledForm):
     reason = _text(_("Alasan kunjungan ditiadakan"), required=False, max_length=limits.REASON)
 

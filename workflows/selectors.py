@@ -20,8 +20,8 @@ from agencies.models import (
     code_within,
     region_and_ancestors,
 )
-from agencies.selectors import active_memberships, agencies_of
-from cases.models import Case
+from agencies.selectors import active_memberships, agencies_of, covers
+from cases.models import Case, CaseStatus
 from cases.selectors import case_team_q, cases_visible_to
 from core.deadlines import at_risk_q, overdue_q
 from core.types import Viewer
@@ -188,6 +188,12 @@ def agency_heads(agency_id: int) -> QuerySet:
     return _users(
         Membership.objects.active().filter(role=Role.AGENCY_APPROVER, agency_id=agency_id)
     )
+
+
+def may_reopen_case(user: Viewer, case: Case) -> bool:
+    """Whether ``user`` may reopen ``case``: a supervisor of its area (SLRT practice: the
+    manager who closes a case is the one who reopens it), and only once it is closed."""
+    return case.status == CaseStatus.CLOSED and covers(user, case.region_id, {Role.SUPERVISOR})
 
 
 def case_tasks(user: Viewer, case: Case) -> list[dict]:

@@ -34,7 +34,7 @@ from cases.models import (
 )
 from cases.selectors import cases_visible_to
 from cases.services import CaseIntake, CheckedIntake, IntakeResult, check_intake, save_intake
-from core.errors import NeedsConfirmation, NotAllowed, WorkflowError, require
+from core.errors import Conflict, NeedsConfirmation, NotAllowed, WorkflowError, require
 from core.types import Actor
 from referrals.models import ReferralStatus
 from referrals.selectors import prior_aid
@@ -332,7 +332,13 @@ def complete_closure(
 
 
 def reopen_case(*, actor: Actor, number: str, reason: str) -> Case:
-    """A supervisor reopens a closed case: a new round starts at assessment, history kept."""
+    """A supervisor of the case's area reopens a closed case with a reason (kept as a closure
+    note): a new round starts at assessment, the earlier rounds' tasks and history kept.
+
+    Raises ``Case.DoesNotExist`` for a case out of the actor's scope, ``WorkflowError``
+    (400) without a reason, ``NotAllowed`` (403) for anyone but a supervisor of its area,
+    ``Conflict`` (409) when the case is not closed (still running, or reopened a moment ago).
+    """
     require({"reason": [] if reason.strip() else [_("Alasan membuka kembali wajib diisi.")]})
     case = cases_visible_to(actor).filter(number=number).first()
     if case is None:
@@ -342,7 +348,9 @@ def reopen_case(*, actor: Actor, number: str, reason: str) -> Case:
     with transaction.atomic(), acting_as(actor):
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.status != CaseStatus.CLOSED:
-            raise WorkflowError(field_errors={"status": [_("Kasus masih berjalan.")]})
+            raise Conflict(
+                _("Kasus ini masih berjalan; hanya kasus yang ditutup yang dapat dibuka kembali.")
+            )
         Note.objects.create(case=case, kind=NoteKind.CLOSURE, text=reason.strip(), author=actor)
         case.status = CaseStatus.OPEN
         case.outcome = ""
