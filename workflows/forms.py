@@ -216,20 +216,26 @@ def form_for(item, data=None, files=None) -> forms.Form:
 
 
 def _suggest_routes(form: AssessmentForm, case) -> None:
-    """Label each service with the agency the routing rules send it to, and tick the
+    """Offer only the services an agency of the case's regency can receive, each labelled
+    with the agency the routing rules send it to; name the others in the help text; tick the
     services the citizen asked for, so the back office refers to several agencies at once."""
     field = form.fields["services"]
     services = list(field.queryset)
     agencies = suggest_agencies(
         services=services, ppks_category=case.ppks_category, region=case.region
     )
-    no_agency = _("belum ada instansi tujuan")
-
-    def label(service):
-        agency = agencies.get(service.pk)
-        return f"{service.name} → {agency.name if agency else no_agency}"
-
-    field.label_from_instance = label
+    routable = [s for s in services if agencies.get(s.pk)]
+    unroutable = [s.name for s in services if not agencies.get(s.pk)]
+    field.queryset = field.queryset.filter(pk__in=[s.pk for s in routable])
+    field.error_messages["invalid_choice"] = _(
+        "Layanan %(value)s tidak dapat dirujuk: belum ada instansi tujuan di kabupaten/kota ini."
+    )
+    if unroutable:
+        field.help_text = _(
+            "Instansi tujuan dipilih oleh aturan rujukan kabupaten/kota. Belum ada instansi "
+            "tujuan untuk: %(services)s (atur di aturan rujukan)."
+        ) % {"services": ", ".join(unroutable)}
+    field.label_from_instance = lambda service: f"{service.name} → {agencies[service.pk].name}"
     if not form.is_bound:
         form.initial["services"] = [
             s.code for s in case.requested_services.all() if agencies.get(s.pk)

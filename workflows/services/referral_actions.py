@@ -127,7 +127,9 @@ def _referral_targets(
     for index, spec in enumerate(specs):
         service = services.get(spec.get("service", ""))
         if service is None:
-            errors[f"referrals.{index}.service"] = [_("Layanan tidak dikenal.")]
+            errors[f"referrals.{index}.service"] = [
+                _("Layanan %(code)s tidak dikenal.") % {"code": spec.get("service", "")}
+            ]
             continue
         agency_code = spec.get("agency") or ""
         if agency_code:
@@ -138,13 +140,18 @@ def _referral_targets(
             )
         if agency is None:
             errors[f"referrals.{index}.agency"] = [
-                _("Tidak ada instansi tujuan untuk layanan ini; pilih instansi.")
+                _("%(service)s: belum ada instansi tujuan di kabupaten/kota kasus; pilih instansi.")
+                % {"service": service.name}
                 if not agency_code
-                else _("Instansi tidak dikenal.")
+                else _("%(service)s: instansi %(code)s tidak dikenal.")
+                % {"service": service.name, "code": agency_code}
             ]
             continue
         if agency.regency_id != case.region.regency_code:
-            errors[f"referrals.{index}.agency"] = [_("Instansi harus dari kabupaten/kota kasus.")]
+            errors[f"referrals.{index}.agency"] = [
+                _("%(service)s: instansi harus dari kabupaten/kota kasus.")
+                % {"service": service.name}
+            ]
             continue
         targets.append((service, agency, (spec.get("note") or "").strip()))
     pairs = [(service.pk, agency.pk) for service, agency, _note in targets]
