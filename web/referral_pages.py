@@ -42,6 +42,7 @@ def agency_queue(request: HttpRequest) -> HttpResponse:
                     "item": item,
                     "overdue": item.due_at < now,
                     "at_risk": item.at_risk_at <= now <= item.due_at,
+                    "waits_for": task_selectors.waits_for(request.user, item),
                 }
                 for item in page.object_list
             ],

@@ -81,6 +81,26 @@ AGENCY_KINDS: list[str] = [
 QUEUE_HOLDERS = ("all", "mine", "unclaimed")
 
 
+def agency_roles_for(item: WorkItem) -> list[str]:
+    """The agency roles that act on ``item`` (e.g. only the approver for an approval)."""
+    return [
+        role
+        for role in (Role.AGENCY_STAFF, Role.AGENCY_APPROVER)
+        if item.kind in KINDS_BY_ROLE[role]
+    ]
+
+
+def waits_for(user: Viewer, item: WorkItem) -> str | None:
+    """On an agency queue: who the item waits for when ``user`` may not act on it (e.g.
+    "Pejabat penyetuju instansi" for an approval seen by staff), None when they may. No
+    query: the user's memberships are read once per request."""
+    roles = {m.role for m in active_memberships(user) if m.agency_id == item.agency_id}
+    acting = agency_roles_for(item)
+    if roles & set(acting):
+        return None
+    return ", ".join(str(Role(role).label) for role in acting)
+
+
 def _agency_ids(user: Viewer) -> list[int]:
     """The active agencies the user is active staff or approver of."""
     return [agency.pk for agency in agencies_of(user)]

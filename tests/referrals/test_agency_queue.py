@@ -189,3 +189,21 @@ def test_queue_page_takes_exactly_seven_queries(client, staff, django_assert_num
     with django_assert_num_queries(7):
         body = client.get(QUEUE).content.decode()
     assert len(rows(body)) == 3 and "Dipegang oleh dinkes" in body
+
+
+def test_each_row_says_who_may_act_when_the_viewer_may_not(client, staff, dinkes_cases):
+    """Issue 13, fault 9: staff see the approvals on their queue, with who they wait for."""
+    first, _second = dinkes_cases
+    wf.review_referral(
+        actor=staff["dinkes"], task_id=open_task(first, "referral_review").pk, decision="accept"
+    )
+    client.force_login(staff["dinkes"])
+    queue = rows(client.get(QUEUE).content.decode())
+    approval = next(row for row in queue if "Persetujuan" in row)
+    assert "Menunggu: Pejabat penyetuju instansi" in approval
+    assert "Anda tidak dapat memproses tugas ini." in approval
+    review = next(row for row in queue if "Tanggapan rujukan" in row)
+    assert "Menunggu" not in review  # staff answer referrals themselves
+
+    client.force_login(staff["kadinkes"])  # the head of agency acts on both
+    assert not any("Menunggu" in row for row in rows(client.get(QUEUE).content.decode()))
