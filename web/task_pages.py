@@ -23,6 +23,7 @@ from core.forms import add_error_to_form, add_error_to_messages
 from core.pages import page_of
 from web.case_pages import render_case_page
 from workflows import notifications, selectors, services
+from workflows.dashboard import dashboard_figures
 from workflows.forms import WaiveForm, form_for
 from workflows.models import Notification, WorkItem
 
@@ -50,7 +51,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Supervisor's view of the region: stages, late work by agency and district, trends."""
-    data = selectors.dashboard(request.user)
+    data = dashboard_figures(request.user)
     weeks = data["weeks"]
     peak = max([w["opened"] for w in weeks] + [w["closed"] for w in weeks] + [1])
     for week in weeks:

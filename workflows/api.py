@@ -17,6 +17,7 @@ from core.errors import WorkflowError
 from referrals.models import ApprovalDecision, DeliveryChannel, ReviewDecision
 
 from . import notifications, selectors, services
+from .dashboard import dashboard_figures
 from .models import AssessmentDecision, ClosureDecision, Notification, TaskKind, WorkItem
 
 
@@ -245,7 +246,7 @@ class Dashboard(APIView):
 
     @extend_schema(responses=DashboardOut)
     def get(self, request):
-        data = selectors.dashboard(request.user)
+        data = dashboard_figures(request.user)
         data["by_agency"] = [
             {
                 "agency": r["agency__code"],

@@ -87,7 +87,7 @@ def test_referral_list_takes_four_queries(staff, work, username, django_assert_n
 
 
 def test_dashboard_takes_nine_queries(staff, work, django_assert_num_queries):
-    """1-3 as above; then ``workflows.selectors.dashboard``: 4. cases by stage; 5. overdue
+    """1-3 as above; then ``workflows.dashboard.dashboard_figures``: 4. cases by stage; 5. overdue
     and at-risk tasks by agency; 6. the same by district; 7. cases opened per week; 8. cases
     closed per week; 9. opening and closing times of closed cases (the median days to
     close). The page (``test_task_pages``) has three more: the overdue tasks, the officers

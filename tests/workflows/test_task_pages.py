@@ -274,7 +274,7 @@ def test_dashboard_takes_exactly_twelve_queries(client, staff, django_assert_num
 
     1. the session; 2. the signed-in user; 3. the user's memberships with their agency,
     office and area (once per request, ``config.middleware.MembershipCacheMiddleware``);
-    ``workflows.selectors.dashboard``: 4. cases by stage; 5. overdue and at-risk tasks by
+    ``workflows.dashboard.dashboard_figures``: 4. cases by stage; 5. overdue and at-risk tasks by
     agency; 6. the same by district; 7. cases opened per week; 8. cases closed per week;
     9. opening and closing times of closed cases (the median days to close);
     ``workflows.selectors.overdue_for_supervisor``: 10. the overdue tasks with holder, case,
