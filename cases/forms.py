@@ -9,7 +9,7 @@ from agencies.models import DocumentType, PpksCategory, Region, Service
 from core.forms import MultipleFileField, StyledForm
 
 from . import limits
-from .models import CaseKind, Channel, MoveDecision, Priority, Relationship, Sex
+from .models import CaseKind, Channel, ComplaintTier, MoveDecision, Priority, Relationship, Sex
 from .nik import validate_phone
 from .services import DocumentInput, PersonInput
 
@@ -112,7 +112,12 @@ class ServiceCheckboxes(forms.CheckboxSelectMultiple):
 class CaseForm(StyledForm):
     """What the request is about; the people come from two PersonForms."""
 
-    kind = forms.ChoiceField(label=_("Jenis"), choices=CaseKind.choices)
+    # A service request; complaints, questions and suggestions have their own form.
+    kind = forms.ChoiceField(
+        choices=[(CaseKind.SERVICE_REQUEST, CaseKind.SERVICE_REQUEST.label)],
+        initial=CaseKind.SERVICE_REQUEST,
+        widget=forms.HiddenInput,
+    )
     channel = forms.ChoiceField(label=_("Saluran"), choices=Channel.choices)
     ppks_category = forms.ModelChoiceField(
         label=_("Kategori PPKS"),
@@ -157,6 +162,44 @@ class CaseForm(StyledForm):
         max_length=limits.REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+COMPLAINT_KINDS = [(kind, kind.label) for kind in CaseKind if kind != CaseKind.SERVICE_REQUEST]
+
+
+class ComplaintForm(StyledForm):
+    """Pengaduan, pertanyaan atau saran: what it is about and how urgent its handling is;
+    the person who brings it comes from a PersonForm. No PPKS category, no services. The
+    view puts each tier's due date in the tier's label."""
+
+    kind = forms.ChoiceField(
+        label=_("Jenis"),
+        choices=COMPLAINT_KINDS,
+        initial=CaseKind.COMPLAINT,
+        widget=forms.RadioSelect,
+    )
+    complaint_tier = forms.ChoiceField(
+        label=_("Tingkat (menentukan tenggat penanganan)"),
+        choices=ComplaintTier.choices,
+        initial=ComplaintTier.NORMATIVE,
+        widget=forms.RadioSelect,
+    )
+    channel = forms.ChoiceField(label=_("Saluran"), choices=Channel.choices)
+    subject = forms.CharField(label=_("Perihal"), max_length=limits.SUBJECT)
+    description = forms.CharField(
+        label=_("Isi pengaduan, pertanyaan atau saran"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=limits.DESCRIPTION,
+    )
+    priority = forms.ChoiceField(
+        label=_("Prioritas"), choices=Priority.choices, initial=Priority.NORMAL
+    )
+
+
+class ComplaintTierForm(StyledForm):
+    """A complaint's tier, changed after intake: its open tasks' due dates follow."""
+
+    complaint_tier = forms.ChoiceField(label=_("Tingkat"), choices=ComplaintTier.choices)
 
 
 class IntakeDocumentsForm(StyledForm):

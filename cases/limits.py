@@ -38,6 +38,7 @@ FINDINGS = 4000
 NOTE = 4000
 REASON = 1000
 ITEMS = 255
+SUBJECT = 200
 
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 # A phone's clock may run a little ahead of the server's: an event time up to this far in

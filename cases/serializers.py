@@ -65,7 +65,21 @@ class PersonIn(serializers.Serializer):
 class CaseIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CaseKind.choices)
     channel = serializers.ChoiceField(choices=Channel.choices)
-    ppks_category = serializers.CharField(max_length=40)
+    ppks_category = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A service request's PPKS category code (required for one); a complaint, "
+        "question or suggestion needs none.",
+    )
+    subject = serializers.CharField(
+        max_length=limits.SUBJECT,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A complaint's, question's or suggestion's subject (perihal).",
+    )
     description = serializers.CharField(allow_blank=True, max_length=limits.DESCRIPTION)
     requested_services = serializers.ListField(
         child=serializers.CharField(max_length=40), required=False, default=list
@@ -191,6 +205,7 @@ class TaskBrief(serializers.Serializer):
 
 
 class CaseDetailOut(CaseListOut):
+    subject = serializers.CharField()
     description = serializers.CharField()
     ppks_category = serializers.CharField(allow_null=True)
     complaint_tier = serializers.CharField()

@@ -88,6 +88,11 @@ def latest_visit(referral: Referral) -> HomeVisit | None:
     return HomeVisit.objects.filter(case_id=referral.case_id).order_by("-visited_at").first()
 
 
+def delivered_referrals(case: Case) -> QuerySet[Referral]:
+    """The case's referrals whose aid was delivered (any round)."""
+    return Referral.objects.filter(case=case, status=ReferralStatus.DELIVERED)
+
+
 def referrals_visible_to(user: Viewer) -> QuerySet[Referral]:
     """Referrals ``user`` may see: all on their team's cases; their own agency's otherwise.
 

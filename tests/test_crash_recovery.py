@@ -216,6 +216,8 @@ def _intake_body(serial: int) -> dict:
             "phone": "081234567890",
             "address": {"region_code": NIBUNG, "rt": "002", "rw": "001", "street": "Jl. Koba"},
         },
+        # "Budi Santoso 1", "Budi Santoso 2"... look alike on purpose: the officer confirmed.
+        "confirm_new_person": True,
     }
 
 

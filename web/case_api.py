@@ -32,7 +32,7 @@ from cases.serializers import (
     PersonIn,
     TimelineEventOut,
 )
-from cases.services import DocumentInput, add_documents, update_case
+from cases.services import DocumentInput, add_documents
 from core.api import NewestFirstCursor
 from core.deadlines import at_risk_q, overdue_q
 from core.errors import IntakeError, NotAllowed
@@ -41,7 +41,7 @@ from web import selectors as web_selectors
 from web.timeline import case_timeline
 from workflows.models import WorkItem
 from workflows.selectors import tasks_visible_to
-from workflows.services import open_case, reopen_case
+from workflows.services import edit_case, open_case, reopen_case
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -116,8 +116,11 @@ def _detail_data(user, case: Case) -> dict:
         "applicant": case.applicant,
         "opened_at": case.opened_at,
         "closed_at": case.closed_at,
+        "subject": case.subject,
         "description": case.description,
-        "ppks_category": case.ppks_category.code if page["show_category"] else None,
+        "ppks_category": case.ppks_category.code
+        if case.ppks_category and page["show_category"]
+        else None,
         "complaint_tier": case.complaint_tier,
         "requested_services": [s.code for s in case.requested_services.all()],
         "registry_findings": case.registry_findings if page["whole_case"] else None,
@@ -176,6 +179,7 @@ class CaseListCreate(generics.ListAPIView):
             kind=values["kind"],
             channel=values["channel"],
             ppks_category=values["ppks_category"],
+            subject=values["subject"],
             description=values["description"],
             requested_services=values["requested_services"],
             applicant=person.to_input(values["applicant"]),
@@ -252,7 +256,7 @@ class CaseDetail(APIView):
                 field_errors={name: [_("Kolom ini tidak dapat diubah.")] for name in unknown}
             )
         # The ETag is compared under the row lock (412 when another edit came first).
-        update_case(
+        edit_case(
             actor=request.user,
             case=case,
             changes=dict(data.validated_data),

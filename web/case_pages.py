@@ -19,10 +19,11 @@ from cases import selectors
 from cases.access import log_access
 from cases.form_tokens import once_per_form_token, posted_token
 from cases.forms import (
+    ComplaintTierForm,
     DocumentForm,
     NoteForm,
 )
-from cases.models import AccessAction, Case, Stage
+from cases.models import AccessAction, Case, CaseKind, CaseStatus, Stage
 from cases.nik import looks_like_nik
 from cases.pending_uploads import keep_form_uploads
 from cases.services import add_documents, add_note
@@ -33,7 +34,7 @@ from web import selectors as web_selectors
 from web.timeline import case_timeline
 from workflows.forms import ReopenForm, WaiveForm, form_for
 from workflows.selectors import case_tasks, may_reopen_case
-from workflows.services import reopen_case
+from workflows.services import edit_case, reopen_case
 
 # Where each role starts its day after signing in (first match wins).
 START_PAGE_BY_ROLE = [
@@ -133,6 +134,14 @@ def render_case_page(
         "timeline": case_timeline(case, viewer=request.user),
         "document_form": bound_forms.get("document") or DocumentForm(),
         "note_form": bound_forms.get("note") or NoteForm(),
+        "tier_form": (
+            bound_forms.get("tier")
+            or ComplaintTierForm(initial={"complaint_tier": case.complaint_tier})
+        )
+        if case.kind != CaseKind.SERVICE_REQUEST
+        and case.status == CaseStatus.OPEN
+        and selectors.sees_whole_case(request.user, case)
+        else None,
         "reopen_form": (bound_forms.get("reopen") or ReopenForm())
         if may_reopen_case(request.user, case)
         else None,
@@ -219,4 +228,20 @@ def case_reopen(request: HttpRequest, number: str) -> HttpResponse:
             actor=request.user, number=case.number, reason=form.cleaned_data["reason"]
         ),
         _("Kasus dibuka kembali: asesmen putaran baru menunggu back office."),
+    )
+
+
+@login_required
+@require_POST
+@once_per_form_token
+def case_change_tier(request: HttpRequest, number: str) -> HttpResponse:
+    """The case team changes a complaint's tier; its open tasks' due dates follow
+    (``workflows.services.edit_case``)."""
+    return _case_form_action(
+        request,
+        number,
+        ComplaintTierForm(request.POST),
+        "tier",
+        lambda case, form: edit_case(actor=request.user, case=case, changes=form.cleaned_data),
+        _("Tingkat diubah; tenggat tugas berjalan dihitung ulang."),
     )

@@ -6,23 +6,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from agencies.models import INTAKE_ROLES
+from agencies.selectors import areas_of
 from cases import selectors
 from cases.access import log_access
 from cases.form_tokens import once_per_form_token, posted_token
 from cases.forms import (
     ERROR_FIELD_MAP,
     CaseForm,
+    ComplaintForm,
     IntakeDocumentsForm,
     PersonForm,
 )
-from cases.models import AccessAction
+from cases.models import AccessAction, ComplaintTier
 from cases.pending_uploads import keep_form_uploads
 from core.errors import IntakeError, NeedsConfirmation
+from core.types import Viewer
 from web import lookups
 from web.forms import IntakePersonForm
+from workflows.deadlines import deadline_for
+from workflows.models import TaskKind
 from workflows.services import open_case
 
 
@@ -128,6 +136,86 @@ def case_open(request: HttpRequest) -> HttpResponse:
             "documents_form": forms.documents,
             "candidates": needs.likely_duplicates if needs else {},
             "double_aid": needs.double_aid if needs else [],
+        },
+    )
+
+
+def _label_tiers_with_due_dates(form: ComplaintForm, user: Viewer) -> None:
+    """Each tier's label says when handling would be due if the complaint came in now, on
+    the calendar of the officer's area (its local days off included)."""
+    areas = areas_of(user, INTAKE_ROLES)
+    now = timezone.now()
+    choices = []
+    for tier in ComplaintTier:
+        due = deadline_for(
+            TaskKind.HANDLING, start=now, region=areas[0] if areas else None, tier=tier
+        ).due_at
+        due_label = date_format(timezone.localtime(due), "D, j M Y H:i")
+        choices.append((tier.value, f"{tier.label} · {_('tenggat')} {due_label}"))
+    form.fields["complaint_tier"].choices = choices
+
+
+def _complaint_error(error: IntakeError, form: ComplaintForm, person: IntakePersonForm) -> None:
+    """Each of the service's field errors on the field it is about (``applicant.*`` on the
+    person's block), the rest at the top of the form."""
+    for key, messages_ in error.field_errors.items():
+        prefix, _dot, name = key.partition(".")
+        target: ComplaintForm | IntakePersonForm = form
+        field = key
+        if prefix == "applicant":
+            target, field = person, ERROR_FIELD_MAP.get(name, name)
+        for message in messages_:
+            target.add_error(field if field in target.fields else None, message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_form_token
+def complaint_open(request: HttpRequest) -> HttpResponse:
+    """Pengaduan, pertanyaan atau saran: its kind, tier (with the handling deadline each
+    gives), channel, subject and text, and who brings it; no PPKS category, no services.
+    Opened through ``workflows.services.open_case`` like every case."""
+    if not selectors.can_open_cases(request.user):
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    form = ComplaintForm(data)
+    _label_tiers_with_due_dates(form, request.user)
+    person = IntakePersonForm(
+        data,
+        prefix="applicant",
+        villages=selectors.villages_for_intake(request.user),
+        user=request.user,
+    )
+    needs: NeedsConfirmation | None = None
+    if request.method == "POST" and all([form.is_valid(), person.is_valid()]):
+        try:
+            result = open_case(
+                actor=request.user,
+                confirm_new_person="confirm_new" in request.POST,
+                applicant=person.to_input(),
+                **form.cleaned_data,
+            )
+        except NeedsConfirmation as error:
+            needs = error
+        except IntakeError as error:
+            _complaint_error(error, form, person)
+        else:
+            case = result.case
+            messages.success(
+                request,
+                _("%(kind)s %(number)s dicatat.")
+                % {"kind": case.get_kind_display(), "number": case.number},
+            )
+            for warning in result.warnings:
+                messages.warning(request, warning)
+            return redirect("case_detail", number=case.number)
+    return render(
+        request,
+        "cases/complaint_open.html",
+        {
+            "form": form,
+            "applicant_form": person,
+            "candidates": needs.likely_duplicates if needs else {},
         },
     )
 

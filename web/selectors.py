@@ -55,7 +55,9 @@ def case_page(user: Viewer, case: Case) -> dict:
     referrals = referrals.select_related("service", "agency", "delivery", "sent_by")
     shares_sensitive = any(r.service.shares_sensitive_category for r in referrals)
     return {
-        "show_category": whole or not case.ppks_category.is_sensitive or shares_sensitive,
+        "show_category": whole
+        or not (case.ppks_category and case.ppks_category.is_sensitive)
+        or shares_sensitive,
         "registry_status_label": RegistryStatus(
             (case.registry_findings or {}).get("registry_status", RegistryStatus.UNKNOWN)
         ).label,
@@ -162,7 +164,7 @@ def _case_record(case: Case, person: Person) -> dict:
         "number": case.number,
         "role": "beneficiary" if case.beneficiary_id == person.pk else "applicant",
         "kind": case.kind,
-        "category": case.ppks_category.name,
+        "category": case.ppks_category.name if case.ppks_category else None,
         "description": case.description,
         "stage": case.stage,
         "status": case.status,

@@ -16,7 +16,13 @@ from agencies.selectors import suggest_agencies
 from cases import limits
 from cases.models import Channel, FollowUpOutcome, Outcome, Recommendation
 from core.forms import MultipleFileField, StyledForm
-from referrals.models import ApprovalDecision, DeliveryChannel, ReviewDecision
+from referrals.models import (
+    ApprovalDecision,
+    DeliveryChannel,
+    Referral,
+    ReferralStatus,
+    ReviewDecision,
+)
 
 from . import services
 from .models import AssessmentDecision, ClosureDecision, TaskKind
@@ -236,9 +242,23 @@ def _suggest_routes(form: AssessmentForm, case) -> None:
             "tujuan untuk: %(services)s (atur di aturan rujukan)."
         ) % {"services": ", ".join(unroutable)}
     field.label_from_instance = lambda service: f"{service.name} → {agencies[service.pk].name}"
+    # A service already delivered or still with an agency is never ticked again; follow-up
+    # is offered only once some aid was delivered.
+    referred = dict(Referral.objects.filter(case=case).values_list("service_id", "status"))
+    delivered = any(status == ReferralStatus.DELIVERED for status in referred.values())
+    if not delivered:
+        form.fields["resolution"].choices = [
+            choice
+            for choice in form.fields["resolution"].choices
+            if choice[0] != AssessmentDecision.FOLLOW_UP
+        ]
     if not form.is_bound:
         form.initial["services"] = [
-            s.code for s in case.requested_services.all() if agencies.get(s.pk)
+            s.code
+            for s in case.requested_services.all()
+            if agencies.get(s.pk) and s.pk not in referred
         ]
         if form.initial["services"]:
             form.initial["resolution"] = AssessmentDecision.REFER
+        elif delivered:
+            form.initial["resolution"] = AssessmentDecision.FOLLOW_UP

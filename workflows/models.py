@@ -47,10 +47,13 @@ class VerificationResult(models.TextChoices):
 
 
 class AssessmentDecision(models.TextChoices):
-    """The assessment: refer to agencies, or resolve locally (to closure)."""
+    """The assessment: refer to agencies, resolve locally (to closure), or, when a round of
+    referrals delivered some aid and rejected the rest, go on to the social worker's
+    follow-up with what was delivered."""
 
     REFER = "refer", _("Rujuk ke instansi")
     RESOLVED_LOCALLY = "resolved_locally", _("Selesai di lokal")
+    FOLLOW_UP = "follow_up", _("Lanjut ke tindak lanjut (bantuan sudah disalurkan)")
 
 
 class ReferralRoundResult(models.TextChoices):

@@ -26,6 +26,7 @@ from cases.models.case import (
     Outcome,
     Priority,
     Stage,
+    stage_label,
 )
 from cases.models.move_request import (
     MoveDecision,
@@ -59,6 +60,7 @@ from cases.models.registry import (
 )
 
 __all__ = [
+    "stage_label",
     "AccessAction",
     "AccessLog",
     "Attachment",

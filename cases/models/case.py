@@ -9,7 +9,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from agencies.models import PpksCategory, Region, Service
-from cases.limits import DESCRIPTION, REASON, limited_text
+from cases.limits import DESCRIPTION, REASON, SUBJECT, limited_text
 from cases.models.registry import Person
 
 
@@ -67,14 +67,35 @@ class ComplaintTier(models.TextChoices):
     INVESTIGATION = "investigation", _("Perlu investigasi (60 hari kerja)")
 
 
+# What a complaint's, question's or suggestion's stages are called (SP4N-LAPOR! practice):
+# handled, answered, closed. A service request's stages keep their own names.
+COMPLAINT_STAGE_LABELS = {
+    Stage.ASSESSMENT: _("Penanganan"),
+    Stage.FOLLOW_UP: _("Jawaban"),
+}
+
+
+def stage_label(kind: str, stage: str) -> str:
+    """The stage's name for this kind of case."""
+    if kind != CaseKind.SERVICE_REQUEST and stage in COMPLAINT_STAGE_LABELS:
+        return str(COMPLAINT_STAGE_LABELS[stage])
+    return str(Stage(stage).label)
+
+
 class Case(models.Model):
     """One citizen request, from intake to closure."""
 
     number = models.CharField(_("nomor kasus"), max_length=20, unique=True, editable=False)
     kind = models.CharField(_("jenis"), max_length=20, choices=CaseKind.choices)
     channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices)
+    # Required for a service request; a complaint, question or suggestion may have none.
     ppks_category = models.ForeignKey(
-        PpksCategory, verbose_name=_("kategori PPKS"), on_delete=models.PROTECT, related_name="+"
+        PpksCategory,
+        verbose_name=_("kategori PPKS"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     applicant = models.ForeignKey(
         Person,
@@ -88,6 +109,8 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases_as_beneficiary",
     )
+    # A complaint's, question's or suggestion's one-line subject (perihal).
+    subject = models.CharField(_("perihal"), max_length=SUBJECT, blank=True)
     description = limited_text(_("uraian kebutuhan"), DESCRIPTION)
     requested_services = models.ManyToManyField(
         Service, verbose_name=_("layanan yang dimohon"), blank=True, related_name="+"
@@ -160,6 +183,10 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def get_stage_display(self) -> str:
+        """The stage's name for this kind of case (``stage_label``)."""
+        return stage_label(self.kind, self.stage)
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

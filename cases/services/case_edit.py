@@ -9,6 +9,7 @@ from cases import selectors
 from cases.history import changed_by
 from cases.models import (
     Case,
+    CaseKind,
     ComplaintTier,
     Priority,
 )
@@ -58,6 +59,11 @@ def _check_case_changes(case: Case, changes: dict) -> None:
         errors.add("priority", _("Prioritas tidak dikenal."))
     if "complaint_tier" in changes and changes["complaint_tier"] not in ComplaintTier.values:
         errors.add("complaint_tier", _("Tingkat pengaduan tidak dikenal."))
+    elif "complaint_tier" in changes and case.kind == CaseKind.SERVICE_REQUEST:
+        errors.add(
+            "complaint_tier",
+            _("Tingkat hanya untuk pengaduan, pertanyaan dan saran, bukan permohonan layanan."),
+        )
     if "description" in changes and not str(changes["description"] or "").strip():
         errors.add("description", _("Uraian kebutuhan wajib diisi."))
     if case.status == "closed":

@@ -44,15 +44,17 @@ class CaseIntake:
     """What the officer (or the API client) typed to open a case: the request, the applicant,
     the beneficiary when someone else, the family card number and the uploaded documents.
 
-    ``ppks_category`` and ``requested_services`` are catalogue codes; ``opened_at`` defaults
-    to now (the demo loader dates its cases in the past).
+    ``ppks_category`` and ``requested_services`` are catalogue codes (a service request's;
+    a complaint, question or suggestion has a ``subject`` and a ``complaint_tier``
+    instead); ``opened_at`` defaults to now (the demo loader dates its cases in the past).
     """
 
     kind: str
     channel: str
-    ppks_category: str
     description: str
     applicant: PersonInput
+    ppks_category: str = ""
+    subject: str = ""
     beneficiary: PersonInput | None = None
     requested_services: list[str] = field(default_factory=list)
     kk_number: str = ""

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from agencies.models import PpksCategory, Region, Service
 from cases import selectors
 from cases.history import changed_by
+from cases.limits import SUBJECT
 from cases.models import (
     Case,
     CaseKind,
@@ -115,6 +116,7 @@ def save_intake(checked: CheckedIntake, *, actor: Actor) -> IntakeResult:
             ppks_category=checked.category,
             applicant=applicant,
             beneficiary=beneficiary,
+            subject=intake.subject.strip(),
             description=intake.description.strip(),
             region=beneficiary.region,
             priority=intake.priority,
@@ -135,8 +137,12 @@ def save_intake(checked: CheckedIntake, *, actor: Actor) -> IntakeResult:
 def _check_case_fields(
     errors: FieldErrors, intake: CaseIntake
 ) -> tuple[PpksCategory | None, list[Service]]:
-    """The case's own fields against their catalogues; (the PPKS category, the services)."""
+    """The case's own fields against their catalogues; (the PPKS category, the services).
+
+    A service request needs a PPKS category and may request services; a complaint, question
+    or suggestion needs neither and requests no service (its tier sets its deadline)."""
     kind, channel, priority = intake.kind, intake.channel, intake.priority
+    is_request = kind == CaseKind.SERVICE_REQUEST
     if kind not in CaseKind.values:
         errors.add("kind", _("Jenis kasus tidak dikenal."))
     if channel not in Channel.values:
@@ -147,9 +153,18 @@ def _check_case_fields(
         errors.add("complaint_tier", _("Tingkat pengaduan tidak dikenal."))
     if not (intake.description or "").strip():
         errors.add("description", _("Uraian kebutuhan wajib diisi."))
-    category = PpksCategory.objects.filter(code=intake.ppks_category, is_active=True).first()
-    if category is None:
-        errors.add("ppks_category", _("Kategori PPKS wajib dipilih dari daftar."))
+    if len(intake.subject) > SUBJECT:
+        errors.add("subject", _("Perihal paling banyak %(n)d karakter.") % {"n": SUBJECT})
+    category = None
+    if intake.ppks_category or is_request:
+        category = PpksCategory.objects.filter(code=intake.ppks_category, is_active=True).first()
+        if category is None:
+            errors.add("ppks_category", _("Kategori PPKS wajib dipilih dari daftar."))
+    if intake.requested_services and not is_request:
+        errors.add(
+            "requested_services",
+            _("Pengaduan, pertanyaan dan saran tidak memohon layanan; buka permohonan layanan."),
+        )
     service_codes = list(dict.fromkeys(intake.requested_services))
     services = list(
         Service.objects.filter(code__in=service_codes, is_active=True).prefetch_related(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from cases.models import Case, CaseStatus, Person
+from cases.models import Case, CaseStatus, Person, stage_label
 from web.timeline.changes import (
     CASE_INTERNAL_FIELDS,
     CLAIM_FOLDED_INTO_COMPLETION,
@@ -78,7 +78,9 @@ def _case_change_summary(old, new, changes: list[Change]) -> tuple[str, str]:
     if old.status != new.status and old.status == CaseStatus.CLOSED:
         return "case_reopened", _("Kasus dibuka kembali")
     if len(changes) == 1 and old.stage != new.stage:
-        return "case_stage", _("Tahap kasus: %(stage)s") % {"stage": new.get_stage_display()}
+        return "case_stage", _("Tahap kasus: %(stage)s") % {
+            "stage": stage_label(new.kind, new.stage)
+        }
     return "case_changed", _("Data kasus diubah")
 
 

@@ -76,9 +76,10 @@ class CaseFlow(flow.Flow):
         .Next(this.is_referred)
     )
     is_referred = (
-        flow.If(lambda act: act.process.assessment == AssessmentDecision.REFER)
-        .Then(this.send_referrals)
-        .Else(this.closure)
+        flow.Switch()
+        .Case(this.send_referrals, lambda act: act.process.assessment == AssessmentDecision.REFER)
+        .Case(this.follow_up, lambda act: act.process.assessment == AssessmentDecision.FOLLOW_UP)
+        .Default(this.closure)
     )
 
     # One referral flow per referral, running in parallel; the case waits for all of them.

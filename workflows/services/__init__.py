@@ -17,7 +17,7 @@ from workflows.services.case_actions import (
     start_case_flow,
     waive_verification,
 )
-from workflows.services.complaint_actions import complete_handling, complete_response
+from workflows.services.complaint_actions import complete_handling, complete_response, edit_case
 from workflows.services.engine import assign_task, claim_task
 from workflows.services.referral_actions import (
     complete_assessment,
@@ -44,4 +44,5 @@ __all__ = [
     "revoke_referral",
     "complete_handling",
     "complete_response",
+    "edit_case",
 ]

@@ -1,24 +1,29 @@
 """The complaint, question and suggestion tasks: handling (or forwarding to an agency) and
-the answer to the citizen."""
+the answer to the citizen; editing a case, whose complaint tier sets those tasks' deadlines."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from cases.access import grant_agency_access
+from cases.history import acting_as
 from cases.models import (
     Case,
     Channel,
+    ComplaintTier,
     Note,
     NoteKind,
 )
+from cases.services import update_case
 from core.errors import WorkflowError, require
 from core.types import Actor
 from workflows import selectors
+from workflows.deadlines import recompute_open_deadlines
 from workflows.models import (
     CaseProcess,
     TaskKind,
@@ -99,3 +104,25 @@ def complete_response(*, actor: Actor, task_id: int, response: str, channel: str
         )
 
     return complete_task_action(actor=actor, task_id=task_id, kind=TaskKind.RESPONSE, apply=apply)
+
+
+def edit_case(*, actor: Actor, case: Case, changes: dict, expected_etag: str | None = None) -> Case:
+    """Edit a case's priority, description or complaint tier (``cases.services.update_case``:
+    case team only, ``If-Match`` compared under the row lock), in one transaction with its
+    consequence: a new complaint tier counts the due dates of the case's open tasks again
+    from when each was created (2, 5, 14 or 60 working days), the change in their history.
+
+    Raises what ``update_case`` raises: ``NotAllowed`` (403), ``IntakeError`` (400, e.g. a
+    tier on a service request), ``PreconditionFailed`` (412).
+    """
+    with transaction.atomic():
+        before = case.complaint_tier
+        case = update_case(actor=actor, case=case, changes=changes, expected_etag=expected_etag)
+        if case.complaint_tier != before:
+            reason = _("Tingkat pengaduan diubah: %(old)s menjadi %(new)s.") % {
+                "old": ComplaintTier(before).label,
+                "new": case.get_complaint_tier_display(),
+            }
+            with acting_as(actor):
+                recompute_open_deadlines(WorkItem.objects.filter(case=case), reason=reason)
+    return case

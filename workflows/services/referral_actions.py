@@ -25,6 +25,7 @@ from cases.selectors import cases_visible_to
 from core.errors import NotAllowed, require
 from core.types import Actor
 from referrals.models import ApprovalDecision, Referral, ReferralStatus, ReviewDecision
+from referrals.selectors import delivered_referrals
 from referrals.services import (
     ReferralTarget,
     delivery_input_errors,
@@ -68,15 +69,17 @@ def complete_assessment(
     referrals: list[dict] | None = None,
     note: str = "",
 ) -> WorkItem:
-    """Resolve locally (with a note), or refer to one or more agencies for services.
+    """Resolve locally (with a note), refer to one or more agencies for services, or (after a
+    round that delivered some aid) go on to follow-up.
 
     Each referral names a service code, optionally an agency code (default: the routing
-    rules' suggestion) and a note.
+    rules' suggestion) and a note. ``follow_up`` needs a delivered referral on the case.
+    Raises ``WorkflowError`` (400) keyed by field, and what the task engine raises.
     """
     referrals = referrals or []
     errors: dict[str, list[str]] = {}
     if resolution not in AssessmentDecision.values:
-        errors["resolution"] = [_("Pilih 'refer' atau 'resolved_locally'.")]
+        errors["resolution"] = [_("Pilih 'refer', 'resolved_locally' atau 'follow_up'.")]
     if resolution == AssessmentDecision.RESOLVED_LOCALLY and not note.strip():
         errors["note"] = [_("Catatan penyelesaian lokal wajib diisi.")]
     if resolution == AssessmentDecision.REFER and not referrals:
@@ -85,6 +88,10 @@ def complete_assessment(
 
     item = selectors.visible_task(actor, task_id)
     case = item.case
+    if resolution == AssessmentDecision.FOLLOW_UP and not delivered_referrals(case).exists():
+        errors["resolution"] = [
+            _("Belum ada bantuan yang disalurkan untuk kasus ini; pilih rujuk atau selesai.")
+        ]
     specs = referrals if resolution == AssessmentDecision.REFER else []
     targets = _referral_targets(case, specs, errors)
     require(errors)
