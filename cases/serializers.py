@@ -225,7 +225,11 @@ class ChangeOut(serializers.Serializer):
 
 
 class TimelineEventOut(serializers.Serializer):
-    at = serializers.DateTimeField()
+    at = serializers.DateTimeField(help_text="When it was recorded: the timeline's order.")
+    occurred_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When it happened, as typed (visit, delivery, contact, opening), or null.",
+    )
     actor = serializers.CharField(allow_null=True)
     kind = serializers.CharField()
     summary = serializers.CharField()

@@ -278,6 +278,7 @@ class CaseTimeline(APIView):
         results = [
             {
                 "at": e.at,
+                "occurred_at": e.occurred_at,
                 "actor": e.actor.get_username() if e.actor else None,
                 "kind": e.kind,
                 "summary": e.summary,

@@ -145,7 +145,9 @@ def test_a_case_run_through_the_flow_reads_in_order_with_who_did_what(staff):
         ("Tugas Penutupan diselesaikan", "manajer"),
     ]
     delivery = next(e for e in timeline if e.kind == "delivery")
-    assert delivery.at == T0 + dt.timedelta(hours=8, minutes=30)
+    # Ordered by when it was recorded (hour 9), with the typed delivery time beside it.
+    assert abs(delivery.at - (T0 + dt.timedelta(hours=9))) < dt.timedelta(seconds=1)
+    assert delivery.occurred_at == T0 + dt.timedelta(hours=8, minutes=30)
     assert "Transfer bank" in delivery.detail and "Rp 150.000" in delivery.detail
     # The delivery event says it; the referral's "delivered" status is not repeated.
     assert not [e for e in timeline if e.kind == "referral_delivered"]
@@ -346,3 +348,27 @@ def test_agency_staff_see_their_referral_not_the_visit_notes_or_other_agencies(s
 def test_empty_timeline_renders_the_empty_state():
     html = render_to_string("cases/_timeline.html", {"timeline": []})
     assert "Belum ada riwayat" in html and "<ol" not in html
+
+
+def test_events_are_ordered_as_recorded_and_show_the_typed_time_beside(staff):
+    """Issue 13, fault 5: a visit typed for the morning but entered in the afternoon came
+    before what was recorded in between."""
+    with at(0):
+        case = intake(staff["petugas"]).case
+    with at(2):
+        wf.claim_task(actor=staff["peksos"], task_id=open_task(case, "verification").pk)
+    with at(6):
+        wf.complete_verification(
+            actor=staff["peksos"],
+            task_id=open_task(case, "verification").pk,
+            visited_at=T0 + dt.timedelta(hours=1),  # typed: the morning's visit
+            findings="Rumah papan, atap bocor.",
+            recommendation="eligible",
+        )
+    timeline = case_timeline(reload(case))
+    kinds = [e.kind for e in timeline if e.kind in {"opened", "task_claimed", "visit"}]
+    assert kinds == ["opened", "task_claimed", "visit"]
+    visit = next(e for e in timeline if e.kind == "visit")
+    assert visit.occurred_at == T0 + dt.timedelta(hours=1) and visit.shows_occurred_at
+    html = render_to_string("cases/_timeline.html", {"timeline": timeline})
+    assert html.count("waktu kejadian") == 1  # the visit; the rest happened as recorded

@@ -14,6 +14,7 @@ own agencies' referrals and tasks, plus notifications addressed to them.
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery
 from viewflow.workflow.models import Task
 
 from agencies.selectors import agencies_of
@@ -46,7 +47,9 @@ Change = tuple[str, str, str]
 
 
 def case_timeline(case: Case, *, viewer=None) -> list[TimelineEvent]:
-    """Everything that happened on ``case``, oldest first, as ``viewer`` may see it.
+    """Everything that happened on ``case``, in the order it was recorded, as ``viewer`` may
+    see it. An event whose typed time differs (a visit entered in the evening for the
+    morning) carries that time too (``TimelineEvent.occurred_at``).
 
     Without a viewer (or for the case team) the whole case; for agency staff the opening and
     their own agencies' referrals, tasks and deliveries, and notifications addressed to them.
@@ -86,11 +89,17 @@ def _referral_history(case: Case, **filters) -> list:
     )
 
 
+def recorded_at(model: type) -> Subquery:
+    """When each row was recorded: the date of its first history row (in the same query)."""
+    first = model.history.filter(id=OuterRef("pk"), history_type="+")  # type: ignore[attr-defined]
+    return Subquery(first.order_by("history_date").values("history_date")[:1])
+
+
 def _deliveries(case: Case, **filters) -> list:
     return list(
-        Delivery.objects.filter(referral__case=case, **filters).select_related(
-            "recorded_by", "double_aid_override_by", "referral__agency", "service"
-        )
+        Delivery.objects.filter(referral__case=case, **filters)
+        .annotate(recorded_at=recorded_at(Delivery))
+        .select_related("recorded_by", "double_aid_override_by", "referral__agency", "service")
     )
 
 
@@ -104,8 +113,14 @@ def _whole_case_events(case: Case) -> list[TimelineEvent]:
     # Person changes count from when the case was recorded (``opened_at`` may be backdated).
     created_at = records[0].history_date if records else case.opened_at
     deliveries = _deliveries(case)
-    attachments = list(Attachment.objects.filter(case=case).select_related("uploaded_by"))
-    visits = list(HomeVisit.objects.filter(case=case).select_related("visited_by"))
+    attachments = list(
+        Attachment.objects.filter(case=case).select_related("uploaded_by", "document_type")
+    )
+    visits = list(
+        HomeVisit.objects.filter(case=case)
+        .annotate(recorded_at=recorded_at(HomeVisit))
+        .select_related("visited_by")
+    )
     events = case_record_events(case, records, services)
     events += person_events(case, since=created_at)
     events += task_events(_work_items(case), _task_history(case))
@@ -116,7 +131,11 @@ def _whole_case_events(case: Case) -> list[TimelineEvent]:
     events += visit_events(visits, attachments)
     events += document_events(attachments)
     events += follow_up_events(
-        list(FollowUp.objects.filter(case=case).select_related("recorded_by"))
+        list(
+            FollowUp.objects.filter(case=case)
+            .annotate(recorded_at=recorded_at(FollowUp))
+            .select_related("recorded_by")
+        )
     )
     events += note_events(list(Note.objects.filter(case=case).select_related("author")))
     events += notification_events(_notifications(case))

@@ -60,11 +60,13 @@ def requested_services_by_record(case: Case) -> dict[int, dict[int, str]]:
 
 
 def opening_event(case: Case, first) -> TimelineEvent:
+    """The case opened: recorded with its first history row, at the typed opening time."""
     actor = None
     if first is not None:
         actor = first.opened_by or first.history_user
     return TimelineEvent(
-        at=case.opened_at,
+        at=first.history_date if first is not None else case.opened_at,
+        occurred_at=case.opened_at,
         actor=actor,
         kind="opened",
         summary=_("Kasus dibuka"),

@@ -34,16 +34,27 @@ TEXT_LIMIT = 160
 EMPTY = "—"
 
 
+# A typed event time within this of its recording is not shown separately.
+OCCURRED_APART = dt.timedelta(minutes=1)
+
+
 @dataclass
 class TimelineEvent:
     """One entry of the case timeline."""
 
-    at: dt.datetime
+    at: dt.datetime  # when it was recorded: the timeline's order
     actor: Any  # a User, or None for work done by nobody in particular
     kind: str
     summary: str
     changes: list[Change] = field(default_factory=list)
     detail: str = ""
+    # When it happened, as typed (visited at, delivered at, contacted at, opened at).
+    occurred_at: dt.datetime | None = None
+
+    @property
+    def shows_occurred_at(self) -> bool:
+        """Whether the typed time differs from the recorded one enough to show both."""
+        return self.occurred_at is not None and abs(self.occurred_at - self.at) > OCCURRED_APART
 
     @property
     def is_system(self) -> bool:

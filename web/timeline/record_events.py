@@ -127,7 +127,8 @@ def delivery_events(deliveries: list) -> list[TimelineEvent]:
             )
         events.append(
             TimelineEvent(
-                at=delivery.delivered_at,
+                at=delivery.recorded_at or delivery.delivered_at,
+                occurred_at=delivery.delivered_at,
                 actor=delivery.recorded_by,
                 kind="delivery",
                 summary=_("Bantuan disalurkan oleh %(agency)s: %(service)s")
@@ -151,7 +152,8 @@ def visit_events(visits: list, attachments: list) -> list[TimelineEvent]:
         count = photos.get(visit.pk, 0)
         events.append(
             TimelineEvent(
-                at=visit.visited_at,
+                at=visit.recorded_at or visit.visited_at,
+                occurred_at=visit.visited_at,
                 actor=visit.visited_by,
                 kind="visit",
                 summary=_("Kunjungan rumah: rekomendasi %(recommendation)s")
@@ -174,7 +176,12 @@ def document_events(attachments: list) -> list[TimelineEvent]:
             at=attachment.uploaded_at,
             actor=attachment.uploaded_by,
             kind="document",
-            summary=_("Dokumen ditambahkan: %(kind)s") % {"kind": attachment.get_kind_display()},
+            summary=_("Dokumen ditambahkan: %(kind)s")
+            % {
+                "kind": attachment.document_type.name
+                if attachment.document_type_id
+                else attachment.get_kind_display()
+            },
         )
         for attachment in attachments
         if attachment.visit_id is None  # visit photos are counted on their visit
@@ -184,7 +191,8 @@ def document_events(attachments: list) -> list[TimelineEvent]:
 def follow_up_events(follow_ups: list) -> list[TimelineEvent]:
     return [
         TimelineEvent(
-            at=follow_up.contacted_at,
+            at=follow_up.recorded_at or follow_up.contacted_at,
+            occurred_at=follow_up.contacted_at,
             actor=follow_up.recorded_by,
             kind="follow_up",
             summary=_("Tindak lanjut: %(outcome)s") % {"outcome": follow_up.get_outcome_display()},
