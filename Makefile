@@ -36,13 +36,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# make demo PORT=8080 serves the demo on another port.
+PORT ?= 8000
+
 demo: $(STAMP)
 	mkdir -p $(dir $(DEMO_DB))
 	$(DEMO_ENV) $(MANAGE) migrate --noinput
 	$(DEMO_ENV) $(MANAGE) load_regions
 	$(DEMO_ENV) $(MANAGE) load_demo
 	$(DEMO_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
-	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	bash scripts/test.sh $(ARGS)

@@ -51,13 +51,18 @@ class PersonForm(StyledForm):
         validators=[limits.validate_birth_date],
     )
     sex = forms.ChoiceField(
-        label=_("Jenis kelamin"), choices=[("", "—")] + Sex.choices, required=False
+        label=_("Jenis kelamin"),
+        choices=[("", _("Pilih jenis kelamin"))] + Sex.choices,
+        required=False,
     )
     phone = forms.CharField(
         label=_("Telepon / HP"), max_length=20, required=False, validators=[validate_phone]
     )
     region = forms.ModelChoiceField(
-        label=_("Desa/kelurahan"), queryset=Region.objects.none(), required=False
+        label=_("Desa/kelurahan"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=_("Pilih desa/kelurahan"),
     )
     rt = forms.CharField(label=_("RT"), max_length=3, required=False)
     rw = forms.CharField(label=_("RW"), max_length=3, required=False)
@@ -124,6 +129,7 @@ class CaseForm(StyledForm):
         queryset=PpksCategory.objects.filter(is_active=True),
         to_field_name="code",
         required=False,
+        empty_label=_("Pilih kategori PPKS"),
     )
     # Required-ness of the rest is the intake service's rule, so all errors show at once.
     description = forms.CharField(
@@ -147,7 +153,7 @@ class CaseForm(StyledForm):
     )
     relationship = forms.ChoiceField(
         label=_("Hubungan penerima dalam KK"),
-        choices=[("", "—")] + Relationship.choices,
+        choices=[("", _("Tidak diisi"))] + Relationship.choices,
         required=False,
     )
     priority = forms.ChoiceField(
@@ -230,7 +236,10 @@ class DocumentForm(StyledForm):
     """Add a document to a case later (kelengkapan berkas)."""
 
     document_type = forms.ModelChoiceField(
-        label=_("Jenis dokumen"), queryset=DocumentType.objects.all(), to_field_name="code"
+        label=_("Jenis dokumen"),
+        queryset=DocumentType.objects.all(),
+        to_field_name="code",
+        empty_label=_("Pilih jenis dokumen"),
     )
     files = MultipleFileField(
         label=_("Berkas"),

@@ -10,6 +10,8 @@ import config.views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name no icon (the bare error pages).
+    path("favicon.ico", config.views.favicon),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

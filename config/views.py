@@ -6,8 +6,9 @@ import logging
 import sys
 
 from django.conf import settings
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -52,3 +53,8 @@ def set_language(request):
         set_user_language(user=request.user, language=language)
         request.session[USER_LANGUAGE_SESSION_KEY] = language
     return response
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``: the static icon (its hashed name is looked up at request time)."""
+    return redirect(static("favicon.svg"), permanent=True)

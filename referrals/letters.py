@@ -172,7 +172,7 @@ def _draw(
 ) -> FPDF:
     """The whole letter, section by section, top to bottom."""
     case = referral.case
-    person = case.beneficiary
+    person = referral.receiver
     agency = referral.agency
     government, place = regency_title(agency.regency.name)
     sender = referral.sent_by.get_full_name() or referral.sent_by.get_username()

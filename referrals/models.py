@@ -70,6 +70,16 @@ class Referral(models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("instansi"), on_delete=models.PROTECT, related_name="referrals"
     )
+    # Who receives the aid: the case's beneficiary or a member of their family card (a
+    # child's PIP on the mother's case). Set on every referral; the double-aid rule and the
+    # aid history follow this person.
+    beneficiary = models.ForeignKey(
+        "cases.Person",
+        verbose_name=_("penerima bantuan"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
     )
@@ -109,6 +119,12 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} → {self.agency}: {self.service}"
+
+    @property
+    def receiver(self):
+        """The person who receives the aid: ``beneficiary`` (always set since it exists), or
+        the case's beneficiary."""
+        return self.beneficiary or self.case.beneficiary
 
     @property
     def is_ended(self) -> bool:

@@ -27,6 +27,7 @@ def referral_detail(user: Viewer, pk: int) -> Referral:
         referrals_visible_to(user)
         .select_related(
             "case__beneficiary__region__parent__parent",
+            "beneficiary__region__parent__parent",
             "case__region",
             "service",
             "agency__regency",

@@ -23,7 +23,7 @@ from agencies.selectors import agencies_of
 from cases.access import end_agency_action, grant_agency_access, withdraw_agency_access
 from cases.attachments import attachment_errors, save_attachment
 from cases.limits import event_time_errors
-from cases.models import AttachmentKind, Case
+from cases.models import AttachmentKind, Case, Person
 from core.errors import NotAllowed, WorkflowError, require
 from core.types import Actor
 
@@ -42,14 +42,16 @@ from .models import (
 
 @dataclass(frozen=True)
 class ReferralTarget:
-    """One referral to send: the service, the agency, the sender's note, and the deadline
-    of the agency's answer (computed by the workflow's calendar)."""
+    """One referral to send: the service, the agency, the sender's note, the deadline of the
+    agency's answer (computed by the workflow's calendar) and who receives the aid (the
+    case's beneficiary or a member of their family card)."""
 
     service: Service
     agency: Agency
     note: str
     due_at: dt.datetime
     at_risk_at: dt.datetime
+    beneficiary: Person
 
 
 def referrals_send(*, actor: Actor, case: Case, targets: list[ReferralTarget]) -> list[Referral]:
@@ -60,6 +62,7 @@ def referrals_send(*, actor: Actor, case: Case, targets: list[ReferralTarget]) -
             case_id=case.pk,
             service=target.service,
             agency=target.agency,
+            beneficiary=target.beneficiary,
             note=target.note,
             sent_by=actor,
             sent_at=now,
@@ -221,7 +224,7 @@ def delivery_record(
     service = referral.service
     delivery = Delivery(
         referral=referral,
-        person=referral.case.beneficiary,
+        person_id=referral.beneficiary_id or referral.case.beneficiary_id,
         service=service,
         aid_type=service.aid_type,
         period=aid_period_key(service.aid_period, timezone.localtime(delivered_at).date()),

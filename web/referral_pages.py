@@ -79,7 +79,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         action=AccessAction.VIEW_CASE,
         route="referral_detail",
         case=case,
-        person=case.beneficiary,
+        person=referral.receiver,
     )
     return render(
         request,
@@ -87,7 +87,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "referral": referral,
             "case": case,
-            "person": case.beneficiary,
+            "person": referral.receiver,
             **web_selectors.referral_page(request.user, referral),
         },
     )
@@ -111,7 +111,7 @@ def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
         action=AccessAction.PRINT_LETTER,
         route="referral_letter",
         case=case,
-        person=case.beneficiary,
+        person=referral.receiver,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (

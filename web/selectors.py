@@ -52,7 +52,7 @@ def case_page(user: Viewer, case: Case) -> dict:
     """Everything the case page shows besides tasks, in a fixed number of queries."""
     whole = sees_whole_case(user, case)
     referrals = referrals_visible_to(user).filter(case=case)
-    referrals = referrals.select_related("service", "agency", "delivery", "sent_by")
+    referrals = referrals.select_related("service", "agency", "delivery", "sent_by", "beneficiary")
     shares_sensitive = any(r.service.shares_sensitive_category for r in referrals)
     return {
         "show_category": whole

@@ -105,6 +105,15 @@ class VerificationIn(serializers.Serializer):
 class ReferralSpecIn(serializers.Serializer):
     service = serializers.CharField(max_length=40)
     agency = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    beneficiary = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Who receives the aid: a person id on the case beneficiary's family card "
+        "(default: the case's beneficiary).",
+    )
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=limits.NOTE
     )

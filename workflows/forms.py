@@ -15,6 +15,7 @@ from agencies.models import Agency, Service
 from agencies.selectors import suggest_agencies
 from cases import limits
 from cases.models import Channel, FollowUpOutcome, Outcome, Recommendation
+from cases.selectors import family_of
 from core.forms import MultipleFileField, StyledForm
 from referrals.models import (
     ApprovalDecision,
@@ -89,7 +90,14 @@ class AssessmentForm(StyledForm):
             actor=actor,
             task_id=task_id,
             resolution=data["resolution"],
-            referrals=[{"service": s.code, "note": data["note"]} for s in data["services"]],
+            referrals=[
+                {
+                    "service": s.code,
+                    "note": data["note"],
+                    "beneficiary": data.get(f"for_{s.code}") or None,
+                }
+                for s in data["services"]
+            ],
             note=data["note"],
         )
 
@@ -119,7 +127,9 @@ class ApprovalForm(StyledForm):
 
 
 class DeliveryForm(StyledForm):
-    delivered_at = forms.DateTimeField(label=_("Waktu penyaluran"), widget=DATETIME, required=False)
+    delivered_at = forms.DateTimeField(
+        label=_("Waktu penyaluran"), widget=DATETIME, required=False, initial=timezone.now
+    )
     channel = forms.ChoiceField(label=_("Cara penyaluran"), choices=DeliveryChannel.choices)
     amount = forms.DecimalField(label=_("Nilai (Rp)"), required=False, min_value=0)
     items = forms.CharField(label=_("Barang / layanan"), required=False, max_length=limits.ITEMS)
@@ -134,7 +144,9 @@ class DeliveryForm(StyledForm):
 
 
 class FollowUpForm(StyledForm):
-    contacted_at = forms.DateTimeField(label=_("Waktu kontak"), widget=DATETIME, required=False)
+    contacted_at = forms.DateTimeField(
+        label=_("Waktu kontak"), widget=DATETIME, required=False, initial=timezone.now
+    )
     outcome = forms.ChoiceField(
         label=_("Hasil"), choices=FollowUpOutcome.choices, widget=forms.RadioSelect
     )
@@ -149,10 +161,11 @@ class ClosureForm(StyledForm):
         label=_("Keputusan"),
         choices=ClosureDecision.choices,
         widget=forms.RadioSelect,
+        initial=ClosureDecision.CLOSE,
     )
     outcome = forms.ChoiceField(
         label=_("Hasil (kosongkan: ditentukan dari jalannya kasus)"),
-        choices=[("", "—")] + Outcome.choices,
+        choices=[("", _("Ditentukan dari jalannya kasus"))] + Outcome.choices,
         required=False,
     )
     note = _text(_("Catatan"))
@@ -168,6 +181,7 @@ class HandlingForm(StyledForm):
         queryset=Agency.objects.filter(is_active=True),
         to_field_name="code",
         required=False,
+        empty_label=_("Tidak diteruskan: ditangani back office"),
     )
 
     def submit(self, actor, task_id):
@@ -214,11 +228,39 @@ def form_for(item, data=None, files=None) -> forms.Form:
     form = form_class(data, files, prefix=f"t{item.pk}")
     if isinstance(form, AssessmentForm):
         _suggest_routes(form, item.case)
+    if isinstance(form, ResponseForm) and not form.is_bound:
+        # The answer goes back the way the complaint came, unless the officer says otherwise.
+        form.initial["channel"] = item.case.channel
     if isinstance(form, HandlingForm):
         form.fields["forward_to_agency"].queryset = Agency.objects.filter(
             is_active=True, regency_id=item.case.region.regency_code
         )
     return form
+
+
+def _family_receivers(form: AssessmentForm, case, services: list) -> None:
+    """When the beneficiary's family card has other members: for each service, who receives
+    it (a child's PIP on the mother's case), the case's beneficiary by default."""
+    family = family_of(case.beneficiary)
+    if len(family) < 2:
+        return
+    choices = [
+        (
+            person.pk,
+            f"{person.full_name} ({person.get_relationship_display()})"
+            if person.relationship
+            else person.full_name,
+        )
+        for person in family
+    ]
+    for service in services:
+        form.fields[f"for_{service.code}"] = forms.TypedChoiceField(
+            label=_("Penerima %(service)s") % {"service": service.name},
+            choices=choices,
+            coerce=int,
+            initial=case.beneficiary_id,
+            required=False,
+        )
 
 
 def _suggest_routes(form: AssessmentForm, case) -> None:
@@ -242,6 +284,7 @@ def _suggest_routes(form: AssessmentForm, case) -> None:
             "tujuan untuk: %(services)s (atur di aturan rujukan)."
         ) % {"services": ", ".join(unroutable)}
     field.label_from_instance = lambda service: f"{service.name} → {agencies[service.pk].name}"
+    _family_receivers(form, case, routable)
     # A service already delivered or still with an agency is never ticked again; follow-up
     # is offered only once some aid was delivered.
     referred = dict(Referral.objects.filter(case=case).values_list("service_id", "status"))

@@ -112,7 +112,7 @@ def _check_new_person(data: PersonInput, prefix: str, errors: FieldErrors) -> No
     if not data.full_name.strip():
         errors.add(f"{prefix}.full_name", _("Nama lengkap wajib diisi."))
     if data.sex not in Sex.values:
-        errors.add(f"{prefix}.sex", _("Jenis kelamin wajib dipilih (M atau F)."))
+        errors.add(f"{prefix}.sex", _("Jenis kelamin wajib dipilih: laki-laki atau perempuan."))
     if data.birth_date and data.birth_date > timezone.localdate():
         errors.add(f"{prefix}.birth_date", _("Tanggal lahir tidak boleh di masa depan."))
     try:

@@ -7,6 +7,8 @@ only when the demo has none yet. The randomness is seeded, so every demo looks t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,15 +25,17 @@ __all__ = ["ACCOUNT_LABELS", "DEMO_PASSWORD", "ensure_accounts", "ensure_master_
 
 
 @transaction.atomic
-def load_demo() -> int:
+def load_demo(report: Callable[[str], None] = lambda message: None) -> int:
     """Load the demo in one transaction; returns how many cases it created (0 when the demo
-    is already there)."""
+    is already there). ``report`` gets a line at each step, for the command's progress."""
     system_user()
+    report("Agencies, offices and accounts...")
     ensure_master_data()
     ensure_accounts()
     if Case.objects.filter(opened_by__username__in=["petugas", "frontoffice"]).exists():
         return 0
-    created = create_cases()
+    created = create_cases(report=report)
+    report("Moving the cases along their workflow...")
     advance_cases()
     # The backlog of overdue notices shows in the bells; it is not e-mailed on first start.
     check_deadlines()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -215,8 +216,14 @@ def _open_family_case(
     _record_registry(rng, actor, case.beneficiary.family)
 
 
-def create_cases(count: int = 200, bengkalis_count: int = 8, seed: int = 2026) -> int:
-    """Open demo cases through ``open_case``; returns how many were created."""
+def create_cases(
+    count: int = 200,
+    bengkalis_count: int = 8,
+    seed: int = 2026,
+    report: Callable[[str], None] = lambda message: None,
+) -> int:
+    """Open demo cases through ``open_case``; returns how many were created. ``report``
+    hears how far it got every 25 cases."""
     rng = random.Random(seed)
     plan = _plan(count, bengkalis_count)
     used_nik = set(Person.objects.filter(nik__isnull=False).values_list("nik", flat=True))
@@ -231,4 +238,6 @@ def create_cases(count: int = 200, bengkalis_count: int = 8, seed: int = 2026) -
     for (actor, villages), age in zip(plan, ages, strict=True):
         _open_family_case(rng, actor, villages, now - age, used_nik, used_kk)
         created += 1
+        if created % 25 == 0 or created == len(plan):
+            report(f"Cases opened: {created} of {len(plan)}")
     return created

@@ -20,8 +20,9 @@ from cases.models import (
     Note,
     NoteKind,
     Outcome,
+    Person,
 )
-from cases.selectors import cases_visible_to
+from cases.selectors import cases_visible_to, family_of
 from core.errors import NotAllowed, require
 from core.types import Actor
 from referrals.models import ApprovalDecision, Referral, ReferralStatus, ReviewDecision
@@ -77,13 +78,7 @@ def complete_assessment(
     Raises ``WorkflowError`` (400) keyed by field, and what the task engine raises.
     """
     referrals = referrals or []
-    errors: dict[str, list[str]] = {}
-    if resolution not in AssessmentDecision.values:
-        errors["resolution"] = [_("Pilih 'refer', 'resolved_locally' atau 'follow_up'.")]
-    if resolution == AssessmentDecision.RESOLVED_LOCALLY and not note.strip():
-        errors["note"] = [_("Catatan penyelesaian lokal wajib diisi.")]
-    if resolution == AssessmentDecision.REFER and not referrals:
-        errors["referrals"] = [_("Tambahkan minimal satu rujukan.")]
+    errors = _decision_errors(resolution, referrals, note)
     require(errors)
 
     item = selectors.visible_task(actor, task_id)
@@ -107,9 +102,13 @@ def complete_assessment(
             case=case,
             targets=[
                 ReferralTarget(
-                    service, agency, referral_note, *_review_deadline(case, service, agency, now)
+                    service,
+                    agency,
+                    referral_note,
+                    *_review_deadline(case, service, agency, now),
+                    beneficiary=beneficiary,
                 )
-                for service, agency, referral_note in targets
+                for service, agency, referral_note, beneficiary in targets
             ],
         )
         process.assessment = resolution
@@ -122,15 +121,31 @@ def complete_assessment(
     return complete_task_action(actor=actor, task_id=task_id, kind=TaskKind.ASSESSMENT, apply=apply)
 
 
+def _decision_errors(resolution: str, referrals: list[dict], note: str) -> dict[str, list[str]]:
+    """The assessment's decision against what it needs: a note to resolve locally, at least
+    one referral to refer."""
+    errors: dict[str, list[str]] = {}
+    if resolution not in AssessmentDecision.values:
+        errors["resolution"] = [_("Pilih 'refer', 'resolved_locally' atau 'follow_up'.")]
+    if resolution == AssessmentDecision.RESOLVED_LOCALLY and not note.strip():
+        errors["note"] = [_("Catatan penyelesaian lokal wajib diisi.")]
+    if resolution == AssessmentDecision.REFER and not referrals:
+        errors["referrals"] = [_("Tambahkan minimal satu rujukan.")]
+    return errors
+
+
 def _referral_targets(
     case: Case, specs: list[dict], errors: dict[str, list[str]]
-) -> list[tuple[Service, Agency, str]]:
-    """Each referral asked for as (service, agency, note): the agency named, or the routing
-    rules' suggestion; it must serve the case's regency. Errors are keyed
-    ``referrals.<index>.service`` / ``.agency``, and ``referrals`` for a pair given twice."""
+) -> list[tuple[Service, Agency, str, Person]]:
+    """Each referral asked for as (service, agency, note, beneficiary): the agency named, or
+    the routing rules' suggestion (it must serve the case's regency); the beneficiary named
+    (a person id) among the case beneficiary's family card, else the case's beneficiary.
+    Errors are keyed ``referrals.<index>.service`` / ``.agency`` / ``.beneficiary``, and
+    ``referrals`` for a pair given twice."""
     services = {s.code: s for s in Service.objects.filter(is_active=True)}
     agencies = {a.code: a for a in Agency.objects.filter(is_active=True)}
-    targets: list[tuple[Service, Agency, str]] = []
+    family = {person.pk: person for person in family_of(case.beneficiary)}
+    targets: list[tuple[Service, Agency, str, Person]] = []
     for index, spec in enumerate(specs):
         service = services.get(spec.get("service", ""))
         if service is None:
@@ -160,11 +175,25 @@ def _referral_targets(
                 % {"service": service.name}
             ]
             continue
-        targets.append((service, agency, (spec.get("note") or "").strip()))
-    pairs = [(service.pk, agency.pk) for service, agency, _note in targets]
+        beneficiary = family.get(_person_id(spec.get("beneficiary")) or case.beneficiary_id)
+        if beneficiary is None:
+            errors[f"referrals.{index}.beneficiary"] = [
+                _("%(service)s: penerima harus anggota KK penerima manfaat kasus.")
+                % {"service": service.name}
+            ]
+            continue
+        targets.append((service, agency, (spec.get("note") or "").strip(), beneficiary))
+    pairs = [(service.pk, agency.pk, person.pk) for service, agency, _note, person in targets]
     if len(pairs) != len(set(pairs)):
         errors["referrals"] = [_("Rujukan ganda: layanan dan instansi yang sama.")]
     return targets
+
+
+def _person_id(value: object) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return -1  # matches nobody: answered as not a family member
 
 
 def _resume_case_when_referrals_end(case_id: int) -> None:

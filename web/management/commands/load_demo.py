@@ -7,7 +7,7 @@ class Command(BaseCommand):
     help = "Load the demo: Bangka Tengah agencies, staff accounts and about 200 cases."
 
     def handle(self, *args, **options):
-        created = load_demo()
+        created = load_demo(report=self.stdout.write)
         if created:
             self.stdout.write(self.style.SUCCESS(f"Demo data: {created} cases opened."))
         else:
