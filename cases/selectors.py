@@ -197,17 +197,11 @@ def may_use_family(user: Viewer, family: Family) -> bool:
     return not outside or people_visible_to(user).filter(pk__in=outside).count() == len(outside)
 
 
-def family_of(person: Person) -> list[Person]:
-    """``person`` and the other members of their family card (KK), the person first: who a
-    referral of their case may name as the receiver of the aid."""
-    others = (
-        Person.objects.filter(family_id=person.family_id)
-        .exclude(pk=person.pk)
-        .order_by("birth_date", "pk")
-        if person.family_id
-        else Person.objects.none()
-    )
-    return [person, *others]
+def family_of(user: Viewer, person: Person) -> list[Person]:
+    """``person`` and the members of their family card (KK) that ``user`` may see
+    (``family_members_for``), the person first: who a referral of their case may name as
+    the receiver of the aid."""
+    return [person, *family_members_for(user, person).order_by("birth_date", "pk")]
 
 
 def family_members_for(user: Viewer, person: Person) -> QuerySet[Person]:

@@ -117,7 +117,9 @@ def render_case_page(
     tasks = case_tasks(request.user, case)
     for row in tasks:
         if row["can_complete"]:
-            row["form"] = bound_forms.get(row["item"].pk) or form_for(row["item"])
+            row["form"] = bound_forms.get(row["item"].pk) or form_for(
+                row["item"], user=request.user
+            )
         if row["can_assign"] and row["item"].kind == "verification":
             row["waive_form"] = WaiveForm()
     log_access(

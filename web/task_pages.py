@@ -135,7 +135,7 @@ def task_waive(request: HttpRequest, task_id: int) -> HttpResponse:
 @once_per_form_token
 def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
     item = selectors.visible_task_or_404(request.user, task_id)
-    form = form_for(item, request.POST, request.FILES)
+    form = form_for(item, request.POST, request.FILES, user=request.user)
     # A photo or proof chosen is kept with the form's token, so an error loses none.
     keep_form_uploads(request, form, token=posted_token(request))
     if form.is_valid():

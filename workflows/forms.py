@@ -223,11 +223,14 @@ FORM_BY_KIND: dict[str, type[forms.Form]] = {
 }
 
 
-def form_for(item, data=None, files=None) -> forms.Form:
+def form_for(item, data=None, files=None, *, user=None) -> forms.Form:
+    """The completion form of ``item``'s kind, prefixed by the task, fitted to its case (the
+    assessment's routable services and, for ``user``, the family members who may receive
+    aid; the handling's agencies; the answer's channel)."""
     form_class = FORM_BY_KIND[item.kind]
     form = form_class(data, files, prefix=f"t{item.pk}")
     if isinstance(form, AssessmentForm):
-        _suggest_routes(form, item.case)
+        _suggest_routes(form, item.case, user)
     if isinstance(form, ResponseForm) and not form.is_bound:
         # The answer goes back the way the complaint came, unless the officer says otherwise.
         form.initial["channel"] = item.case.channel
@@ -238,10 +241,11 @@ def form_for(item, data=None, files=None) -> forms.Form:
     return form
 
 
-def _family_receivers(form: AssessmentForm, case, services: list) -> None:
-    """When the beneficiary's family card has other members: for each service, who receives
-    it (a child's PIP on the mother's case), the case's beneficiary by default."""
-    family = family_of(case.beneficiary)
+def _family_receivers(form: AssessmentForm, case, services: list, user) -> None:
+    """When the beneficiary's family card has other members ``user`` may see: for each
+    service, who receives it (a child's PIP on the mother's case), the case's beneficiary
+    by default. Without a user, only the beneficiary (no field)."""
+    family = family_of(user, case.beneficiary) if user is not None else []
     if len(family) < 2:
         return
     choices = [
@@ -263,7 +267,7 @@ def _family_receivers(form: AssessmentForm, case, services: list) -> None:
         )
 
 
-def _suggest_routes(form: AssessmentForm, case) -> None:
+def _suggest_routes(form: AssessmentForm, case, user) -> None:
     """Offer only the services an agency of the case's regency can receive, each labelled
     with the agency the routing rules send it to; name the others in the help text; tick the
     services the citizen asked for, so the back office refers to several agencies at once."""
@@ -284,7 +288,7 @@ def _suggest_routes(form: AssessmentForm, case) -> None:
             "tujuan untuk: %(services)s (atur di aturan rujukan)."
         ) % {"services": ", ".join(unroutable)}
     field.label_from_instance = lambda service: f"{service.name} → {agencies[service.pk].name}"
-    _family_receivers(form, case, routable)
+    _family_receivers(form, case, routable, user)
     # A service already delivered or still with an agency is never ticked again; follow-up
     # is offered only once some aid was delivered.
     referred = dict(Referral.objects.filter(case=case).values_list("service_id", "status"))

@@ -7,11 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import Person
 from cases.services import register_person
 from core.errors import WorkflowError
 from referrals.models import Delivery, Referral
 from referrals.selectors import prior_aid
-from tests.conftest import NIK_FEMALE, intake, open_task, person
+from tests.conftest import KOTA_BENGKALIS, NIK_FEMALE, intake, open_task, person
 from tests.workflows.test_case_flow import accept_and_approve, deliver, verify
 from workflows import services as wf
 
@@ -95,3 +96,29 @@ def test_the_assessment_form_asks_who_receives_each_service(client, staff):
     assert referral.beneficiary == child
     page = client.get(reverse("case_detail", args=[case.number])).content.decode()
     assert "Penerima: Aisyah" in page
+
+
+def test_a_family_member_the_back_office_may_not_see_is_neither_listed_nor_accepted(client, staff):
+    """A relative on the same card living in another regency: their name stays out of the
+    form, and naming their id is answered as for any stranger."""
+    case, _child = mother_and_child(staff)
+    away = Person.objects.create(
+        full_name="Rahmat Perantau",
+        sex="M",
+        birth_date=dt.date(2000, 1, 1),
+        region_id=KOTA_BENGKALIS,
+        family=case.beneficiary.family,
+        relationship="child",
+        no_nik_reason="Merantau",
+    )
+    client.force_login(staff["backoffice"])
+    body = client.get(reverse("case_detail", args=[case.number])).content.decode()
+    assert "Aisyah (Anak)" in body and "Rahmat Perantau" not in body
+    with pytest.raises(WorkflowError) as refused:
+        wf.complete_assessment(
+            actor=staff["backoffice"],
+            task_id=open_task(case, "assessment").pk,
+            resolution="refer",
+            referrals=[{"service": "pbi-jk", "beneficiary": away.pk}],
+        )
+    assert "referrals.0.beneficiary" in refused.value.field_errors

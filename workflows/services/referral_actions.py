@@ -88,7 +88,7 @@ def complete_assessment(
             _("Belum ada bantuan yang disalurkan untuk kasus ini; pilih rujuk atau selesai.")
         ]
     specs = referrals if resolution == AssessmentDecision.REFER else []
-    targets = _referral_targets(case, specs, errors)
+    targets = _referral_targets(actor, case, specs, errors)
     require(errors)
 
     def apply(item: WorkItem, process: CaseProcess) -> None:
@@ -135,16 +135,17 @@ def _decision_errors(resolution: str, referrals: list[dict], note: str) -> dict[
 
 
 def _referral_targets(
-    case: Case, specs: list[dict], errors: dict[str, list[str]]
+    actor: Actor, case: Case, specs: list[dict], errors: dict[str, list[str]]
 ) -> list[tuple[Service, Agency, str, Person]]:
     """Each referral asked for as (service, agency, note, beneficiary): the agency named, or
     the routing rules' suggestion (it must serve the case's regency); the beneficiary named
-    (a person id) among the case beneficiary's family card, else the case's beneficiary.
+    (a person id) among the case beneficiary's family card as the actor may see it, else
+    the case's beneficiary.
     Errors are keyed ``referrals.<index>.service`` / ``.agency`` / ``.beneficiary``, and
     ``referrals`` for a pair given twice."""
     services = {s.code: s for s in Service.objects.filter(is_active=True)}
     agencies = {a.code: a for a in Agency.objects.filter(is_active=True)}
-    family = {person.pk: person for person in family_of(case.beneficiary)}
+    family = {person.pk: person for person in family_of(actor, case.beneficiary)}
     targets: list[tuple[Service, Agency, str, Person]] = []
     for index, spec in enumerate(specs):
         service = services.get(spec.get("service", ""))
