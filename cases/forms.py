@@ -200,6 +200,13 @@ class ComplaintForm(StyledForm):
     priority = forms.ChoiceField(
         label=_("Prioritas"), choices=Priority.choices, initial=Priority.NORMAL
     )
+    deceased_override_reason = forms.CharField(
+        label=_("Alasan pengecualian (pelapor tercatat meninggal dunia)"),
+        required=False,
+        max_length=limits.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Isi hanya bila pelapor tercatat meninggal dunia, mis. data kematian keliru."),
+    )
 
 
 class ComplaintTierForm(StyledForm):

@@ -154,7 +154,7 @@ class DuplicateCandidateOut(serializers.Serializer):
     id = serializers.IntegerField(help_text="Send as existing_person_id if the same person.")
     full_name = serializers.CharField()
     birth_date = serializers.DateField(allow_null=True)
-    nik = serializers.CharField(help_text="Masked: first and last four digits.")
+    has_nik = serializers.BooleanField(help_text="Registered with a NIK (never shown here).")
     region_code = serializers.CharField()
     rt = serializers.CharField()
     rw = serializers.CharField()

@@ -229,7 +229,7 @@ def case_reopen(request: HttpRequest, number: str) -> HttpResponse:
         lambda case, form: reopen_case(
             actor=request.user, number=case.number, reason=form.cleaned_data["reason"]
         ),
-        _("Kasus dibuka kembali: asesmen putaran baru menunggu back office."),
+        _("Kasus dibuka kembali: putaran baru menunggu back office."),
     )
 
 

@@ -57,10 +57,12 @@ def _day_off_changed(day_off: DayOff, what: str) -> None:
 @receiver(post_save, sender=DayOff)
 def day_off_saved(sender: type, instance: DayOff, created: bool, **kwargs: Any) -> None:
     before = getattr(instance, "_stored_before", None)
-    if before is not None and (before.date, before.region_id) != (
+    if before is not None and (before.date, before.region_id) == (
         instance.date,
         instance.region_id,
     ):
+        return  # renamed only: no date moves
+    if before is not None:
         _day_off_changed(before, "moved")
     _day_off_changed(instance, "added" if created else "changed")
 
@@ -78,7 +80,10 @@ def _rule_changed(rule: DeadlineRule, what: str) -> None:
 @receiver(post_save, sender=DeadlineRule)
 def deadline_rule_saved(sender: type, instance: DeadlineRule, created: bool, **kwargs: Any) -> None:
     before = getattr(instance, "_stored_before", None)
-    if before is not None and _rule_scope(before) != _rule_scope(instance):
+    if before is not None and _rule_scope(before) == _rule_scope(instance):
+        if before.working_days == instance.working_days:
+            return  # only the escalation period changed: no due date moves
+    elif before is not None:
         _rule_changed(before, "changed")
     _rule_changed(instance, "added" if created else "changed")
 

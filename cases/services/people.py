@@ -151,14 +151,11 @@ def _home_village(
 
 
 def _likely_duplicate_warning(candidate: Person) -> str:
+    # No NIK digits: with the village and birth date they would give the whole NIK away.
     return _(
-        "Kemungkinan data ganda: %(name)s, lahir %(date)s, NIK %(nik)s di desa yang "
-        "sama sudah terdaftar. Pilih data tersebut bila orangnya sama."
-    ) % {
-        "name": candidate.full_name,
-        "date": f"{candidate.birth_date:%d-%m-%Y}",
-        "nik": candidate.masked_nik,
-    }
+        "Kemungkinan data ganda: %(name)s, lahir %(date)s, di desa yang sama sudah "
+        "terdaftar. Pilih data tersebut bila orangnya sama."
+    ) % {"name": candidate.full_name, "date": f"{candidate.birth_date:%d-%m-%Y}"}
 
 
 # Two desks registered the same new NIK at the same moment and the other one was saved first

@@ -58,6 +58,11 @@ def test_a_local_day_off_declared_later_moves_open_due_dates_with_history(staff)
     assert latest.history_user == staff["manajer"]
     assert "Hari jadi kabupaten" in latest.history_change_reason
 
+    # Renaming it moves nothing and writes nothing.
+    records = task.history.count()
+    day_off.name = "Hari jadi Kabupaten Bangka Tengah"
+    day_off.save()
+    assert task.history.count() == records
     # A day off elsewhere changes nothing here; removing this one gives the day back.
     DayOff.objects.create(date=dt.date(2026, 7, 9), name="Lain", region_id="14.03")
     task.refresh_from_db()

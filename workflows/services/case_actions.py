@@ -90,12 +90,14 @@ def open_case(
 
 
 def _person_summary(person: Person) -> dict:
-    """What an officer needs to tell two people apart, NIK masked."""
+    """What an officer needs to tell two people apart. No NIK digits: the look-alike shares
+    the village and birth date the officer typed, which are most of a NIK already, so even a
+    masked NIK would give the whole of it away."""
     return {
         "id": person.pk,
         "full_name": person.full_name,
         "birth_date": person.birth_date,
-        "nik": person.masked_nik,
+        "has_nik": bool(person.nik),
         "region_code": person.region_id,
         "rt": person.rt,
         "rw": person.rw,

@@ -116,7 +116,12 @@ def edit_case(*, actor: Actor, case: Case, changes: dict, expected_etag: str | N
     tier on a service request), ``PreconditionFailed`` (412).
     """
     with transaction.atomic():
-        before = case.complaint_tier
+        # Read under the row lock: an edit saved a moment ago must not hide this change.
+        before = (
+            Case.objects.select_for_update()
+            .values_list("complaint_tier", flat=True)
+            .get(pk=case.pk)
+        )
         case = update_case(actor=actor, case=case, changes=changes, expected_etag=expected_etag)
         if case.complaint_tier != before:
             reason = _("Tingkat pengaduan diubah: %(old)s menjadi %(new)s.") % {
