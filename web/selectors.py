@@ -68,7 +68,11 @@ def case_page(user: Viewer, case: Case) -> dict:
         else [],
         "follow_ups": list(case.follow_ups.select_related("recorded_by")) if whole else [],
         "notes": list(case.notes.select_related("author")) if whole else [],
-        **(_documents(case) if whole else {"documents": [], "checklist": []}),
+        **(
+            _documents(case)
+            if whole
+            else {"documents": [], "checklist": [], "missing_documents": []}
+        ),
     }
 
 
@@ -78,7 +82,15 @@ def _documents(case: Case) -> dict:
         .select_related("document_type", "uploaded_by")
         .order_by("uploaded_at")
     )
-    return {"documents": documents, "checklist": document_checklist(case, documents)}
+    checklist = document_checklist(case, documents)
+    return {
+        "documents": documents,
+        "checklist": checklist,
+        # Live, unlike the intake's notes: uploading a missing document removes it here.
+        "missing_documents": [
+            row["document_type"].name for row in checklist if not row["attachments"]
+        ],
+    }
 
 
 def person_export(person: Person) -> dict:

@@ -83,7 +83,6 @@ def check_intake(intake: CaseIntake, *, actor: Actor) -> CheckedIntake:
         raise IntakeError(field_errors=errors.by_field)
     for resolved in people.distinct:
         warnings += resolved.warnings
-    warnings += missing_documents_warning(services, documents)
     return CheckedIntake(intake, category, services, kk_number, documents, people, warnings)
 
 
@@ -121,6 +120,8 @@ def save_intake(checked: CheckedIntake, *, actor: Actor) -> IntakeResult:
             region=beneficiary.region,
             priority=intake.priority,
             complaint_tier=intake.complaint_tier,
+            # What the registry said at intake; missing documents are not kept here: the
+            # case page reads them live from the document checklist.
             intake_warnings=warnings,
             deceased_override_reason=intake.deceased_override_reason.strip(),
             opened_by=actor,
@@ -131,7 +132,8 @@ def save_intake(checked: CheckedIntake, *, actor: Actor) -> IntakeResult:
         if checked.services:
             case.requested_services.set(checked.services)
         save_documents(case, checked.documents, actor=actor)
-    return IntakeResult(case=case, warnings=warnings)
+    missing = missing_documents_warning(checked.services, checked.documents)
+    return IntakeResult(case=case, warnings=warnings + missing)
 
 
 def _check_case_fields(

@@ -104,11 +104,24 @@ def test_documents_uploaded_at_intake_are_filed_and_the_rest_listed(client, staf
     case = Case.objects.get()
     codes = sorted(a.document_type.code for a in Attachment.objects.filter(case=case))
     assert codes == ["kk", "kk", "ktp"]
-    warning = next(w for w in case.intake_warnings if w.startswith("Berkas"))
-    assert "KTP" not in warning.replace("SKTM", "") and "Kartu Keluarga (KK)" not in warning
-    assert "Surat Keterangan Tidak Mampu (SKTM)" in warning
     page = client.get(response["Location"]).content.decode()
+    # The officer is told at intake what is still missing ...
+    message = page.split('class="alert alert-warning', 1)[1].split("</div>", 1)[0]
+    assert "Surat Keterangan Tidak Mampu (SKTM)" in message and "KTP" not in message.replace(
+        "SKTM", ""
+    )
+    # ... and the case page says it while it is true (issue 13): uploading it removes it.
+    note = page.split('id="missing-documents"', 1)[1].split("</div>", 1)[0]
+    assert "Surat Keterangan Tidak Mampu (SKTM)" in note and "Kartu Keluarga (KK)" not in note
+    assert not any(w.startswith("Berkas") for w in Case.objects.get().intake_warnings)
     assert "Kelengkapan berkas" in page and "Belum ada" in page
+    client.post(
+        reverse("case_add_document", args=[case.number]),
+        {"document_type": "sktm", "files": png("sktm.png")},
+    )
+    page = client.get(response["Location"]).content.decode()
+    note = page.split('id="missing-documents"', 1)[-1].split("</div>", 1)[0]
+    assert "Surat Keterangan Tidak Mampu (SKTM)" not in note
 
 
 def test_a_file_that_is_not_a_document_is_refused_next_to_its_field(client, staff):
