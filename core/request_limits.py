@@ -5,18 +5,22 @@ Limits (documented in the README's input limits):
 - ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB): any body that is not a file upload;
 - ``REQUEST_MAX_UPLOAD_BYTES`` (30 MB): a multipart body (a few 5 MB files at intake);
 - ``JSON_MAX_DEPTH`` (20): nesting of arrays and objects in a JSON body;
-- a NUL character in the path or the query string: no search, filter, id or case number
-  holds one, and PostgreSQL cannot compare text with one (a 500 until refused here; form
-  fields refuse it already, through Django's ``ProhibitNullCharactersValidator``).
+- a NUL character in the path, the query string, a form's fields or a JSON body: no search,
+  filter, id, code or case number holds one, and PostgreSQL cannot compare text with one
+  (a 500 until refused here: text fields refuse it through Django's and DRF's
+  ``ProhibitNullCharactersValidator``, but a choice from the database, e.g. a document type
+  or a PPKS category by code, is looked up as it came).
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
@@ -57,7 +61,15 @@ class RequestSizeLimitMiddleware:
             return self._refuse(
                 request, 400, _("Alamat memuat karakter NUL, yang tidak diizinkan.")
             )
-        for name, values in request.GET.lists():
+        fields = list(request.GET.lists())
+        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+            # A form's fields too (not its files): a code looked up as text, e.g. a
+            # document type or a PPKS category, reaches the database as it came.
+            # A broken body is left to the view, which answers it (400) as before.
+            with contextlib.suppress(MultiPartParserError):
+                fields += request.POST.lists()
+
+        for name, values in fields:
             if "\x00" in name or any("\x00" in value for value in values):
                 return self._refuse(
                     request,
@@ -76,6 +88,26 @@ class RequestSizeLimitMiddleware:
             return JsonResponse({field or "detail": [message] if field else message}, status=status)
         page = f'<!doctype html><html lang="id"><meta charset="utf-8"><p>{escape(message)}</p>'
         return HttpResponse(page, status=status)
+
+
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def json_has_nul(data: Any) -> bool:
+    """Whether any key or string of ``data`` (parsed JSON) holds a NUL character, which
+    PostgreSQL refuses in text (a 500 if it reached a lookup); iterative."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def json_depth_exceeds(data: Any, limit: int) -> bool:
@@ -107,4 +139,6 @@ class LimitedJSONParser(JSONParser):
             raise too_deep from error
         if json_depth_exceeds(data, JSON_MAX_DEPTH):
             raise too_deep
+        if json_has_nul(data):
+            raise ParseError(_("JSON memuat karakter NUL, yang tidak diizinkan."))
         return data

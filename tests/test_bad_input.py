@@ -28,7 +28,7 @@ from cases.models import Attachment, Case, FollowUp, HomeVisit
 from cases.serializers import CaseIn, CasePatch
 from cases.services import DocumentInput, add_documents
 from referrals.models import Delivery
-from tests.conftest import NIK_MALE, intake, open_task, referred_case
+from tests.conftest import NIK_MALE, api_token, intake, open_task, referred_case
 from workflows import forms as wf_forms
 from workflows.api import DeliveryIn, FollowUpIn, HandlingIn, ResponseIn, ReviewIn, VerificationIn
 
@@ -486,3 +486,32 @@ def test_a_nul_character_in_the_path_is_a_400_too(client, staff, path):
     response = client.get(path)
     assert response.status_code == 400
     assert "karakter NUL" in response.content.decode()
+
+
+def test_a_nul_character_in_a_form_field_is_a_400_on_the_api_and_the_pages(client, staff):
+    """The stateful fuzz found ``document_type`` = "·\\x95...j2\\x00" posted as multipart to
+    ``/api/v1/cases/<number>/attachments/`` answering 500 on PostgreSQL: a code chosen from
+    the database is looked up as it came. Form fields of every page and endpoint, and JSON
+    bodies, are refused like the query string."""
+    case = intake(staff["petugas"]).case
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(staff['petugas'])}")
+    png = SimpleUploadedFile("ktp.png", png_claiming(1, 1), content_type="image/png")
+    response = api.post(
+        f"/api/v1/cases/{case.number}/attachments/",
+        {"kind": "other", "document_type": "·\x95j2\x00", "file": png},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "karakter NUL" in response.json()["document_type"][0]
+
+    client.force_login(staff["petugas"])
+    response = client.post(reverse("case_open"), {"ppks_category": "fakir\x00", "kind": "x"})
+    assert response.status_code == 400 and "karakter NUL" in response.content.decode()
+
+    response = api.post(
+        "/api/v1/cases/",
+        {"kind": "service_request", "ppks_category": "fakir-miskin\x00"},
+        format="json",
+    )
+    assert response.status_code == 400 and "karakter NUL" in response.json()["detail"]
