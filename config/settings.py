@@ -130,6 +130,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "config.idempotency.IdempotencyMiddleware",
+    "core.request_limits.FormNulMiddleware",  # reads the form after the body is hashed
     "config.middleware.LockConflictMiddleware",
 ]
 

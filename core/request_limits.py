@@ -61,24 +61,8 @@ class RequestSizeLimitMiddleware:
             return self._refuse(
                 request, 400, _("Alamat memuat karakter NUL, yang tidak diizinkan.")
             )
-        fields = list(request.GET.lists())
-        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
-            # A form's fields too (not its files): a code looked up as text, e.g. a
-            # document type or a PPKS category, reaches the database as it came.
-            # A broken body is left to the view, which answers it (400) as before.
-            with contextlib.suppress(MultiPartParserError):
-                fields += request.POST.lists()
-
-        for name, values in fields:
-            if "\x00" in name or any("\x00" in value for value in values):
-                return self._refuse(
-                    request,
-                    400,
-                    _("Parameter %(name)s memuat karakter NUL, yang tidak diizinkan.")
-                    % {"name": name.replace("\x00", "")},
-                    field=name.replace("\x00", ""),
-                )
-        return self.get_response(request)
+        refused = refuse_nul_fields(request, request.GET.lists())
+        return refused or self.get_response(request)
 
     @staticmethod
     def _refuse(request: HttpRequest, status: int, message: str, field: str = "") -> HttpResponse:
@@ -91,6 +75,38 @@ class RequestSizeLimitMiddleware:
 
 
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def refuse_nul_fields(request: HttpRequest, fields: Any) -> HttpResponse | None:
+    """400 naming the first parameter (name, values) of ``fields`` holding a NUL, else None."""
+    for name, values in fields:
+        if "\x00" in name or any("\x00" in value for value in values):
+            return RequestSizeLimitMiddleware._refuse(
+                request,
+                400,
+                _("Parameter %(name)s memuat karakter NUL, yang tidak diizinkan.")
+                % {"name": name.replace("\x00", "")},
+                field=name.replace("\x00", ""),
+            )
+    return None
+
+
+class FormNulMiddleware:
+    """400 for a NUL in a posted form's fields (not its files): a code looked up as text,
+    e.g. a document type or a PPKS category, would reach the database as it came. Placed
+    after ``IdempotencyMiddleware``, which reads the raw body first; a broken body is left
+    to the view, which answers it (400) as before."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+            with contextlib.suppress(MultiPartParserError):
+                refused = refuse_nul_fields(request, request.POST.lists())
+                if refused is not None:
+                    return refused
+        return self.get_response(request)
 
 
 def json_has_nul(data: Any) -> bool:
