@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -32,6 +33,27 @@ from web.forms import IntakePersonForm
 from workflows.deadlines import deadline_for
 from workflows.models import TaskKind
 from workflows.services import open_case
+
+
+def _put_intake_error(
+    error: IntakeError,
+    main: forms.Form,
+    people: dict[str, forms.Form],
+    documents: forms.Form | None = None,
+) -> None:
+    """Each of the intake service's field errors on the form field it is about:
+    ``applicant.nik`` on the applicant's block, ``documents.<code>`` on that document's
+    upload, the rest on ``main`` (at its top when it has no such field)."""
+    for key, messages_ in error.field_errors.items():
+        prefix, _dot, name = key.partition(".")
+        form = people.get(prefix)
+        if prefix == "documents" and documents is not None:
+            form, name = documents, f"doc_{name}"
+        elif form is None:
+            form, name = main, key
+        name = ERROR_FIELD_MAP.get(name, name)
+        for message in messages_:
+            form.add_error(name if name in form.fields else None, message)
 
 
 class _IntakeForms:
@@ -78,19 +100,12 @@ class _IntakeForms:
         }
 
     def add_error(self, error: IntakeError) -> None:
-        """Each of the service's field errors on the form field it is about (``applicant.nik``
-        on the applicant's NIK, ``documents.<code>`` on that document's upload)."""
-        forms_by_prefix = {"applicant": self.applicant, "beneficiary": self.beneficiary}
-        for key, messages_ in error.field_errors.items():
-            prefix, _dot, name = key.partition(".")
-            form = forms_by_prefix.get(prefix)
-            if prefix == "documents":
-                form, name = self.documents, f"doc_{name}"
-            elif form is None:
-                form, name = self.case, key
-            name = ERROR_FIELD_MAP.get(name, name)
-            for message in messages_:
-                form.add_error(name if name in form.fields else None, message)
+        _put_intake_error(
+            error,
+            self.case,
+            {"applicant": self.applicant, "beneficiary": self.beneficiary},
+            documents=self.documents,
+        )
 
 
 @login_required
@@ -101,23 +116,23 @@ def case_open(request: HttpRequest) -> HttpResponse:
     officer to pick the registered record or confirm (``workflows.services.open_case``)."""
     if not selectors.can_open_cases(request.user):
         raise Http404
-    forms = _IntakeForms(request)
+    intake_forms = _IntakeForms(request)
     needs: NeedsConfirmation | None = None
     if request.method == "POST":
         # Chosen files are kept with the form's token, so an error elsewhere loses none.
-        keep_form_uploads(request, forms.documents, token=posted_token(request))
-        if forms.is_valid():
+        keep_form_uploads(request, intake_forms.documents, token=posted_token(request))
+        if intake_forms.is_valid():
             try:
                 result = open_case(
                     actor=request.user,
                     confirm_new_person="confirm_new" in request.POST,
                     confirm_double_aid="confirm_double_aid" in request.POST,
-                    **forms.intake(),
+                    **intake_forms.intake(),
                 )
             except NeedsConfirmation as error:
                 needs = error
             except IntakeError as error:
-                forms.add_error(error)
+                intake_forms.add_error(error)
             else:
                 messages.success(
                     request,
@@ -130,10 +145,10 @@ def case_open(request: HttpRequest) -> HttpResponse:
         request,
         "cases/case_open.html",
         {
-            "case_form": forms.case,
-            "applicant_form": forms.applicant,
-            "beneficiary_form": forms.beneficiary,
-            "documents_form": forms.documents,
+            "case_form": intake_forms.case,
+            "applicant_form": intake_forms.applicant,
+            "beneficiary_form": intake_forms.beneficiary,
+            "documents_form": intake_forms.documents,
             "candidates": needs.likely_duplicates if needs else {},
             "double_aid": needs.double_aid if needs else [],
         },
@@ -153,19 +168,6 @@ def _label_tiers_with_due_dates(form: ComplaintForm, user: Viewer) -> None:
         due_label = date_format(timezone.localtime(due), "D, j M Y H:i")
         choices.append((tier.value, f"{tier.label} · {_('tenggat')} {due_label}"))
     form.fields["complaint_tier"].choices = choices
-
-
-def _complaint_error(error: IntakeError, form: ComplaintForm, person: IntakePersonForm) -> None:
-    """Each of the service's field errors on the field it is about (``applicant.*`` on the
-    person's block), the rest at the top of the form."""
-    for key, messages_ in error.field_errors.items():
-        prefix, _dot, name = key.partition(".")
-        target: ComplaintForm | IntakePersonForm = form
-        field = key
-        if prefix == "applicant":
-            target, field = person, ERROR_FIELD_MAP.get(name, name)
-        for message in messages_:
-            target.add_error(field if field in target.fields else None, message)
 
 
 @login_required
@@ -198,7 +200,7 @@ def complaint_open(request: HttpRequest) -> HttpResponse:
         except NeedsConfirmation as error:
             needs = error
         except IntakeError as error:
-            _complaint_error(error, form, person)
+            _put_intake_error(error, form, {"applicant": person})
         else:
             case = result.case
             messages.success(

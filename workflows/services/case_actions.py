@@ -11,8 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Role
-from agencies.selectors import covers
 from cases.access import end_agency_action
 from cases.attachments import attachment_errors, save_attachment
 from cases.history import acting_as
@@ -345,7 +343,7 @@ def reopen_case(*, actor: Actor, number: str, reason: str) -> Case:
     case = cases_visible_to(actor).filter(number=number).first()
     if case is None:
         raise Case.DoesNotExist
-    if not covers(actor, case.region_id, {Role.SUPERVISOR}):
+    if case.status == CaseStatus.CLOSED and not selectors.may_reopen_case(actor, case):
         raise NotAllowed(_("Hanya penyelia yang dapat membuka kembali kasus."))
     with transaction.atomic(), acting_as(actor):
         case = Case.objects.select_for_update().get(pk=case.pk)
