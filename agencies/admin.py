@@ -43,8 +43,8 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Office)
 class OfficeAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "area", "is_active"]
-    list_filter = ["kind", "is_active"]
+    list_display = ["name", "kind", "area", "service_decision_step", "is_active"]
+    list_filter = ["kind", "service_decision_step", "is_active"]
     search_fields = ["name"]
     raw_id_fields = ["area"]
     list_select_related = ["area"]

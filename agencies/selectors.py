@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from core.types import Viewer
 
@@ -14,6 +14,7 @@ from .models import (
     AGENCY_ROLES,
     Agency,
     Membership,
+    Office,
     PpksCategory,
     Region,
     RoutingRule,
@@ -143,3 +144,23 @@ def suggest_agencies(
                 fallback.get(service.agency_kind) if service else None
             )
     return suggestions
+
+
+def handling_office(region_code: str, user_id: int | None) -> Office | None:
+    """The front office handling a case of ``region_code`` for the user: the user's own
+    active office whose area holds the region, else the nearest such office (a village's
+    Puskesos before the regency's SLRT); None if none (one query)."""
+    codes = region_and_ancestors(region_code)
+    offices = Office.objects.filter(is_active=True, area_id__in=codes).annotate(
+        of_user=Exists(Membership.objects.filter(office=OuterRef("pk"), user__pk=user_id or 0))
+    )
+    return min(offices, key=lambda o: (not o.of_user, -len(o.area_id), o.pk), default=None)
+
+
+def needs_service_decision(region_code: str, user_id: int | None) -> bool:
+    """Whether a recommendation made by the user for a case of ``region_code`` waits for
+    the manager's decision (penetapan layanan) before referrals go out: the handling
+    office's setting (``handling_office``), on where no office is configured (SLRT
+    practice)."""
+    office = handling_office(region_code, user_id)
+    return office.service_decision_step if office is not None else True

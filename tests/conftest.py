@@ -89,10 +89,21 @@ def make_user(username: str, role: str, area: str, *, agency=None, office=None):
 
 @pytest.fixture
 def offices(regions):
+    """The demo-like offices. They leave out the manager's decision on the services
+    (penetapan layanan, on by default): most tests walk the flow past the assessment
+    straight to the agencies; the decision's own tests (``tests/workflows/
+    test_service_decision.py``) switch it on."""
+    off = {"service_decision_step": False}
     return {
-        "slrt": Office.objects.create(name="SLRT Bangka Tengah", kind="slrt", area_id="19.04"),
-        "nibung": Office.objects.create(name="Puskesos Nibung", kind="puskesos", area_id=NIBUNG),
-        "slrt_bks": Office.objects.create(name="SLRT Bengkalis", kind="slrt", area_id="14.03"),
+        "slrt": Office.objects.create(
+            name="SLRT Bangka Tengah", kind="slrt", area_id="19.04", **off
+        ),
+        "nibung": Office.objects.create(
+            name="Puskesos Nibung", kind="puskesos", area_id=NIBUNG, **off
+        ),
+        "slrt_bks": Office.objects.create(
+            name="SLRT Bengkalis", kind="slrt", area_id="14.03", **off
+        ),
     }
 
 

@@ -10,7 +10,8 @@ import datetime as dt
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
-from cases.models import AccessLog, Case, Person, RegistryStatus
+from agencies.models import Agency, Service
+from cases.models import AccessLog, Case, NoteKind, Person, RegistryStatus, Stage
 from cases.selectors import cases_visible_to, search_cases, sees_whole_case
 from core.types import Viewer
 from referrals.models import Delivery, Referral
@@ -22,7 +23,7 @@ from referrals.selectors import (
     referring_office,
     required_documents,
 )
-from workflows.models import OPEN_TASK_STATUSES, WorkItem
+from workflows.models import OPEN_TASK_STATUSES, CaseProcess, ServiceDecision, WorkItem
 
 
 def case_list(user: Viewer, *, q: str = "", stage: str = "", mine: bool = False) -> QuerySet[Case]:
@@ -68,11 +69,41 @@ def case_page(user: Viewer, case: Case) -> dict:
         else [],
         "follow_ups": list(case.follow_ups.select_related("recorded_by")) if whole else [],
         "notes": list(case.notes.select_related("author")) if whole else [],
+        **(_service_decision(case) if whole else {}),
         **(
             _documents(case)
             if whole
             else {"documents": [], "checklist": [], "missing_documents": []}
         ),
+    }
+
+
+def _service_decision(case: Case) -> dict:
+    """While the services wait for the manager (penetapan layanan): the recommendation as
+    rows (service, agency, receiver, note). Back at assessment after the manager returned
+    it: the manager's reason. Nothing (no query) at any other stage."""
+    if case.stage not in (Stage.ASSESSMENT, Stage.SERVICE_DECISION) or case.process_id is None:
+        return {}
+    process = CaseProcess.objects.get(pk=case.process_id)
+    if case.stage == Stage.ASSESSMENT:
+        if process.service_decision != ServiceDecision.RETURN:
+            return {}
+        note = case.notes.filter(kind=NoteKind.SERVICE_DECISION).order_by("-created_at").first()
+        return {"returned_by_manager": note}
+    specs = list(process.recommended_referrals)
+    services = Service.objects.in_bulk([s["service"] for s in specs], field_name="code")
+    agencies = Agency.objects.in_bulk([s["agency"] for s in specs], field_name="code")
+    people = Person.objects.only("full_name").in_bulk([s["beneficiary"] for s in specs])
+    return {
+        "recommendation": [
+            {
+                "service": services.get(spec["service"]),
+                "agency": agencies.get(spec["agency"]),
+                "receiver": people.get(spec["beneficiary"]),
+                "note": spec.get("note", ""),
+            }
+            for spec in specs
+        ]
     }
 
 

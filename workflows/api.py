@@ -18,7 +18,14 @@ from referrals.models import ApprovalDecision, DeliveryChannel, ReviewDecision
 
 from . import notifications, selectors, services
 from .dashboard import dashboard_figures
-from .models import AssessmentDecision, ClosureDecision, Notification, TaskKind, WorkItem
+from .models import (
+    AssessmentDecision,
+    ClosureDecision,
+    Notification,
+    ServiceDecision,
+    TaskKind,
+    WorkItem,
+)
 
 
 class TaskOut(serializers.Serializer):
@@ -32,6 +39,15 @@ class TaskOut(serializers.Serializer):
     due_at = serializers.DateTimeField()
     at_risk = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
+    recommendation = serializers.SerializerMethodField(
+        help_text="A service decision's recommended referrals (service and agency codes, "
+        "beneficiary person id, note); null for other kinds."
+    )
+
+    def get_recommendation(self, item) -> list[dict] | None:
+        if item.kind != TaskKind.SERVICE_DECISION:
+            return None
+        return list((item.task.process.data or {}).get("recommended_referrals", []))
 
     def get_at_risk(self, item) -> bool:
         now = self.context["now"]
@@ -127,6 +143,18 @@ class AssessmentIn(serializers.Serializer):
     )
 
 
+class ServiceDecisionIn(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=ServiceDecision.choices,
+        help_text="approve: send the recommendation; change: send `referrals` instead; "
+        "return: back to the back office with `reason`.",
+    )
+    referrals = ReferralSpecIn(many=True, required=False, default=list)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.REASON
+    )
+
+
 class ReviewIn(serializers.Serializer):
     decision = serializers.ChoiceField(choices=ReviewDecision.choices)
     reason = serializers.CharField(
@@ -196,6 +224,7 @@ class ResponseIn(serializers.Serializer):
 COMPLETIONS = {
     TaskKind.VERIFICATION: (VerificationIn, services.complete_verification),
     TaskKind.ASSESSMENT: (AssessmentIn, services.complete_assessment),
+    TaskKind.SERVICE_DECISION: (ServiceDecisionIn, services.decide_services),
     TaskKind.REFERRAL_REVIEW: (ReviewIn, services.review_referral),
     TaskKind.APPROVAL: (ApprovalIn, services.decide_approval),
     TaskKind.DELIVERY: (DeliveryIn, services.record_delivery),

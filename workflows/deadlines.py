@@ -20,6 +20,7 @@ from .models import DeadlineRule, TaskKind, WorkItem
 DEFAULT_DAYS = {
     TaskKind.VERIFICATION: 5,
     TaskKind.ASSESSMENT: 3,
+    TaskKind.SERVICE_DECISION: 2,
     TaskKind.REFERRAL_REVIEW: 5,
     TaskKind.APPROVAL: 3,
     TaskKind.DELIVERY: 10,

@@ -26,7 +26,7 @@ from referrals.models import (
 )
 
 from . import services
-from .models import AssessmentDecision, ClosureDecision, TaskKind
+from .models import AssessmentDecision, CaseProcess, ClosureDecision, ServiceDecision, TaskKind
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -99,6 +99,65 @@ class AssessmentForm(StyledForm):
                 for s in data["services"]
             ],
             note=data["note"],
+        )
+
+
+class ServiceDecisionForm(StyledForm):
+    """Penetapan layanan: the services come ticked as the back office recommended them."""
+
+    decision = forms.ChoiceField(
+        label=_("Keputusan"),
+        choices=ServiceDecision.choices,
+        widget=forms.RadioSelect,
+        initial=ServiceDecision.APPROVE,
+    )
+    services = forms.ModelMultipleChoiceField(
+        label=_("Layanan yang ditetapkan"),
+        queryset=Service.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Untuk mengubah layanan, ubah centangnya lalu pilih 'Tetapkan dengan perubahan layanan'."),
+    )
+    reason = _text(
+        _("Alasan / catatan (wajib bila dikembalikan)"),
+        max_length=limits.REASON,
+    )
+
+    # The recommendation ({"service", "agency", "note", "beneficiary"}), set by form_for.
+    recommendation: list[dict] = []
+
+    def clean(self):
+        data = super().clean()
+        ticked = {s.code for s in data.get("services") or []}
+        recommended = {spec["service"] for spec in self.recommendation}
+        if data.get("decision") == ServiceDecision.APPROVE and ticked != recommended:
+            self.add_error(
+                "decision",
+                _(
+                    "Layanan yang dicentang berbeda dari rekomendasi: pilih 'Tetapkan dengan "
+                    "perubahan layanan', atau kembalikan centangnya."
+                ),
+            )
+        return data
+
+    def submit(self, actor, task_id):
+        data = self.cleaned_data
+        notes = {spec["service"]: spec.get("note", "") for spec in self.recommendation}
+        referrals = [
+            {
+                "service": s.code,
+                "note": notes.get(s.code, ""),
+                "beneficiary": data.get(f"for_{s.code}") or None,
+            }
+            for s in data["services"]
+        ]
+        return services.decide_services(
+            actor=actor,
+            task_id=task_id,
+            decision=data["decision"],
+            referrals=referrals if data["decision"] == ServiceDecision.CHANGE else [],
+            reason=data["reason"],
         )
 
 
@@ -213,6 +272,7 @@ class WaiveForm(StyledForm):
 FORM_BY_KIND: dict[str, type[forms.Form]] = {
     TaskKind.VERIFICATION: VerificationForm,
     TaskKind.ASSESSMENT: AssessmentForm,
+    TaskKind.SERVICE_DECISION: ServiceDecisionForm,
     TaskKind.REFERRAL_REVIEW: ReviewForm,
     TaskKind.APPROVAL: ApprovalForm,
     TaskKind.DELIVERY: DeliveryForm,
@@ -231,6 +291,8 @@ def form_for(item, data=None, files=None, *, user=None) -> forms.Form:
     form = form_class(data, files, prefix=f"t{item.pk}")
     if isinstance(form, AssessmentForm):
         _suggest_routes(form, item.case, user)
+    if isinstance(form, ServiceDecisionForm):
+        _offer_recommendation(form, item, user)
     if isinstance(form, ResponseForm) and not form.is_bound:
         # The answer goes back the way the complaint came, unless the officer says otherwise.
         form.initial["channel"] = item.case.channel
@@ -241,7 +303,7 @@ def form_for(item, data=None, files=None, *, user=None) -> forms.Form:
     return form
 
 
-def _family_receivers(form: AssessmentForm, case, services: list, user) -> None:
+def _family_receivers(form, case, services: list, user) -> None:
     """When the beneficiary's family card has other members ``user`` may see: for each
     service, who receives it (a child's PIP on the mother's case), the case's beneficiary
     by default. Without a user, only the beneficiary (no field)."""
@@ -267,10 +329,11 @@ def _family_receivers(form: AssessmentForm, case, services: list, user) -> None:
         )
 
 
-def _suggest_routes(form: AssessmentForm, case, user) -> None:
+def _routable_services(form, case, user) -> dict:
     """Offer only the services an agency of the case's regency can receive, each labelled
-    with the agency the routing rules send it to; name the others in the help text; tick the
-    services the citizen asked for, so the back office refers to several agencies at once."""
+    with the agency the routing rules send it to, and name the others in the help text;
+    per service, who receives it (``_family_receivers``). Returns the agencies by service
+    id (None where nobody receives it)."""
     field = form.fields["services"]
     services = list(field.queryset)
     agencies = suggest_agencies(
@@ -289,6 +352,13 @@ def _suggest_routes(form: AssessmentForm, case, user) -> None:
         ) % {"services": ", ".join(unroutable)}
     field.label_from_instance = lambda service: f"{service.name} → {agencies[service.pk].name}"
     _family_receivers(form, case, routable, user)
+    return agencies
+
+
+def _suggest_routes(form: AssessmentForm, case, user) -> None:
+    """The routable services (``_routable_services``), ticked as the citizen asked for them
+    so the back office refers to several agencies at once."""
+    agencies = _routable_services(form, case, user)
     # A service already delivered or still with an agency is never ticked again; follow-up
     # is offered only once some aid was delivered.
     referred = dict(Referral.objects.filter(case=case).values_list("service_id", "status"))
@@ -309,3 +379,15 @@ def _suggest_routes(form: AssessmentForm, case, user) -> None:
             form.initial["resolution"] = AssessmentDecision.REFER
         elif delivered:
             form.initial["resolution"] = AssessmentDecision.FOLLOW_UP
+
+
+def _offer_recommendation(form: ServiceDecisionForm, item, user) -> None:
+    """The routable services, ticked (and each given to its receiver) as recommended."""
+    process = CaseProcess.objects.get(pk=item.task.process_id)
+    form.recommendation = list(process.recommended_referrals)
+    _routable_services(form, item.case, user)
+    if not form.is_bound:
+        form.initial["services"] = [spec["service"] for spec in form.recommendation]
+        for spec in form.recommendation:
+            if spec.get("beneficiary") and f"for_{spec['service']}" in form.fields:
+                form.initial[f"for_{spec['service']}"] = spec["beneficiary"]

@@ -28,6 +28,7 @@ OPEN_TASK_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 class TaskKind(models.TextChoices):
     VERIFICATION = "verification", _("Verifikasi (kunjungan rumah)")
     ASSESSMENT = "assessment", _("Asesmen")
+    SERVICE_DECISION = "service_decision", _("Penetapan layanan")
     REFERRAL_REVIEW = "referral_review", _("Tanggapan rujukan")
     APPROVAL = "approval", _("Persetujuan")
     DELIVERY = "delivery", _("Penyaluran")
@@ -54,6 +55,16 @@ class AssessmentDecision(models.TextChoices):
     REFER = "refer", _("Rujuk ke instansi")
     RESOLVED_LOCALLY = "resolved_locally", _("Selesai di lokal")
     FOLLOW_UP = "follow_up", _("Lanjut ke tindak lanjut (bantuan sudah disalurkan)")
+
+
+class ServiceDecision(models.TextChoices):
+    """The manager's decision on the back office's recommendation (penetapan layanan, SLRT
+    practice): send it as recommended, send changed services, or return it to the back
+    office with a reason."""
+
+    APPROVE = "approve", _("Tetapkan sesuai rekomendasi")
+    CHANGE = "change", _("Tetapkan dengan perubahan layanan")
+    RETURN = "return", _("Kembalikan ke back office")
 
 
 class ReferralRoundResult(models.TextChoices):
@@ -88,6 +99,14 @@ class CaseProcess(Process):
         max_length=20, blank=True, choices=VerificationResult.choices
     )
     assessment = jsonstore.CharField(max_length=20, blank=True, choices=AssessmentDecision.choices)
+    # Set by the assessment from the handling office: the recommendation waits for the
+    # manager's decision. The recommended referrals as ``{"service", "agency", "note",
+    # "beneficiary"}`` (codes and a person id), the form the assessment takes them in.
+    needs_service_decision = jsonstore.BooleanField(default=False)
+    recommended_referrals = jsonstore.JSONField(default=list)
+    service_decision = jsonstore.CharField(
+        max_length=20, blank=True, choices=ServiceDecision.choices
+    )
     referral_ids = jsonstore.JSONField(default=list)
     referrals = jsonstore.CharField(max_length=20, blank=True, choices=ReferralRoundResult.choices)
     follow_up = jsonstore.CharField(max_length=20, blank=True, choices=FollowUpOutcome.choices)

@@ -30,7 +30,7 @@ from .models import TaskKind, WorkItem, WorkItemQuerySet
 KINDS_BY_ROLE: dict[str, set[str]] = {
     Role.SOCIAL_WORKER: {TaskKind.VERIFICATION, TaskKind.FOLLOW_UP},
     Role.BACK_OFFICE: {TaskKind.ASSESSMENT, TaskKind.HANDLING, TaskKind.RESPONSE},
-    Role.SUPERVISOR: {TaskKind.CLOSURE},
+    Role.SUPERVISOR: {TaskKind.SERVICE_DECISION, TaskKind.CLOSURE},
     Role.AGENCY_STAFF: {TaskKind.REFERRAL_REVIEW, TaskKind.DELIVERY, TaskKind.HANDLING},
     Role.AGENCY_APPROVER: {
         TaskKind.REFERRAL_REVIEW,
@@ -64,7 +64,12 @@ def actionable_tasks(user: Viewer) -> QuerySet[WorkItem]:
         .filter(queue_q(user))
         .filter(Q(task__owner__isnull=True) | Q(task__owner=user))
         .select_related(
-            "case__beneficiary", "case__region", "task__owner", "referral__service", "agency"
+            "case__beneficiary",
+            "case__region",
+            "task__owner",
+            "task__process",
+            "referral__service",
+            "agency",
         )
         .order_by("due_at", "pk")
     )

@@ -81,6 +81,17 @@ class Office(models.Model):
     )
     address = models.CharField(_("alamat"), max_length=255, blank=True)
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    # SLRT practice (Kemensos SLRT guidelines): the manager, or a village's Puskesos
+    # coordinator, decides the services (penetapan layanan) after the back office's
+    # recommendation and before any referral goes out. An office may leave it out.
+    service_decision_step = models.BooleanField(
+        _("penetapan layanan oleh manajer"),
+        default=True,
+        help_text=_(
+            "Rekomendasi layanan dari back office ditetapkan manajer / koordinator Puskesos "
+            "sebelum rujukan dikirim. Matikan agar asesmen langsung mengirim rujukan."
+        ),
+    )
     is_active = models.BooleanField(_("aktif"), default=True)
     history = HistoricalRecords()
 

@@ -43,6 +43,7 @@ class Stage(models.TextChoices):
     INTAKE = "intake", _("Pendaftaran")
     VERIFICATION = "verification", _("Verifikasi")
     ASSESSMENT = "assessment", _("Asesmen")
+    SERVICE_DECISION = "decision", _("Penetapan layanan")
     REFERRAL = "referral", _("Rujukan")
     DELIVERY = "delivery", _("Penyaluran")
     FOLLOW_UP = "follow_up", _("Tindak lanjut")

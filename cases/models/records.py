@@ -90,6 +90,7 @@ class FollowUp(models.Model):
 class NoteKind(models.TextChoices):
     NOTE = "note", _("Catatan")
     ASSESSMENT = "assessment", _("Asesmen")
+    SERVICE_DECISION = "decision", _("Penetapan layanan")
     HANDLING = "handling", _("Penanganan")
     RESPONSE = "response", _("Jawaban")
     CLOSURE = "closure", _("Penutupan")

@@ -220,6 +220,11 @@ def test_revoke_through_the_api(api):
         {"resolution": "refer", "referrals": [{"service": "pbi-jk"}]},
         format="json",
     )
+    task = api("manajer").get("/api/v1/tasks/", {"case": number}).json()["results"][0]
+    assert task["kind"] == "service_decision"
+    api("manajer").post(
+        f"/api/v1/tasks/{task['id']}/complete/", {"decision": "approve"}, format="json"
+    )
     referral = api("dinkes").get("/api/v1/referrals/", {"status": "sent"}).json()["results"][0]
     assert (
         api("dinkes")

@@ -79,6 +79,16 @@ def test_service_request_from_intake_to_closed_through_every_role(api):
         "assessment",
         {"resolution": "refer", "referrals": [{"service": "pbi-jk", "note": "Mohon aktifkan"}]},
     )
+    # The demo's offices keep the manager's decision on the services (penetapan layanan).
+    assert stage == "decision"
+    decision = _only_task(api("manajer"), number, "service_decision")
+    recommended = decision["recommendation"]
+    assert [(r["service"], r["agency"], r["note"]) for r in recommended] == [
+        ("pbi-jk", "dinkes-bateng", "Mohon aktifkan")
+    ]
+    beneficiary = api("manajer").get(f"/api/v1/cases/{number}/").json()["beneficiary"]
+    assert recommended[0]["beneficiary"] == beneficiary["id"]
+    stage = _complete(api("manajer"), number, "service_decision", {"decision": "approve"})
     assert stage == "referral"
     assert _complete(api("dinkes"), number, "referral_review", {"decision": "accept"}) == "referral"
     assert _complete(api("kadinkes"), number, "approval", {"decision": "approve"}) == "delivery"

@@ -84,8 +84,10 @@ def _verify(case: Case, eligible: bool, rng: random.Random, social_worker: Actor
     )
 
 
-def _assess(case: Case, step: int, users: dict[str, Actor]) -> None:
-    """Assess a verified case: resolved locally and closed (step 3) or referred (step 4+)."""
+def _assess(case: Case, step: int, users: dict[str, Actor], *, decided: bool = True) -> None:
+    """Assess a verified case: resolved locally and closed (step 3) or recommended for
+    referral (step 4+) and, unless ``decided`` is False, decided by the manager (penetapan
+    layanan) where the office keeps that step."""
     if step == 3:
         wf.complete_assessment(
             actor=users["backoffice"],
@@ -102,6 +104,9 @@ def _assess(case: Case, step: int, users: dict[str, Actor]) -> None:
         resolution="refer",
         referrals=[{"service": code, "note": "Mohon ditindaklanjuti."} for code in services[:1]],
     )
+    decision = WorkItem.objects.open().filter(case=case, kind="service_decision").first()
+    if decision is not None and decided:
+        wf.decide_services(actor=users["manajer"], task_id=decision.pk, decision="approve")
 
 
 def _serve_referral(
@@ -150,7 +155,8 @@ def _advance_service_request(
 ) -> None:
     """Move a service request ``step`` (0-8) steps along its flow."""
     # step: 0 verification, 1 not eligible & closed, 2 assessment, 3 resolved locally & closed,
-    # 4 referral review, 5 approval, 6 delivery, 7 follow-up, 8 served & closed.
+    # 4 service decision or referral review, 5 approval, 6 delivery, 7 follow-up,
+    # 8 served & closed.
     if step == 0:
         return
     social_worker = users["peksos" if case.region_id.startswith(KOBA + ".") else "peksos.bateng"]
@@ -160,7 +166,8 @@ def _advance_service_request(
         return
     if step == 2:
         return
-    _assess(case, step, users)
+    # A third of the cases at step 4 wait for the manager's decision on the services.
+    _assess(case, step, users, decided=step > 4 or rng.random() > 0.33)
     if step >= 5:
         _serve_referral(case, step, rng, users, social_worker)
 

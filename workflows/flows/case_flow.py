@@ -21,6 +21,7 @@ from workflows.models import (
     CaseProcess,
     ClosureDecision,
     ReferralRoundResult,
+    ServiceDecision,
     VerificationResult,
 )
 from workflows.node_views import task_redirect
@@ -37,10 +38,18 @@ def start_referral_flows(activation) -> None:
     case.save(update_fields=["stage"])
 
 
+def needs_service_decision(activation) -> bool:
+    """A referral recommendation waits for the manager where the handling office says so
+    (``CaseProcess.needs_service_decision``, set by the assessment)."""
+    process: CaseProcess = activation.process
+    return process.assessment == AssessmentDecision.REFER and process.needs_service_decision
+
+
 class CaseFlow(flow.Flow):
     """Permohonan layanan
 
-    Intake, registry check, home visit, assessment, referrals to agencies, follow-up, closure.
+    Intake, registry check, home visit, assessment, the manager's decision on the services
+    (where the office keeps that step), referrals to agencies, follow-up, closure.
     """
 
     process_class = CaseProcess
@@ -77,9 +86,24 @@ class CaseFlow(flow.Flow):
     )
     is_referred = (
         flow.Switch()
+        .Case(this.service_decision, needs_service_decision)
         .Case(this.send_referrals, lambda act: act.process.assessment == AssessmentDecision.REFER)
         .Case(this.follow_up, lambda act: act.process.assessment == AssessmentDecision.FOLLOW_UP)
         .Default(this.closure)
+    )
+
+    # Penetapan layanan: the manager (a village's Puskesos coordinator) decides the
+    # recommended services before any referral goes out, or returns them to the back office.
+    service_decision = (
+        flow.View(task_redirect)
+        .Annotation(title=_("Penetapan layanan"))
+        .onCreate(hooks.task_created)
+        .Next(this.is_decided)
+    )
+    is_decided = (
+        flow.If(lambda act: act.process.service_decision == ServiceDecision.RETURN)
+        .Then(this.assessment)
+        .Else(this.send_referrals)
     )
 
     # One referral flow per referral, running in parallel; the case waits for all of them.

@@ -18,6 +18,7 @@ from workflows.services.case_actions import (
     waive_verification,
 )
 from workflows.services.complaint_actions import complete_handling, complete_response, edit_case
+from workflows.services.decision_actions import decide_services
 from workflows.services.engine import assign_task, claim_task
 from workflows.services.referral_actions import (
     complete_assessment,
@@ -38,6 +39,7 @@ __all__ = [
     "start_case_flow",
     "waive_verification",
     "complete_assessment",
+    "decide_services",
     "decide_approval",
     "record_delivery",
     "review_referral",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
 from agencies.models import Agency, Role, Service
-from agencies.selectors import covers, suggest_agency
+from agencies.selectors import covers, needs_service_decision, suggest_agency
 from cases.history import acting_as
 from cases.models import (
     Case,
@@ -74,8 +74,10 @@ def complete_assessment(
     round that delivered some aid) go on to follow-up.
 
     Each referral names a service code, optionally an agency code (default: the routing
-    rules' suggestion) and a note. ``follow_up`` needs a delivered referral on the case.
-    Raises ``WorkflowError`` (400) keyed by field, and what the task engine raises.
+    rules' suggestion) and a note. Where the case's office keeps the manager's decision
+    (``Office.service_decision_step``), the referrals are kept as a recommendation and go
+    out only once decided (``decide_services``). ``follow_up`` needs a delivered referral
+    on the case. Raises ``WorkflowError`` (400) keyed by field, and what the task engine raises.
     """
     referrals = referrals or []
     errors = _decision_errors(resolution, referrals, note)
@@ -88,7 +90,7 @@ def complete_assessment(
             _("Belum ada bantuan yang disalurkan untuk kasus ini; pilih rujuk atau selesai.")
         ]
     specs = referrals if resolution == AssessmentDecision.REFER else []
-    targets = _referral_targets(actor, case, specs, errors)
+    targets = referral_targets(actor, case, specs, errors)
     require(errors)
 
     def apply(item: WorkItem, process: CaseProcess) -> None:
@@ -96,23 +98,18 @@ def complete_assessment(
             Note.objects.create(
                 case_id=item.case_id, kind=NoteKind.ASSESSMENT, text=note.strip(), author=actor
             )
-        now = timezone.now()
-        created = referrals_send(
-            actor=actor,
-            case=case,
-            targets=[
-                ReferralTarget(
-                    service,
-                    agency,
-                    referral_note,
-                    *_review_deadline(case, service, agency, now),
-                    beneficiary=beneficiary,
-                )
-                for service, agency, referral_note, beneficiary in targets
-            ],
-        )
         process.assessment = resolution
-        process.referral_ids = [r.pk for r in created]
+        process.service_decision = ""
+        process.needs_service_decision = bool(targets) and needs_service_decision(
+            case.region_id, actor.pk
+        )
+        if process.needs_service_decision:
+            # Penetapan layanan: nothing goes out before the manager decides.
+            process.recommended_referrals = [target_spec(target) for target in targets]
+            process.referral_ids = []
+        else:
+            process.recommended_referrals = []
+            send_referral_round(actor, case, targets, process)
         if resolution == AssessmentDecision.RESOLVED_LOCALLY:
             fresh = case_for_update(item)
             fresh.outcome = Outcome.RESOLVED_LOCALLY
@@ -134,9 +131,48 @@ def _decision_errors(resolution: str, referrals: list[dict], note: str) -> dict[
     return errors
 
 
-def _referral_targets(
+# A referral asked for: (service, agency, note, beneficiary).
+Target = tuple[Service, Agency, str, Person]
+
+
+def target_spec(target: Target) -> dict:
+    """A target as the assessment takes it in (codes and a person id), to keep as JSON."""
+    service, agency, note, beneficiary = target
+    return {
+        "service": service.code,
+        "agency": agency.code,
+        "note": note,
+        "beneficiary": beneficiary.pk,
+    }
+
+
+def send_referral_round(
+    actor: Actor, case: Case, targets: list[Target], process: CaseProcess
+) -> None:
+    """Send a round of referrals (status ``sent``, each agency given access to the case,
+    each answer due by its deadline rule) and note them on the case's process, whose flow
+    then starts one referral flow each."""
+    now = timezone.now()
+    created = referrals_send(
+        actor=actor,
+        case=case,
+        targets=[
+            ReferralTarget(
+                service,
+                agency,
+                referral_note,
+                *_review_deadline(case, service, agency, now),
+                beneficiary=beneficiary,
+            )
+            for service, agency, referral_note, beneficiary in targets
+        ],
+    )
+    process.referral_ids = [r.pk for r in created]
+
+
+def referral_targets(
     actor: Actor, case: Case, specs: list[dict], errors: dict[str, list[str]]
-) -> list[tuple[Service, Agency, str, Person]]:
+) -> list[Target]:
     """Each referral asked for as (service, agency, note, beneficiary): the agency named, or
     the routing rules' suggestion (it must serve the case's regency); the beneficiary named
     (a person id) among the case beneficiary's family card as the actor may see it, else
@@ -146,7 +182,7 @@ def _referral_targets(
     services = {s.code: s for s in Service.objects.filter(is_active=True)}
     agencies = {a.code: a for a in Agency.objects.filter(is_active=True)}
     family = {person.pk: person for person in family_of(actor, case.beneficiary)}
-    targets: list[tuple[Service, Agency, str, Person]] = []
+    targets: list[Target] = []
     for index, spec in enumerate(specs):
         service = services.get(spec.get("service", ""))
         if service is None:
