@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
-from agencies.models import CASE_TEAM_ROLES, INTAKE_ROLES, Region, Role
+from agencies.models import CASE_TEAM_ROLES, INTAKE_ROLES, Region, Role, Service
 from agencies.selectors import agencies_of, areas_of, covers, roles_of
 from core.types import Viewer
 
@@ -59,6 +59,21 @@ def likely_duplicates(
 
 def open_cases_of(person: Person) -> QuerySet[Case]:
     return Case.objects.filter(beneficiary=person, status=CaseStatus.OPEN).order_by("opened_at")
+
+
+def open_cases_requesting(
+    person: Person, services: list[Service]
+) -> list[tuple[Case, list[Service]]]:
+    """The person's open cases (as beneficiary) that request one of ``services``, oldest
+    first, each with the ones of ``services`` it requests (two queries)."""
+    wanted = {service.pk for service in services}
+    cases = (
+        open_cases_of(person)
+        .filter(requested_services__in=wanted)
+        .distinct()
+        .prefetch_related("requested_services")
+    )
+    return [(case, [s for s in case.requested_services.all() if s.pk in wanted]) for case in cases]
 
 
 def case_team_q(user: Viewer) -> Q:

@@ -99,6 +99,11 @@ class CaseIn(serializers.Serializer):
         help_text="A person sent as new looks like a registered one (409 needs_confirmation "
         "with likely_duplicates): send the registered id as existing_person_id, or true here.",
     )
+    confirm_open_case = serializers.BooleanField(
+        default=False,
+        help_text="The beneficiary has an open case requesting one of the services (409 "
+        "needs_confirmation with open_cases): true here to open another anyway.",
+    )
     confirm_double_aid = serializers.BooleanField(
         default=False,
         help_text="The beneficiary already received aid of a requested type this period (409 "
@@ -168,6 +173,16 @@ class PriorAidOut(serializers.Serializer):
     delivered_at = serializers.DateField()
 
 
+class OpenCaseOut(serializers.Serializer):
+    number = serializers.CharField()
+    stage = serializers.CharField()
+    stage_label = serializers.CharField()
+    opened_at = serializers.DateTimeField()
+    services = serializers.ListField(
+        child=serializers.CharField(), help_text="The requested services it shares."
+    )
+
+
 class NeedsConfirmationOut(serializers.Serializer):
     """409 on intake: look first, then retry with the ``confirm`` flag set (a new
     Idempotency-Key: the body differs)."""
@@ -179,7 +194,7 @@ class NeedsConfirmationOut(serializers.Serializer):
         help_text="Absent when the same new NIK or KK was saved a moment ago at another desk.",
     )
     confirm = serializers.ChoiceField(
-        choices=["confirm_new_person", "confirm_double_aid"], required=False
+        choices=["confirm_new_person", "confirm_open_case", "confirm_double_aid"], required=False
     )
     likely_duplicates = serializers.DictField(
         child=DuplicateCandidateOut(many=True),
@@ -187,6 +202,7 @@ class NeedsConfirmationOut(serializers.Serializer):
         help_text="By role (applicant, beneficiary): registered people who look alike.",
     )
     double_aid = PriorAidOut(many=True, required=False)
+    open_cases = OpenCaseOut(many=True, required=False)
 
 
 class ReferralBrief(serializers.Serializer):

@@ -117,6 +117,7 @@ class IntakeConflict(Conflict, IntakeError):
 class NeedsConfirmation(Conflict):
     """The intake may be right, but the officer must look first (409): registered people who
     look like the one typed as new (``likely_duplicates``, by ``applicant`` / ``beneficiary``),
+    open cases of the beneficiary that already request one of the services (``open_cases``),
     or aid of the requested type the beneficiary already received this period
     (``double_aid``). ``confirm`` names the flag a retry sets to go ahead anyway.
 
@@ -131,10 +132,12 @@ class NeedsConfirmation(Conflict):
         confirm: str,
         likely_duplicates: dict[str, list[dict]] | None = None,
         double_aid: list[dict] | None = None,
+        open_cases: list[dict] | None = None,
     ):
         self.confirm = confirm
         self.likely_duplicates = likely_duplicates or {}
         self.double_aid = double_aid or []
+        self.open_cases = open_cases or []
         super().__init__(message)
 
     def body(self) -> dict:
@@ -144,6 +147,7 @@ class NeedsConfirmation(Conflict):
             "confirm": self.confirm,
             "likely_duplicates": self.likely_duplicates,
             "double_aid": self.double_aid,
+            "open_cases": self.open_cases,
         }
 
 

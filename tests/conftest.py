@@ -167,11 +167,12 @@ def person(**overrides) -> PersonInput:
 
 def intake(actor, **overrides):
     """Open a service-request case for Budi Santoso through the real service, as an officer
-    who has looked at any likely duplicate or double aid and confirmed (tests of those
-    questions pass ``confirm_new_person=False`` or ``confirm_double_aid=False``)."""
+    who has looked at any likely duplicate, open case for the same service or double aid
+    and confirmed (tests of those questions pass the ``confirm_...`` flag as False)."""
     kwargs = {
         "actor": actor,
         "confirm_new_person": True,
+        "confirm_open_case": True,
         "confirm_double_aid": True,
         "kind": "service_request",
         "channel": "walk_in",

@@ -55,7 +55,7 @@ def test_intake_page_renders_a_fresh_token_each_time(client, staff):
 def test_a_new_token_opens_a_new_case(client, staff):
     client.force_login(staff["petugas"])
     client.post(reverse("case_open"), dict(FORM, form_token=TOKEN))
-    other = dict(FORM, form_token="f" * 32, description="Permohonan kedua.")
+    other = dict(FORM, form_token="f" * 32, description="Permohonan kedua.", confirm_open_case="1")
     assert client.post(reverse("case_open"), other).status_code == 302
     assert Case.objects.count() == 2
 

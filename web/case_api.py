@@ -169,7 +169,8 @@ class CaseListCreate(generics.ListAPIView):
     )
     def post(self, request):
         """Open a case. 409 ``needs_confirmation`` when the registry says to look first: a
-        likely duplicate person or aid already received; retry with the flag it names."""
+        likely duplicate person, an open case for the same service, or aid already received;
+        retry with the flag it names."""
         data = CaseIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -191,6 +192,7 @@ class CaseListCreate(generics.ListAPIView):
             complaint_tier=values["complaint_tier"],
             deceased_override_reason=values["deceased_override_reason"],
             confirm_new_person=values["confirm_new_person"],
+            confirm_open_case=values["confirm_open_case"],
             confirm_double_aid=values["confirm_double_aid"],
         )
         case = result.case

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from cases.forms import (
     IntakeDocumentsForm,
     PersonForm,
 )
-from cases.models import AccessAction, ComplaintTier
+from cases.models import AccessAction, ComplaintTier, Person
 from cases.pending_uploads import keep_form_uploads
 from core.errors import IntakeError, NeedsConfirmation
 from core.types import Viewer
@@ -72,6 +73,14 @@ class _IntakeForms:
         )
         self.documents = IntakeDocumentsForm(data, request.FILES or None)
 
+    def beneficiary_found(self) -> Person | None:
+        """The registered person the beneficiary's NIK found (their KK is offered)."""
+        if not self.case.is_bound:
+            return None
+        separate = not self.case.data.get("beneficiary_is_applicant")
+        form = self.beneficiary if separate else self.applicant
+        return form.lookup.person if form.lookup is not None else None
+
     def is_valid(self) -> bool:
         self.separate = not (
             self.case.is_valid() and self.case.cleaned_data["beneficiary_is_applicant"]
@@ -108,12 +117,18 @@ class _IntakeForms:
         )
 
 
+# The intake page's confirmation buttons, in the order the service asks.
+CONFIRMATIONS = ("confirm_new", "confirm_open_case", "confirm_double_aid")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_form_token
 def case_open(request: HttpRequest) -> HttpResponse:
-    """Open a case (pendaftaran). A likely duplicate person or a double aid is shown for the
-    officer to pick the registered record or confirm (``workflows.services.open_case``)."""
+    """Open a case (pendaftaran). A likely duplicate person, an open case for the same
+    service or a double aid is shown for the officer to pick the registered record or
+    confirm (``workflows.services.open_case``); confirmations already given are carried
+    along, so each question is asked once."""
     if not selectors.can_open_cases(request.user):
         raise Http404
     intake_forms = _IntakeForms(request)
@@ -126,6 +141,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
                 result = open_case(
                     actor=request.user,
                     confirm_new_person="confirm_new" in request.POST,
+                    confirm_open_case="confirm_open_case" in request.POST,
                     confirm_double_aid="confirm_double_aid" in request.POST,
                     **intake_forms.intake(),
                 )
@@ -150,7 +166,10 @@ def case_open(request: HttpRequest) -> HttpResponse:
             "beneficiary_form": intake_forms.beneficiary,
             "documents_form": intake_forms.documents,
             "candidates": needs.likely_duplicates if needs else {},
+            "open_cases": needs.open_cases if needs else [],
             "double_aid": needs.double_aid if needs else [],
+            "confirmed": [flag for flag in CONFIRMATIONS if flag in request.POST] if needs else [],
+            "family_person": intake_forms.beneficiary_found(),
         },
     )
 
@@ -259,7 +278,17 @@ def intake_nik_lookup(request: HttpRequest) -> HttpResponse:
         user=request.user,
         lookup=lookup,
     )
-    return render(request, "cases/_person_identity.html", {"form": form})
+    response = render(request, "cases/_person_identity.html", {"form": form})
+    if prefix == "beneficiary" or request.POST.get("beneficiary_is_applicant"):
+        # The beneficiary's registered family card, offered in the KK block (out of band).
+        response.write(
+            render_to_string(
+                "cases/_registry_family.html",
+                {"family_person": lookup.person, "oob": True},
+                request=request,
+            )
+        )
+    return response
 
 
 @login_required

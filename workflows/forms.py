@@ -117,7 +117,10 @@ class ServiceDecisionForm(StyledForm):
         to_field_name="code",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Untuk mengubah layanan, ubah centangnya lalu pilih 'Tetapkan dengan perubahan layanan'."),
+        help_text=_(
+            "Untuk mengubah layanan, ubah centangnya lalu pilih 'Tetapkan dengan perubahan "
+            "layanan'."
+        ),
     )
     reason = _text(
         _("Alasan / catatan (wajib bila dikembalikan)"),

@@ -197,10 +197,15 @@ def test_idempotency_key_replays_the_first_answer(api):
         HTTP_IDEMPOTENCY_KEY="abc-1",
     )
     assert other.status_code == 422
-    # Another caller's key space is separate.
+    # Another caller's key space is separate (a second case for Budi's PBI-JK, confirmed).
     assert (
         api("backoffice")
-        .post("/api/v1/cases/", CASE, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
+        .post(
+            "/api/v1/cases/",
+            {**CASE, "confirm_open_case": True},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="abc-1",
+        )
         .status_code
         == 201
     )

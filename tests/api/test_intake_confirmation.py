@@ -52,7 +52,12 @@ def test_a_look_alike_new_person_answers_409_with_the_candidate_then_a_retry_goe
 
     # The same person: pick the registered record.
     picked = {**LOOK_ALIKE, "existing_person_id": budi.pk}
-    response = api.post("/api/v1/cases/", {**CASE, "applicant": picked}, format="json")
+    response = api.post(
+        "/api/v1/cases/",
+        # Budi's first PBI-JK case is still open: that question is answered here.
+        {**CASE, "applicant": picked, "confirm_open_case": True},
+        format="json",
+    )
     assert response.status_code == 201, response.content
     assert Case.objects.get(number=response.json()["number"]).beneficiary == budi
 

@@ -196,9 +196,13 @@ def test_another_user_replaying_the_same_key_does_not_get_the_first_answer(demo_
         "/api/v1/cases/", CASE, format="json", HTTP_IDEMPOTENCY_KEY="k1"
     )
     assert first.status_code == 201
-    # A colleague in the same office sends the same key and body: their own request runs.
+    # A colleague in the same office sends the same key (and body, but for the answer to
+    # the open-case question): their own request runs.
     other = client_with(login("backoffice")).post(
-        "/api/v1/cases/", CASE, format="json", HTTP_IDEMPOTENCY_KEY="k1"
+        "/api/v1/cases/",
+        {**CASE, "confirm_open_case": True},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k1",
     )
     assert other.status_code == 201
     assert "Idempotent-Replayed" not in other

@@ -100,6 +100,12 @@ def test_likely_duplicate_asks_the_officer_before_saving(petugas_client, staff):
     response = petugas_client.post(
         reverse("case_open"), dict(data, **{"applicant-existing_person_id": existing.pk})
     )
+    # ... who already has an open PBI-JK case: asked next, then confirmed.
+    assert response.status_code == 200 and 'id="open-cases"' in response.content.decode()
+    response = petugas_client.post(
+        reverse("case_open"),
+        dict(data, confirm_open_case="1", **{"applicant-existing_person_id": existing.pk}),
+    )
     assert response.status_code == 302
     assert Case.objects.latest("pk").beneficiary == existing
     assert Person.objects.count() == 1

@@ -30,7 +30,7 @@ from cases.models import (
     Recommendation,
     Stage,
 )
-from cases.selectors import cases_visible_to
+from cases.selectors import cases_visible_to, open_cases_requesting
 from cases.services import CaseIntake, CheckedIntake, IntakeResult, check_intake, save_intake
 from core.errors import Conflict, NeedsConfirmation, NotAllowed, WorkflowError, require
 from core.types import Actor
@@ -57,6 +57,7 @@ def open_case(
     *,
     actor: Actor,
     confirm_new_person: bool = False,
+    confirm_open_case: bool = False,
     confirm_double_aid: bool = False,
     **intake: Any,
 ) -> IntakeResult:
@@ -69,6 +70,9 @@ def open_case(
     - ``confirm_new_person``: a person typed as new looks like a registered one (same
       village and birth date, close name). Pick the registered record
       (``existing_person_id``) or confirm that this is someone else.
+    - ``confirm_open_case``: the beneficiary has an open case that already requests one of
+      the services (a second request for the same aid is usually the same one, registered
+      twice: look at it before opening another).
     - ``confirm_double_aid``: the beneficiary already received aid of a requested type this
       period (the double-aid rule of ``referrals.selectors.prior_aid``).
 
@@ -80,6 +84,8 @@ def open_case(
         checked = check_intake(CaseIntake(**intake), actor=actor)
         if not confirm_new_person:
             _ask_about_duplicates(checked)
+        if not confirm_open_case:
+            _ask_about_open_cases(checked)
         if not confirm_double_aid:
             _ask_about_double_aid(checked)
         result = save_intake(checked, actor=actor)
@@ -119,6 +125,31 @@ def _ask_about_duplicates(checked: CheckedIntake) -> None:
             ),
             confirm="confirm_new_person",
             likely_duplicates=found,
+        )
+
+
+def _ask_about_open_cases(checked: CheckedIntake) -> None:
+    beneficiary = checked.people.beneficiary.person
+    if beneficiary is None or not checked.services:
+        return
+    found = [
+        {
+            "number": case.number,
+            "stage": case.stage,
+            "stage_label": case.get_stage_display(),
+            "opened_at": case.opened_at,
+            "services": [service.name for service in same],
+        }
+        for case, same in open_cases_requesting(beneficiary, checked.services)
+    ]
+    if found:
+        raise NeedsConfirmation(
+            _(
+                "Penerima manfaat masih memiliki kasus terbuka untuk layanan yang sama. Lihat "
+                "kasus itu dahulu, atau konfirmasi untuk tetap membuka kasus baru."
+            ),
+            confirm="confirm_open_case",
+            open_cases=found,
         )
 
 
