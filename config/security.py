@@ -6,8 +6,8 @@ one address trying many usernames. ``LoginRateLimitMiddleware`` counts every POS
 sign-in endpoint (the login page, the admin's login page, the API token endpoint) per client
 address with django-ratelimit, in the default cache, and answers 429 past
 ``LOGIN_RATE_LIMIT`` (default 20 a minute): JSON under ``/api/``, a page elsewhere, with a
-``Retry-After`` header. The address is ``client_ip``, which django-axes uses too
-(``AXES_CLIENT_IP_CALLABLE``): behind ``TRUSTED_PROXY_COUNT`` reverse proxies, the address
+``Retry-After`` header. The address is ``core.addresses.client_ip``, which django-axes uses
+too (``AXES_CLIENT_IP_CALLABLE``): behind ``TRUSTED_PROXY_COUNT`` reverse proxies, the address
 the outermost of them saw.
 
 ``SessionTimeoutMiddleware`` ends a browser session after ``SESSION_IDLE_TIMEOUT`` seconds
@@ -24,7 +24,6 @@ import math
 import time
 from collections.abc import Callable
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
@@ -34,6 +33,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
+from core.addresses import client_address
+
 # URL names of the endpoints that take a password.
 SIGN_IN_URL_NAMES = ("login", "admin:login", "api:token")
 RATE_LIMIT_GROUP = "simpul.sign-in-by-address"
@@ -41,25 +42,6 @@ RATE_LIMIT_GROUP = "simpul.sign-in-by-address"
 SIGNED_IN_AT = "simpul_signed_in_at"
 LAST_SEEN_AT = "simpul_last_seen_at"
 TOUCH_INTERVAL = 60  # seconds
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address: ``REMOTE_ADDR``; with ``TRUSTED_PROXY_COUNT = n`` (n reverse
-    proxies of ours in front, each appending to ``X-Forwarded-For``), the n-th address from
-    the right of that header, the one our outermost proxy saw. Entries further left were
-    written by the client and are never trusted."""
-    count = settings.TRUSTED_PROXY_COUNT
-    if count:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= count:
-            return hops[-count]
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def client_address(group: str, request: HttpRequest) -> str:
-    """django-ratelimit key: the client's address as django-axes resolves it."""
-    return get_client_ip_address(request) or ""
 
 
 def _sign_in_paths() -> frozenset[str]:

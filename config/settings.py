@@ -238,10 +238,12 @@ AXES_LOCKOUT_CALLABLE = "core.api.lockout_response"
 # ... and, whatever the usernames, 20 sign-in POSTs a minute per address (login page, admin
 # login, API token): config.security.LoginRateLimitMiddleware, django-ratelimit syntax.
 LOGIN_RATE_LIMIT = env.str("LOGIN_RATE_LIMIT", default="20/m")
+# The public referral-letter check (web.referral_pages.letter_check), per address.
+LETTER_CHECK_RATE = env.str("LETTER_CHECK_RATE", default="30/h")
 # The client's address for both: REMOTE_ADDR, or behind N reverse proxies of ours the address
 # the outermost one saw (the N-th from the right of X-Forwarded-For).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.addresses.client_ip"
 
 # Browser sessions end after 30 minutes without a request and 12 hours after sign-in
 # (config.security.SessionTimeoutMiddleware). The cookie outlives the idle limit by a little,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -58,6 +59,16 @@ ENDED_STATUSES = {
 }
 
 
+# The letter's verification code: 12 characters of an alphabet without look-alikes (no 0/O,
+# 1/I/L), about 60 bits: not guessable, and short enough to type from paper.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+
+
 class Referral(models.Model):
     """One case referred to one agency for one service; runs its own referral flow."""
 
@@ -98,6 +109,15 @@ class Referral(models.Model):
     approvals_done = models.PositiveSmallIntegerField(_("persetujuan diperoleh"), default=0)
     decision_reason = limited_text(_("alasan keputusan"), REASON, blank=True)
     ended_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    # Printed on the letter with the verification URL: anyone holding the paper can check
+    # that it is genuine and still current, without seeing personal data.
+    verification_code = models.CharField(
+        _("kode verifikasi surat"),
+        max_length=CODE_LENGTH,
+        unique=True,
+        default=new_verification_code,
+        editable=False,
+    )
     process = models.OneToOneField(
         "viewflow.Process",
         null=True,

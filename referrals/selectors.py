@@ -8,14 +8,18 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from agencies.models import Membership, Office, OfficeKind, Service, region_and_ancestors
+from agencies.models import Membership, Office, OfficeKind, Role, Service, region_and_ancestors
 from agencies.selectors import agencies_of
 from cases.models import Attachment, AttachmentKind, Case, HomeVisit, Person
 from cases.selectors import case_team_q, cases_visible_to, open_cases_of
 from core.types import Viewer
 
-from .models import Delivery, Referral, ReferralStatus, aid_period_key
+from .models import CODE_LENGTH, Delivery, Referral, ReferralStatus, aid_period_key
+
+# A letter for a referral in one of these states no longer stands.
+WITHDRAWN_STATUSES = (ReferralStatus.REJECTED, ReferralStatus.DECLINED, ReferralStatus.REVOKED)
 
 ROMAN_MONTHS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
@@ -44,6 +48,48 @@ def letter_number(referral: Referral) -> str:
     return (
         f"{referral.pk:04d}/RUJ/{referral.case.number}/{ROMAN_MONTHS[sent.month - 1]}/{sent.year}"
     )
+
+
+def sender_role(referral: Referral) -> str:
+    """What the sender signs as when the office has no signing official configured: the
+    label of their office role (e.g. "Penyelia / manajer"), "Petugas" without one."""
+    roles = (
+        Membership.objects.active()
+        .filter(user_id=referral.sent_by_id, office__isnull=False)
+        .order_by("pk")
+        .values_list("role", flat=True)
+    )
+    role = next(iter(roles), None)
+    return str(Role(role).label) if role else str(_("Petugas"))
+
+
+def letter_status(code: str) -> dict | None:
+    """What the public letter check may say about the letter with verification ``code``
+    (typed with or without dashes, any case): its number, when it was sent, from which
+    office to which agency for which service, and whether it is current (``current``: the
+    referral is not rejected, declined or revoked, and ``status`` says how it stands). None
+    when no letter has that code. No personal data: no names, NIK or address."""
+    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
+    if len(normalised) != CODE_LENGTH:
+        return None
+    referral = (
+        Referral.objects.select_related("case", "service", "agency")
+        .filter(verification_code=normalised)
+        .first()
+    )
+    if referral is None:
+        return None
+    office = referring_office(referral)
+    return {
+        "number": letter_number(referral),
+        "sent_at": referral.sent_at,
+        "office": office.name if office else "",
+        "agency": referral.agency.name,
+        "service": referral.service.name,
+        "status": referral.get_status_display(),
+        "current": referral.status not in WITHDRAWN_STATUSES,
+        "ended_at": referral.ended_at,
+    }
 
 
 def referring_office(referral: Referral) -> Office | None:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_ratelimit.decorators import ratelimit
 
 from cases.access import log_access
 from cases.models import AccessAction
+from core.addresses import client_address
 from core.pages import page_of
 from referrals import selectors
-from referrals.letters import render_referral_letter
+from referrals.letters import LetterContext, render_referral_letter
 from referrals.models import Referral
 from web import selectors as web_selectors
 from workflows import selectors as task_selectors
@@ -101,10 +105,14 @@ def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
     case = referral.case
     pdf = render_referral_letter(
         referral,
-        number=selectors.letter_number(referral),
-        office=selectors.referring_office(referral),
-        documents=selectors.required_documents(referral, with_files=False),
-        visit=selectors.latest_visit(referral),
+        LetterContext(
+            number=selectors.letter_number(referral),
+            office=selectors.referring_office(referral),
+            documents=selectors.required_documents(referral, with_files=False),
+            visit=selectors.latest_visit(referral),
+            sender_role=selectors.sender_role(referral),
+            verification_url=request.build_absolute_uri(reverse("letter_check")),
+        ),
     )
     log_access(
         user=request.user,
@@ -119,3 +127,27 @@ def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@ratelimit(
+    key=client_address,
+    rate=lambda group, request: settings.LETTER_CHECK_RATE,
+    method=ratelimit.ALL,
+    block=False,
+)
+def letter_check(request: HttpRequest) -> HttpResponse:
+    """Cek keaslian surat rujukan, public (no sign-in): whoever holds a referral letter types
+    the code printed on it and learns whether it is genuine and current (number, date,
+    office, agency, service, status), never whose letter it is. Limited per address
+    (``LETTER_CHECK_RATE``) so codes cannot be tried in bulk; the code goes in a GET query
+    (it is no personal data), so the answer can be bookmarked and reloaded."""
+    if getattr(request, "limited", False):
+        return render(request, "referrals/letter_check.html", {"limited": True}, status=429)
+    code = request.GET.get("kode", "").strip()[:40]
+    found = selectors.letter_status(code) if code else None
+    return render(
+        request,
+        "referrals/letter_check.html",
+        {"code": code, "letter": found},
+        status=404 if code and found is None else 200,
+    )

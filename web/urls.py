@@ -28,6 +28,7 @@ urlpatterns = [
     path("antrean/", referral_pages.agency_queue, name="agency_queue"),
     path("rujukan/<id:pk>/", referral_pages.referral_detail, name="referral_detail"),
     path("rujukan/<id:pk>/surat.pdf", referral_pages.referral_letter, name="referral_letter"),
+    path("cek-surat/", referral_pages.letter_check, name="letter_check"),
     # Cases, people, documents
     path("", case_pages.home, name="home"),
     path("mulai/", case_pages.start, name="start"),

@@ -131,7 +131,12 @@ class ReferralSpecIn(serializers.Serializer):
         "(default: the case's beneficiary).",
     )
     note = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=limits.NOTE
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=limits.NOTE,
+        help_text="Why this agency is asked: printed on this referral's letter (the "
+        "assessment's own note is not).",
     )
 
 

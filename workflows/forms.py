@@ -12,32 +12,30 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Service
-from agencies.selectors import suggest_agencies
 from cases import limits
 from cases.models import Channel, FollowUpOutcome, Outcome, Recommendation
-from cases.selectors import family_of
 from core.forms import MultipleFileField, StyledForm
 from referrals.models import (
     ApprovalDecision,
     DeliveryChannel,
-    Referral,
-    ReferralStatus,
     ReviewDecision,
 )
 
 from . import services
-from .models import AssessmentDecision, CaseProcess, ClosureDecision, ServiceDecision, TaskKind
+from .models import AssessmentDecision, ClosureDecision, ServiceDecision, TaskKind
+from .referral_fields import offer_recommendation, suggest_routes
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def _text(label, required=False, rows=3, max_length=limits.NOTE):
+def _text(label, required=False, rows=3, max_length=limits.NOTE, help_text=""):
     """A free-text box; its limit comes from ``cases.limits`` (notes unless told)."""
     return forms.CharField(
         label=label,
         required=required,
         max_length=max_length,
         widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
     )
 
 
@@ -82,7 +80,10 @@ class AssessmentForm(StyledForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Instansi tujuan dipilih oleh aturan rujukan kabupaten/kota."),
     )
-    note = _text(_("Catatan"))
+    note = _text(
+        _("Catatan asesmen"),
+        help_text=_("Catatan internal back office; tidak dicetak di surat rujukan."),
+    )
 
     def submit(self, actor, task_id):
         data = self.cleaned_data
@@ -93,7 +94,7 @@ class AssessmentForm(StyledForm):
             referrals=[
                 {
                     "service": s.code,
-                    "note": data["note"],
+                    "note": data.get(f"reason_{s.code}") or "",
                     "beneficiary": data.get(f"for_{s.code}") or None,
                 }
                 for s in data["services"]
@@ -293,9 +294,9 @@ def form_for(item, data=None, files=None, *, user=None) -> forms.Form:
     form_class = FORM_BY_KIND[item.kind]
     form = form_class(data, files, prefix=f"t{item.pk}")
     if isinstance(form, AssessmentForm):
-        _suggest_routes(form, item.case, user)
+        suggest_routes(form, item.case, user)
     if isinstance(form, ServiceDecisionForm):
-        _offer_recommendation(form, item, user)
+        offer_recommendation(form, item, user)
     if isinstance(form, ResponseForm) and not form.is_bound:
         # The answer goes back the way the complaint came, unless the officer says otherwise.
         form.initial["channel"] = item.case.channel
@@ -304,93 +305,3 @@ def form_for(item, data=None, files=None, *, user=None) -> forms.Form:
             is_active=True, regency_id=item.case.region.regency_code
         )
     return form
-
-
-def _family_receivers(form, case, services: list, user) -> None:
-    """When the beneficiary's family card has other members ``user`` may see: for each
-    service, who receives it (a child's PIP on the mother's case), the case's beneficiary
-    by default. Without a user, only the beneficiary (no field)."""
-    family = family_of(user, case.beneficiary) if user is not None else []
-    if len(family) < 2:
-        return
-    choices = [
-        (
-            person.pk,
-            f"{person.full_name} ({person.get_relationship_display()})"
-            if person.relationship
-            else person.full_name,
-        )
-        for person in family
-    ]
-    for service in services:
-        form.fields[f"for_{service.code}"] = forms.TypedChoiceField(
-            label=_("Penerima %(service)s") % {"service": service.name},
-            choices=choices,
-            coerce=int,
-            initial=case.beneficiary_id,
-            required=False,
-        )
-
-
-def _routable_services(form, case, user) -> dict:
-    """Offer only the services an agency of the case's regency can receive, each labelled
-    with the agency the routing rules send it to, and name the others in the help text;
-    per service, who receives it (``_family_receivers``). Returns the agencies by service
-    id (None where nobody receives it)."""
-    field = form.fields["services"]
-    services = list(field.queryset)
-    agencies = suggest_agencies(
-        services=services, ppks_category=case.ppks_category, region=case.region
-    )
-    routable = [s for s in services if agencies.get(s.pk)]
-    unroutable = [s.name for s in services if not agencies.get(s.pk)]
-    field.queryset = field.queryset.filter(pk__in=[s.pk for s in routable])
-    field.error_messages["invalid_choice"] = _(
-        "Layanan %(value)s tidak dapat dirujuk: belum ada instansi tujuan di kabupaten/kota ini."
-    )
-    if unroutable:
-        field.help_text = _(
-            "Instansi tujuan dipilih oleh aturan rujukan kabupaten/kota. Belum ada instansi "
-            "tujuan untuk: %(services)s (atur di aturan rujukan)."
-        ) % {"services": ", ".join(unroutable)}
-    field.label_from_instance = lambda service: f"{service.name} → {agencies[service.pk].name}"
-    _family_receivers(form, case, routable, user)
-    return agencies
-
-
-def _suggest_routes(form: AssessmentForm, case, user) -> None:
-    """The routable services (``_routable_services``), ticked as the citizen asked for them
-    so the back office refers to several agencies at once."""
-    agencies = _routable_services(form, case, user)
-    # A service already delivered or still with an agency is never ticked again; follow-up
-    # is offered only once some aid was delivered.
-    referred = dict(Referral.objects.filter(case=case).values_list("service_id", "status"))
-    delivered = any(status == ReferralStatus.DELIVERED for status in referred.values())
-    if not delivered:
-        form.fields["resolution"].choices = [
-            choice
-            for choice in form.fields["resolution"].choices
-            if choice[0] != AssessmentDecision.FOLLOW_UP
-        ]
-    if not form.is_bound:
-        form.initial["services"] = [
-            s.code
-            for s in case.requested_services.all()
-            if agencies.get(s.pk) and s.pk not in referred
-        ]
-        if form.initial["services"]:
-            form.initial["resolution"] = AssessmentDecision.REFER
-        elif delivered:
-            form.initial["resolution"] = AssessmentDecision.FOLLOW_UP
-
-
-def _offer_recommendation(form: ServiceDecisionForm, item, user) -> None:
-    """The routable services, ticked (and each given to its receiver) as recommended."""
-    process = CaseProcess.objects.get(pk=item.task.process_id)
-    form.recommendation = list(process.recommended_referrals)
-    _routable_services(form, item.case, user)
-    if not form.is_bound:
-        form.initial["services"] = [spec["service"] for spec in form.recommendation]
-        for spec in form.recommendation:
-            if spec.get("beneficiary") and f"for_{spec['service']}" in form.fields:
-                form.initial[f"for_{spec['service']}"] = spec["beneficiary"]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +70,26 @@ class Agency(models.Model):
         super().save(*args, **kwargs)
 
 
+LOGO_MAX_BYTES = 512 * 1024
+
+# NIP (Nomor Induk Pegawai) of a civil servant: 18 digits (birth date, appointment month,
+# sex, sequence; BKN Regulation 22/2007 on NIP).
+validate_nip = RegexValidator(r"^\d{18}$", _("NIP terdiri atas 18 digit angka."))
+
+
+def validate_logo_size(file) -> None:
+    if file.size > LOGO_MAX_BYTES:
+        raise ValidationError(
+            _("Logo paling besar %(kb)d KB.") % {"kb": LOGO_MAX_BYTES // 1024}, code="too_big"
+        )
+
+
+def office_logo_path(office: Office, filename: str) -> str:
+    """A generated name (never the uploaded one), kept with its image type."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"office-logos/{uuid.uuid4().hex}.{extension}"
+
+
 class OfficeKind(models.TextChoices):
     SLRT = "slrt", _("SLRT (kabupaten/kota)")
     PUSKESOS = "puskesos", _("Puskesos (desa/kelurahan)")
@@ -92,6 +116,24 @@ class Office(models.Model):
             "sebelum rujukan dikirim. Matikan agar asesmen langsung mengirim rujukan."
         ),
     )
+    # The letterhead and signature of the office's referral letters (tata naskah dinas).
+    logo = models.ImageField(
+        _("logo kop surat"),
+        upload_to=office_logo_path,
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg"]), validate_logo_size],
+        help_text=_("PNG atau JPG, paling besar 512 KB; dicetak di kiri kop surat rujukan."),
+    )
+    signatory_name = models.CharField(_("nama pejabat penanda tangan"), max_length=120, blank=True)
+    signatory_position = models.CharField(
+        _("jabatan penanda tangan"),
+        max_length=150,
+        blank=True,
+        help_text=_("Mis. Kepala Dinas Sosial Kabupaten Bangka Tengah."),
+    )
+    signatory_nip = models.CharField(
+        _("NIP penanda tangan"), max_length=18, blank=True, validators=[validate_nip]
+    )
     is_active = models.BooleanField(_("aktif"), default=True)
     history = HistoricalRecords()
 
@@ -105,6 +147,12 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """A signature needs the official's name and position together."""
+        if bool(self.signatory_name.strip()) != bool(self.signatory_position.strip()):
+            missing = "signatory_position" if self.signatory_name.strip() else "signatory_name"
+            raise ValidationError({missing: _("Isi nama dan jabatan penanda tangan bersama-sama.")})
 
 
 class Role(models.TextChoices):

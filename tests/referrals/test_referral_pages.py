@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from agencies.models import DocumentType
 from cases.models import AccessLog, Attachment, Person
-from referrals.letters import latin1, long_date, regency_title
+from core.pdf import latin1, long_date, regency_title
+from referrals.letters import display_code
 from referrals.models import Referral
 from referrals.selectors import downloadable_attachment, letter_number
 from tests.conftest import NIK_MALE, open_task, referred_case
@@ -158,11 +159,14 @@ def test_the_letter_is_a_pdf_naming_the_beneficiary_and_the_service(client, staf
         "Nibung, Kec. Koba",
         case.number,
         "PBI-JK / KIS (jaminan kesehatan bersubsidi)",
-        "KIS PBI dinonaktifkan, perlu berobat.",
+        "Perlu segera berobat.",  # this referral's own reason
         "KTP (tersedia di berkas kasus)",
         "Surat pernyataan (belum ada)",
         f"Bangka Tengah, {long_date(referral.sent_at)}",
-        "backoffice",  # the back-office officer who sent it signs
+        "backoffice",  # without a signing official, the officer who sent it signs ...
+        "Back office",  # ... as what they are
+        "/cek-surat/",
+        display_code(referral.verification_code),
     ):
         assert shown in text, shown
     log = AccessLog.objects.get(action="print_letter")
@@ -186,9 +190,9 @@ def test_the_letter_survives_characters_outside_latin1(client, staff):
         nik="1904011208850005",
         services=["pbi-jk"],
         full_name="Wayan “Bagus” Şükrü",
-        description="Sakit — perlu berobat… 漢字",
     )
     referral = Referral.objects.get(case=case)
+    Referral.objects.filter(pk=referral.pk).update(note="Sakit — perlu berobat… 漢字")
     client.force_login(staff["dinkes"])
     response = client.get(reverse("referral_letter", args=[referral.pk]))
     assert response.status_code == 200

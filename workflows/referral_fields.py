@@ -1,0 +1,119 @@
+"""The referral fields of the assessment and service-decision forms, fitted to the case:
+the services an agency can receive (labelled with where they go), who receives each, the
+reason printed on each letter, and what is ticked to begin with."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agencies.selectors import suggest_agencies
+from cases import limits
+from cases.selectors import family_of
+from referrals.models import Referral, ReferralStatus
+
+from .models import AssessmentDecision, CaseProcess
+
+
+def family_receivers(form, case, services: list, user) -> None:
+    """When the beneficiary's family card has other members ``user`` may see: for each
+    service, who receives it (a child's PIP on the mother's case), the case's beneficiary
+    by default. Without a user, only the beneficiary (no field)."""
+    family = family_of(user, case.beneficiary) if user is not None else []
+    if len(family) < 2:
+        return
+    choices = [
+        (
+            person.pk,
+            f"{person.full_name} ({person.get_relationship_display()})"
+            if person.relationship
+            else person.full_name,
+        )
+        for person in family
+    ]
+    for service in services:
+        form.fields[f"for_{service.code}"] = forms.TypedChoiceField(
+            label=_("Penerima %(service)s") % {"service": service.name},
+            choices=choices,
+            coerce=int,
+            initial=case.beneficiary_id,
+            required=False,
+        )
+
+
+def routable_services(form, case, user) -> dict:
+    """Offer only the services an agency of the case's regency can receive, each labelled
+    with the agency the routing rules send it to, and name the others in the help text;
+    per service, who receives it (``_family_receivers``). Returns the agencies by service
+    id (None where nobody receives it)."""
+    field = form.fields["services"]
+    services = list(field.queryset)
+    agencies = suggest_agencies(
+        services=services, ppks_category=case.ppks_category, region=case.region
+    )
+    routable = [s for s in services if agencies.get(s.pk)]
+    unroutable = [s.name for s in services if not agencies.get(s.pk)]
+    field.queryset = field.queryset.filter(pk__in=[s.pk for s in routable])
+    field.error_messages["invalid_choice"] = _(
+        "Layanan %(value)s tidak dapat dirujuk: belum ada instansi tujuan di kabupaten/kota ini."
+    )
+    if unroutable:
+        field.help_text = _(
+            "Instansi tujuan dipilih oleh aturan rujukan kabupaten/kota. Belum ada instansi "
+            "tujuan untuk: %(services)s (atur di aturan rujukan)."
+        ) % {"services": ", ".join(unroutable)}
+    field.label_from_instance = lambda service: f"{service.name} → {agencies[service.pk].name}"
+    family_receivers(form, case, routable, user)
+    return agencies
+
+
+def letter_reasons(form: forms.Form, services: list) -> None:
+    """Per service, the reason printed on its referral letter: only what this agency is
+    asked for, never the assessment's internal note (the page shows a service's box while
+    it is ticked)."""
+    for service in services:
+        form.fields[f"reason_{service.code}"] = forms.CharField(
+            label=_("Alasan rujukan %(service)s (dicetak di surat)") % {"service": service.name},
+            required=False,
+            max_length=limits.NOTE,
+            widget=forms.TextInput(attrs={"data-with-service": service.code}),
+        )
+
+
+def suggest_routes(form: forms.Form, case, user) -> None:
+    """The routable services (``_routable_services``), ticked as the citizen asked for them
+    so the back office refers to several agencies at once."""
+    agencies = routable_services(form, case, user)
+    letter_reasons(form, list(form.fields["services"].queryset))
+    # A service already delivered or still with an agency is never ticked again; follow-up
+    # is offered only once some aid was delivered.
+    referred = dict(Referral.objects.filter(case=case).values_list("service_id", "status"))
+    delivered = any(status == ReferralStatus.DELIVERED for status in referred.values())
+    if not delivered:
+        form.fields["resolution"].choices = [
+            choice
+            for choice in form.fields["resolution"].choices
+            if choice[0] != AssessmentDecision.FOLLOW_UP
+        ]
+    if not form.is_bound:
+        form.initial["services"] = [
+            s.code
+            for s in case.requested_services.all()
+            if agencies.get(s.pk) and s.pk not in referred
+        ]
+        if form.initial["services"]:
+            form.initial["resolution"] = AssessmentDecision.REFER
+        elif delivered:
+            form.initial["resolution"] = AssessmentDecision.FOLLOW_UP
+
+
+def offer_recommendation(form: forms.Form, item, user) -> None:
+    """The routable services, ticked (and each given to its receiver) as recommended."""
+    process = CaseProcess.objects.get(pk=item.task.process_id)
+    form.recommendation = list(process.recommended_referrals)
+    routable_services(form, item.case, user)
+    if not form.is_bound:
+        form.initial["services"] = [spec["service"] for spec in form.recommendation]
+        for spec in form.recommendation:
+            if spec.get("beneficiary") and f"for_{spec['service']}" in form.fields:
+                form.initial[f"for_{spec['service']}"] = spec["beneficiary"]
