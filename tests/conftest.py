@@ -185,6 +185,14 @@ def intake(actor, **overrides):
     return open_case(**kwargs)
 
 
+def notice(recipients, label: str, case=None) -> None:
+    """An overdue notice to ``recipients`` whose text names ``label`` (as its case number)."""
+    from workflows.notifications import notify
+
+    params = {"kind": "verification", "case": label, "due": "2026-05-13T10:00:00+07:00"}
+    notify(recipients, kind="overdue", params=params, case=case)
+
+
 def open_task(case, kind: str):
     """The one open task of ``kind`` on ``case``."""
     from workflows.models import WorkItem

@@ -313,6 +313,9 @@ class Dashboard(APIView):
 
 class NotificationOut(serializers.ModelSerializer):
     case = serializers.CharField(source="case.number", allow_null=True, default=None)
+    message = serializers.CharField(
+        source="text", help_text="The notice in the caller's language (Accept-Language)."
+    )
 
     class Meta:
         model = Notification

@@ -49,6 +49,11 @@ def _advance(item: WorkItem, from_step: int, *, actor, reason: str) -> bool:
     return bool(advanced)
 
 
+def _notice_params(item: WorkItem) -> dict:
+    """What an overdue or escalation notice says, kept as data (rendered when read)."""
+    return {"kind": item.kind, "case": item.case.number, "due": item.due_at.isoformat()}
+
+
 def _holders(item: WorkItem):
     owner = item.task.owner
     return [owner] if owner else list(selectors.queue_members(item))
@@ -66,13 +71,14 @@ def check_deadlines(now=None) -> DeadlineReport:
             with transaction.atomic():
                 if not _advance(item, 0, actor=system, reason=_("Terlambat")):
                     continue
-                message = _("Tugas %(kind)s kasus %(case)s terlambat (tenggat %(due)s).") % {
-                    "kind": item.get_kind_display(),
-                    "case": item.case.number,
-                    "due": timezone.localtime(item.due_at).strftime("%d-%m-%Y %H:%M"),
-                }
                 recipients = _holders(item) + list(selectors.supervisors_of(item.region_id))
-                notify(recipients, kind="overdue", message=message, case=item.case, work_item=item)
+                notify(
+                    recipients,
+                    kind="overdue",
+                    params=_notice_params(item),
+                    case=item.case,
+                    work_item=item,
+                )
                 report.overdue_notices += 1
         for item in items.filter(escalation_step=1):
             if now < escalation_due(item, item.region_id):
@@ -84,15 +90,12 @@ def check_deadlines(now=None) -> DeadlineReport:
                     recipients = selectors.agency_heads(item.agency_id)
                 else:
                     recipients = selectors.supervisors_of(item.region_id, regency_level_only=True)
-                message = _(
-                    "Eskalasi: tugas %(kind)s kasus %(case)s masih terlambat sejak %(due)s."
-                ) % {
-                    "kind": item.get_kind_display(),
-                    "case": item.case.number,
-                    "due": timezone.localtime(item.due_at).strftime("%d-%m-%Y %H:%M"),
-                }
                 notify(
-                    recipients, kind="escalation", message=message, case=item.case, work_item=item
+                    recipients,
+                    kind="escalation",
+                    params=_notice_params(item),
+                    case=item.case,
+                    work_item=item,
                 )
                 report.escalations += 1
     return report

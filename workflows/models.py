@@ -11,6 +11,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
@@ -269,8 +272,22 @@ class DeadlineRule(models.Model):
             raise ValidationError(_("Aturan tenggat untuk cakupan ini sudah ada."))
 
 
+# What each kind of notice says, rendered when it is read, in the reader's language
+# (``Notification.text``), from the parameters stored with it.
+NOTICE_MESSAGES = {
+    "overdue": _("Tugas %(kind)s kasus %(case)s terlambat (tenggat %(due)s)."),
+    "escalation": _("Eskalasi: tugas %(kind)s kasus %(case)s masih terlambat sejak %(due)s."),
+}
+
+
 class Notification(models.Model):
-    """An in-app notice (also e-mailed) to one user."""
+    """An in-app notice (also e-mailed) to one user.
+
+    ``kind`` names its message (``NOTICE_MESSAGES``) and ``params`` holds what fills it
+    (``{"kind": <task kind>, "case": <case number>, "due": <ISO datetime>}``): ``text``
+    renders it in the active language when read. ``message`` keeps the text in the site's
+    language as written (the admin's list, and notices written before messages had keys).
+    """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -280,6 +297,7 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("jenis"), max_length=30)
     message = models.CharField(_("pesan"), max_length=300)
+    params = models.JSONField(_("isi pesan"), default=dict, blank=True)
     case = models.ForeignKey(
         "cases.Case",
         verbose_name=_("kasus"),
@@ -311,6 +329,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def text(self) -> str:
+        """The notice in the active language (``message`` when it has no parameters)."""
+        template = NOTICE_MESSAGES.get(self.kind)
+        if template is None or not self.params:
+            return self.message
+        params = dict(self.params)
+        if params.get("kind") in TaskKind.values:
+            params["kind"] = TaskKind(params["kind"]).label
+        due = parse_datetime(str(params.get("due", "")))
+        if due is not None:
+            params["due"] = date_format(timezone.localtime(due), "j M Y H:i")
+        try:
+            return str(template) % params
+        except (KeyError, TypeError, ValueError):
+            return self.message
 
 
 # viewflow's tasks get a history too: who claimed, who was reassigned, when each status came.

@@ -291,9 +291,15 @@ def test_notifications_list_and_read(api):
     from workflows.notifications import notify
 
     peksos = get_user_model().objects.get(username="peksos")
-    notify([peksos], kind="overdue", message="Tugas terlambat")
+    notify(
+        [peksos],
+        kind="overdue",
+        params={"kind": "verification", "case": "X-1", "due": "2026-05-13T10:00:00+07:00"},
+    )
     items = api("peksos").get("/api/v1/notifications/").json()["results"]
-    assert [n["message"] for n in items] == ["Tugas terlambat"]
+    assert [n["message"] for n in items] == [
+        "Tugas Verifikasi (kunjungan rumah) kasus X-1 terlambat (tenggat 13 Mei 2026 10:00)."
+    ]
     read = api("peksos").post(f"/api/v1/notifications/{items[0]['id']}/read/")
     assert read.status_code == 200 and read.json()["read_at"]
     assert api("manajer").post(f"/api/v1/notifications/{items[0]['id']}/read/").status_code == 404
@@ -326,7 +332,7 @@ def test_list_endpoints_keep_a_constant_query_count(api, username, path):
     from agencies.models import Agency, Service
     from cases.models import Case as CaseModel
     from referrals.models import Referral
-    from workflows.notifications import notify
+    from tests.conftest import notice
 
     client = api(username)
     service = Service.objects.get(code="pbi-jk")
@@ -345,9 +351,7 @@ def test_list_endpoints_keep_a_constant_query_count(api, username, path):
                 confirm_new_person=True,  # "W 1", "W 2"... look alike on purpose
             )
             case = CaseModel.objects.get(number=number)
-            notify(
-                [get_user_model().objects.get(username="peksos")], kind="x", message="m", case=case
-            )
+            notice([get_user_model().objects.get(username="peksos")], "m", case=case)
             Referral.objects.create(
                 case=case,
                 service=service,

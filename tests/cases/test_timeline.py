@@ -12,11 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from agencies.services import system_user
 from cases.models import Attachment, Case, FollowUp, HomeVisit, Note, Person
 from cases.nik import mask_nik
-from tests.conftest import NIK_MALE, intake, open_task
+from tests.conftest import NIK_MALE, intake, notice, open_task
 from web.timeline import case_timeline
 from workflows import services as wf
 from workflows.models import WorkItem
-from workflows.notifications import notify
 
 T0 = dt.datetime(2026, 11, 2, 1, 0, tzinfo=dt.UTC)  # a Monday, 08:00 in Bangka (WIB)
 OTHER_NIK = "1904011208850009"
@@ -247,7 +246,7 @@ def grow(staff, case, n: int):
     """Pile ``n`` of every kind of thing onto ``case``."""
     for i in range(n):
         Note.objects.create(case=case, kind="note", text=f"Catatan {i}", author=staff["peksos"])
-        notify([staff["peksos"], staff["dinkes"]], kind="x", message=f"Pesan {i}", case=case)
+        notice([staff["peksos"], staff["dinkes"]], f"Pesan {i}", case=case)
         visit = HomeVisit.objects.create(
             case=case,
             visited_at=T0 + dt.timedelta(hours=9, minutes=i),
@@ -317,8 +316,8 @@ def test_agency_staff_see_their_referral_not_the_visit_notes_or_other_agencies(s
     case = run_to_referral(staff, services=("pbi-jk", "atensi"))
     with at(6.5):
         Note.objects.create(case=case, kind="note", text="Rahasia keluarga", author=staff["peksos"])
-        notify([staff["peksos"]], kind="x", message="Untuk peksos", case=case)
-        notify([staff["dinkes"]], kind="x", message="Untuk dinkes", case=case)
+        notice([staff["peksos"]], "Untuk peksos", case=case)
+        notice([staff["dinkes"]], "Untuk dinkes", case=case)
         person = Person.objects.get(pk=case.beneficiary_id)
         person.phone = "081311112222"
         person.save()

@@ -3,16 +3,18 @@
 import datetime as dt
 
 import pytest
+from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import HomeVisit
-from tests.conftest import intake, open_kinds, open_task, person
+from tests.conftest import intake, notice, open_kinds, open_task, person
 from workflows import services as wf
 from workflows.models import Notification, WorkItem
-from workflows.notifications import notify
+from workflows.notifications import send_pending_emails
 
 
 @pytest.fixture
@@ -174,17 +176,43 @@ def test_case_page_query_count_does_not_grow_with_its_tasks(client, staff):
 
 
 def test_notification_bell_counts_and_reading_opens_the_case(client, staff, case):
-    notify([staff["peksos"]], kind="overdue", message="Tugas terlambat", case=case)
+    notice([staff["peksos"]], case.number, case=case)
     client.force_login(staff["peksos"])
     page = client.get(reverse("notification_list")).content.decode()
-    assert "Tugas terlambat" in page and "belum dibaca" in page
-    notice = Notification.objects.get()
-    response = client.post(reverse("notification_read", args=[notice.pk]))
+    assert f"kasus {case.number} terlambat (tenggat 13 Mei 2026 10:00)" in page
+    assert "belum dibaca" in page
+    sent = Notification.objects.get()
+    response = client.post(reverse("notification_read", args=[sent.pk]))
     assert response["Location"] == reverse("case_detail", args=[case.number])
-    notice.refresh_from_db()
-    assert notice.read_at is not None
+    sent.refresh_from_db()
+    assert sent.read_at is not None
     client.force_login(staff["peksos2"])
-    assert client.post(reverse("notification_read", args=[notice.pk])).status_code == 404
+    assert client.post(reverse("notification_read", args=[sent.pk])).status_code == 404
+
+
+def test_a_notice_reads_in_the_readers_language(client, staff, case):
+    """Stored as a message key with parameters: written once, read by an Indonesian and an
+    English reader each in their own language, on the page, the API and by e-mail."""
+    notice([staff["peksos"], staff["peksos2"]], case.number, case=case)
+    client.force_login(staff["peksos2"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("notification_list")).content.decode()
+    assert (
+        f"Verification (home visit) task for case {case.number} is overdue "
+        "(due 13 May 2026 10:00)." in page
+    )
+    indonesian = Client()
+    indonesian.force_login(staff["peksos"])
+    page = indonesian.get(reverse("notification_list")).content.decode()
+    assert f"Tugas Verifikasi (kunjungan rumah) kasus {case.number} terlambat" in page
+    # By e-mail, each in the language their account keeps.
+    for user in (staff["peksos"], staff["peksos2"]):
+        user.email = f"{user.username}@simpul.example"
+        user.save(update_fields=["email"])
+    assert send_pending_emails() == 2
+    subjects = {m.to[0].split("@")[0]: m.subject for m in mail.outbox}
+    assert subjects["peksos2"].startswith("[Simpul] Verification (home visit) task for case")
+    assert subjects["peksos"].startswith("[Simpul] Tugas Verifikasi (kunjungan rumah) kasus")
 
 
 # A one-pixel PNG: uploads are decoded (cases.attachments), so it must be a real image.

@@ -223,7 +223,7 @@ def notification_events(notifications: list) -> list[TimelineEvent]:
             kind="notification",
             summary=_("Notifikasi dikirim ke %(user)s")
             % {"user": user_name(notification.recipient)},
-            detail=truncated(notification.message),
+            detail=truncated(notification.text),
         )
         for notification in notifications
     ]
