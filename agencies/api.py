@@ -148,13 +148,23 @@ class RegionList(generics.ListAPIView):
 class ServiceSerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="agency_kind")
     agency_name = serializers.CharField(source="get_agency_kind_display")
-    required_documents = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    required_documents = serializers.SlugRelatedField(
+        slug_field="display_name",
+        many=True,
+        read_only=True,
+        help_text="In the caller's language (Accept-Language).",
+    )
+    display_name = serializers.CharField(
+        read_only=True, help_text="The name in the caller's language (Accept-Language)."
+    )
 
     class Meta:
         model = Service
         fields = [
             "code",
             "name",
+            "name_en",
+            "display_name",
             "agency",
             "agency_name",
             "response_days",
@@ -173,7 +183,11 @@ class ServiceList(generics.ListAPIView):
 class PpksCategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = PpksCategory
-        fields = ["code", "name", "is_sensitive"]
+        fields = ["code", "name", "name_en", "display_name", "is_sensitive"]
+
+    display_name = serializers.CharField(
+        read_only=True, help_text="The name in the caller's language (Accept-Language)."
+    )
 
 
 class PpksCategoryList(generics.ListAPIView):

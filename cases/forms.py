@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import DocumentType, PpksCategory, Region, Service
@@ -10,7 +11,7 @@ from core.forms import MultipleFileField, StyledForm
 
 from . import limits
 from .models import CaseKind, Channel, ComplaintTier, MoveDecision, Priority, Relationship, Sex
-from .nik import validate_phone
+from .nik import KK_LENGTH_MESSAGE, NIK_LENGTH, NIK_LENGTH_MESSAGE, validate_phone
 from .services import DocumentInput, PersonInput
 
 DOCUMENT_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
@@ -24,6 +25,21 @@ ERROR_FIELD_MAP = {
     "address.street": "street",
     "existing_person_id": "",  # a hidden field: shown above the person's fields instead
 }
+
+
+def _count_placeholder(message) -> str:
+    return str(message).replace("%(count)d", "{count}")
+
+
+def digits_hint(message) -> dict:
+    """The attributes of a 16-digit number's input (NIK, No. KK) that make simpul.js say,
+    while it is typed, that it has another number of digits: the server's own message for a
+    wrong length (``cases.nik``), ``{count}`` standing for the digits typed, in the
+    language of the page it is rendered on."""
+    return {
+        "data-digits": str(NIK_LENGTH),
+        "data-digits-message": lazy(_count_placeholder, str)(message),
+    }
 
 
 class PersonForm(StyledForm):
@@ -68,6 +84,8 @@ class PersonForm(StyledForm):
     rw = forms.CharField(label=_("RW"), max_length=3, required=False)
     street = forms.CharField(label=_("Alamat jalan"), max_length=255, required=False)
     existing_person_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The intake page writes the NIK input by hand (cases/_person_fieldset.html).
+    nik_digits_message = digits_hint(NIK_LENGTH_MESSAGE)["data-digits-message"]
 
     def __init__(self, *args, villages=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,7 +167,13 @@ class CaseForm(StyledForm):
         label=_("Nomor KK penerima manfaat"),
         required=False,
         max_length=24,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                **digits_hint(KK_LENGTH_MESSAGE),
+            }
+        ),
     )
     relationship = forms.ChoiceField(
         label=_("Hubungan penerima dalam KK"),
@@ -224,7 +248,7 @@ class IntakeDocumentsForm(StyledForm):
         self.document_types = list(DocumentType.objects.all())
         for doc in self.document_types:
             self.fields[f"doc_{doc.code}"] = MultipleFileField(
-                label=doc.name, required=False, accept=DOCUMENT_ACCEPT
+                label=doc.display_name, required=False, accept=DOCUMENT_ACCEPT
             )
         self.style_widgets()
 
@@ -272,7 +296,9 @@ class MoveRequestForm(StyledForm):
     nik = forms.CharField(
         label=_("NIK"),
         max_length=32,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", **digits_hint(NIK_LENGTH_MESSAGE)}
+        ),
         help_text=_("16 digit sesuai KTP/KK."),
     )
     region = forms.ModelChoiceField(

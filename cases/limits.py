@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -63,7 +64,7 @@ def validate_birth_date(value: dt.date | None) -> None:
         raise ValidationError(
             _("Tanggal lahir harus antara %(earliest)s dan hari ini."),
             code="birth_date_range",
-            params={"earliest": EARLIEST_BIRTH_DATE.strftime("%d-%m-%Y")},
+            params={"earliest": date_format(EARLIEST_BIRTH_DATE, "j M Y")},
         )
 
 
@@ -88,7 +89,7 @@ def event_time_errors(
             gettext("Waktu tidak boleh sebelum %(event)s (%(at)s).")
             % {
                 "event": not_before_label,
-                "at": timezone.localtime(not_before).strftime("%d-%m-%Y %H:%M"),
+                "at": date_format(timezone.localtime(not_before), "j M Y H:i"),
             }
         )
     return errors

@@ -28,11 +28,16 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 NIK_LENGTH = 16
 ASCII_DIGITS = re.compile(r"[0-9]+")
 _PHONE = re.compile(r"\+?[0-9]+")
+# The wrong-length messages, also shown while the number is typed (cases.forms.digits_hint).
+NIK_LENGTH_MESSAGE = gettext_lazy("NIK harus 16 digit (yang diisi %(count)d digit).")
+KK_LENGTH_MESSAGE = gettext_lazy("Nomor KK harus 16 digit (yang diisi %(count)d digit).")
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ def parse_nik(value: str) -> NikParts:
         raise ValidationError(_("NIK hanya boleh berisi angka 0-9."), code="nik_not_digits")
     if len(nik) != NIK_LENGTH:
         raise ValidationError(
-            _("NIK harus 16 digit (yang diisi %(count)d digit).") % {"count": len(nik)},
+            NIK_LENGTH_MESSAGE % {"count": len(nik)},
             code="nik_length",
         )
     day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
@@ -127,7 +132,7 @@ def validate_kk_number(value: str) -> None:
         raise ValidationError(_("Nomor KK hanya boleh berisi angka 0-9."), code="kk_not_digits")
     if len(number) != NIK_LENGTH:
         raise ValidationError(
-            _("Nomor KK harus 16 digit (yang diisi %(count)d digit).") % {"count": len(number)},
+            KK_LENGTH_MESSAGE % {"count": len(number)},
             code="kk_length",
         )
 
@@ -161,7 +166,7 @@ def nik_warnings(nik: str, *, birth_date: dt.date | None, sex: str | None) -> li
                 "(%(day)02d-%(month)02d-..%(year)02d). Periksa kembali; data tetap disimpan."
             )
             % {
-                "date": birth_date.strftime("%d-%m-%Y"),
+                "date": date_format(birth_date, "j M Y"),
                 "day": parts.birth_day,
                 "month": parts.birth_month,
                 "year": parts.birth_year_2d,

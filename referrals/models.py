@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agencies.models import Agency, Service
+from agencies.models import Agency, DeliveryChannel, Service
 from cases.limits import ITEMS, NOTE, REASON, limited_text
 
 
@@ -149,13 +149,6 @@ class Referral(models.Model):
     @property
     def is_ended(self) -> bool:
         return self.status in ENDED_STATUSES
-
-
-class DeliveryChannel(models.TextChoices):
-    BANK_TRANSFER = "bank_transfer", _("Transfer bank")
-    IN_KIND = "in_kind", _("Barang")
-    SERVICE = "service", _("Layanan")
-    CASH = "cash", _("Tunai")
 
 
 def aid_period_key(period: str, when: dt.date) -> str:

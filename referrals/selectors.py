@@ -85,7 +85,7 @@ def letter_status(code: str) -> dict | None:
         "sent_at": referral.sent_at,
         "office": office.name if office else "",
         "agency": referral.agency.name,
-        "service": referral.service.name,
+        "service": referral.service.display_name,
         "status": referral.get_status_display(),
         "current": referral.status not in WITHDRAWN_STATUSES,
         "ended_at": referral.ended_at,
@@ -170,7 +170,7 @@ def prior_aid(person: Person, *, aid_types: set[str], on: dt.date) -> list[dict]
         if delivery.period == aid_period_key(delivery.service.aid_period, on):
             found.append(
                 {
-                    "service": delivery.service.name,
+                    "service": delivery.service.display_name,
                     "aid_type": delivery.aid_type,
                     "period": delivery.period,
                     "agency": delivery.referral.agency.name,
@@ -219,8 +219,8 @@ def document_checklist(case: Case, attachments: list | None = None) -> list[dict
             link.documenttype_id,
             {"document_type": link.documenttype, "services": [], "attachments": []},
         )
-        if link.service.name not in row["services"]:
-            row["services"].append(link.service.name)
+        if link.service.display_name not in row["services"]:
+            row["services"].append(link.service.display_name)
     for attachment in attachments:
         if attachment.document_type_id in rows:
             rows[attachment.document_type_id]["attachments"].append(attachment)

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from drf_spectacular.generators import SchemaGenerator
 from PIL import Image
 from pypdf import PdfWriter
@@ -262,7 +263,7 @@ def test_birth_date_0001_01_01_is_refused_naming_the_field(staff):
     applicant = {**api_case()["applicant"], "birth_date": "0001-01-01"}
     response = api.post(reverse("api:cases"), api_case(applicant=applicant), format="json")
     assert response.status_code == 400
-    assert "Tanggal lahir harus antara 01-01-1900" in response.json()["applicant"]["birth_date"][0]
+    assert "Tanggal lahir harus antara 1 Jan 1900" in response.json()["applicant"]["birth_date"][0]
     assert not Case.objects.exists()
 
 
@@ -400,7 +401,7 @@ def test_a_visit_dated_before_the_case_was_opened_is_refused_naming_the_field(st
     visit = {"findings": "Rumah papan.", "recommendation": "eligible"}
     response = _complete(staff["peksos"], task, {**visit, "visited_at": before.isoformat()})
     assert response.status_code == 400
-    opened = timezone.localtime(case.opened_at).strftime("%d-%m-%Y %H:%M")
+    opened = date_format(timezone.localtime(case.opened_at), "j M Y H:i")
     assert response.json()["visited_at"] == [f"Waktu tidak boleh sebelum kasus dibuka ({opened})."]
     assert not HomeVisit.objects.exists()
     # In the minute the case was opened (forms take minutes) and now: both fine.

@@ -4,8 +4,9 @@ an icon for the browser tab."""
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+from agencies.models import Service
 from tests.conftest import intake, open_task
-from tests.workflows.test_case_flow import verify
+from tests.workflows.test_case_flow import accept_and_approve, refer, verify
 from workflows import services as wf
 from workflows.forms import form_for
 
@@ -58,3 +59,16 @@ def test_intake_choices_read_as_words_and_errors_name_no_codes(client, staff):
     body = response.content.decode()
     assert "Jenis kelamin wajib dipilih: laki-laki atau perempuan." in body
     assert "M atau F" not in body
+
+
+def test_the_delivery_channel_starts_as_the_services_usual_one(staff):
+    """PBI-JK is a service (the membership is switched on again); the catalogue says so,
+    and an administrator may say otherwise."""
+    case = intake(staff["petugas"], requested_services=["pbi-jk"]).case
+    verify(staff, case)
+    refer(staff, case, "pbi-jk")
+    accept_and_approve(staff, case)
+    delivery = form_for(open_task(case, "delivery"))
+    assert delivery["channel"].value() == "service"
+    Service.objects.filter(code="pbi-jk").update(delivery_channel="cash")
+    assert form_for(open_task(case, "delivery"))["channel"].value() == "cash"

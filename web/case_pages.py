@@ -130,6 +130,8 @@ def render_case_page(
         person=case.beneficiary,
     )
     context = {
+        # The address a form's error page or a revealed NIK leaves in the address bar.
+        "canonical_url": reverse("case_detail", args=[case.number]),
         "case": case,
         "tasks": tasks,
         "reveal_nik": reveal_nik,

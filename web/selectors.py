@@ -149,7 +149,7 @@ def person_export(person: Person) -> dict:
         "cases": [_case_record(case, person) for case in cases],
         "deliveries": [
             {
-                "service": d.service.name,
+                "service": d.service.display_name,
                 "delivered_at": d.delivered_at.isoformat(),
                 "channel": d.channel,
                 "amount": str(d.amount) if d.amount is not None else None,
@@ -207,7 +207,7 @@ def _case_record(case: Case, person: Person) -> dict:
         "number": case.number,
         "role": "beneficiary" if case.beneficiary_id == person.pk else "applicant",
         "kind": case.kind,
-        "category": case.ppks_category.name if case.ppks_category else None,
+        "category": case.ppks_category.display_name if case.ppks_category else None,
         "description": case.description,
         "stage": case.stage,
         "status": case.status,

@@ -290,13 +290,17 @@ FORM_BY_KIND: dict[str, type[forms.Form]] = {
 def form_for(item, data=None, files=None, *, user=None) -> forms.Form:
     """The completion form of ``item``'s kind, prefixed by the task, fitted to its case (the
     assessment's routable services and, for ``user``, the family members who may receive
-    aid; the handling's agencies; the answer's channel)."""
+    aid; the service decision's recommendation; the delivery's usual channel; the
+    handling's agencies; the answer's channel)."""
     form_class = FORM_BY_KIND[item.kind]
     form = form_class(data, files, prefix=f"t{item.pk}")
     if isinstance(form, AssessmentForm):
         suggest_routes(form, item.case, user)
     if isinstance(form, ServiceDecisionForm):
         offer_recommendation(form, item, user)
+    if isinstance(form, DeliveryForm) and not form.is_bound and item.referral is not None:
+        # The service's usual channel first (PBI-JK: a service; BLT: cash).
+        form.initial["channel"] = item.referral.service.delivery_channel or None
     if isinstance(form, ResponseForm) and not form.is_bound:
         # The answer goes back the way the complaint came, unless the officer says otherwise.
         form.initial["channel"] = item.case.channel

@@ -33,7 +33,7 @@ def family_receivers(form, case, services: list, user) -> None:
     ]
     for service in services:
         form.fields[f"for_{service.code}"] = forms.TypedChoiceField(
-            label=_("Penerima %(service)s") % {"service": service.name},
+            label=_("Penerima %(service)s") % {"service": service.display_name},
             choices=choices,
             coerce=int,
             initial=case.beneficiary_id,
@@ -52,7 +52,7 @@ def routable_services(form, case, user) -> dict:
         services=services, ppks_category=case.ppks_category, region=case.region
     )
     routable = [s for s in services if agencies.get(s.pk)]
-    unroutable = [s.name for s in services if not agencies.get(s.pk)]
+    unroutable = [s.display_name for s in services if not agencies.get(s.pk)]
     field.queryset = field.queryset.filter(pk__in=[s.pk for s in routable])
     field.error_messages["invalid_choice"] = _(
         "Layanan %(value)s tidak dapat dirujuk: belum ada instansi tujuan di kabupaten/kota ini."
@@ -62,7 +62,9 @@ def routable_services(form, case, user) -> dict:
             "Instansi tujuan dipilih oleh aturan rujukan kabupaten/kota. Belum ada instansi "
             "tujuan untuk: %(services)s (atur di aturan rujukan)."
         ) % {"services": ", ".join(unroutable)}
-    field.label_from_instance = lambda service: f"{service.name} → {agencies[service.pk].name}"
+    field.label_from_instance = lambda service: (
+        f"{service.display_name} → {agencies[service.pk].name}"
+    )
     family_receivers(form, case, routable, user)
     return agencies
 
@@ -73,7 +75,8 @@ def letter_reasons(form: forms.Form, services: list) -> None:
     it is ticked)."""
     for service in services:
         form.fields[f"reason_{service.code}"] = forms.CharField(
-            label=_("Alasan rujukan %(service)s (dicetak di surat)") % {"service": service.name},
+            label=_("Alasan rujukan %(service)s (dicetak di surat)")
+            % {"service": service.display_name},
             required=False,
             max_length=limits.NOTE,
             widget=forms.TextInput(attrs={"data-with-service": service.code}),

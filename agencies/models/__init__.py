@@ -6,11 +6,13 @@ which service, where a referral should go, and which days count as working days.
 
 from agencies.models.catalogues import (
     DayOff,
+    DeliveryChannel,
     DocumentType,
     PpksCategory,
     RoutingRule,
     Service,
     UserPreference,
+    localized_name,
 )
 from agencies.models.organisation import (
     AGENCY_ROLES,
@@ -36,6 +38,7 @@ from agencies.models.regions import (
 
 __all__ = [
     "code_within",
+    "localized_name",
     "region_and_ancestors",
     "AGENCY_ROLES",
     "AREA_ROLES",
@@ -43,6 +46,7 @@ __all__ = [
     "AgencyKind",
     "CASE_TEAM_ROLES",
     "DayOff",
+    "DeliveryChannel",
     "DocumentType",
     "INTAKE_ROLES",
     "LEVEL_BY_PARTS",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -13,11 +14,34 @@ from agencies.models.organisation import Agency, AgencyKind
 from agencies.models.regions import Region
 
 
+def localized_name(name: str, name_en: str) -> str:
+    """A catalogue entry's name for the active language: the English name in English when
+    there is one, else the Indonesian name (official documents always use ``name``)."""
+    if name_en and (get_language() or "").startswith("en"):
+        return name_en
+    return name
+
+
+class DeliveryChannel(models.TextChoices):
+    """How aid reaches the beneficiary (a delivery's channel, a service's usual one)."""
+
+    BANK_TRANSFER = "bank_transfer", _("Transfer bank")
+    IN_KIND = "in_kind", _("Barang")
+    SERVICE = "service", _("Layanan")
+    CASH = "cash", _("Tunai")
+
+
 class DocumentType(models.Model):
     """A kind of supporting paper: KTP, KK, SKTM, house photos, illness certificate, ..."""
 
     code = models.SlugField(_("kode"), max_length=40, unique=True)
     name = models.CharField(_("nama"), max_length=150)
+    name_en = models.CharField(
+        _("nama (bahasa Inggris)"),
+        max_length=150,
+        blank=True,
+        help_text=_("Ditampilkan bila antarmuka berbahasa Inggris; kosong: nama Indonesia."),
+    )
 
     history = HistoricalRecords()
 
@@ -27,7 +51,12 @@ class DocumentType(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (``name_en`` in English when set)."""
+        return localized_name(self.name, self.name_en)
 
 
 class PpksCategory(models.Model):
@@ -35,6 +64,12 @@ class PpksCategory(models.Model):
 
     code = models.SlugField(_("kode"), max_length=40, unique=True)
     name = models.CharField(_("nama"), max_length=150)
+    name_en = models.CharField(
+        _("nama (bahasa Inggris)"),
+        max_length=150,
+        blank=True,
+        help_text=_("Ditampilkan bila antarmuka berbahasa Inggris; kosong: nama Indonesia."),
+    )
     is_sensitive = models.BooleanField(
         _("data spesifik (sensitif)"),
         default=False,
@@ -51,7 +86,12 @@ class PpksCategory(models.Model):
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (``name_en`` in English when set)."""
+        return localized_name(self.name, self.name_en)
 
 
 class Service(models.Model):
@@ -59,6 +99,12 @@ class Service(models.Model):
 
     code = models.SlugField(_("kode"), max_length=40, unique=True)
     name = models.CharField(_("nama"), max_length=150)
+    name_en = models.CharField(
+        _("nama (bahasa Inggris)"),
+        max_length=150,
+        blank=True,
+        help_text=_("Ditampilkan bila antarmuka berbahasa Inggris; kosong: nama Indonesia."),
+    )
     description = models.TextField(_("keterangan"), blank=True)
     agency_kind = models.CharField(
         _("jenis instansi pemilik"),
@@ -86,6 +132,13 @@ class Service(models.Model):
         default="month",
         help_text=_("Periode yang dipakai aturan bantuan ganda."),
     )
+    delivery_channel = models.CharField(
+        _("cara penyaluran biasa"),
+        max_length=15,
+        choices=DeliveryChannel.choices,
+        blank=True,
+        help_text=_("Dipilihkan lebih dulu di form penyaluran; petugas tetap dapat mengubahnya."),
+    )
     shares_sensitive_category = models.BooleanField(
         _("instansi perlu melihat kategori PPKS sensitif"),
         default=False,
@@ -105,7 +158,12 @@ class Service(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (``name_en`` in English when set)."""
+        return localized_name(self.name, self.name_en)
 
 
 class RoutingRule(models.Model):

@@ -93,5 +93,5 @@ def missing_documents_warning(services: list[Service], checked: list[tuple]) -> 
     }
     if not missing:
         return []
-    names = ", ".join(sorted(doc.name for doc in missing.values()))
+    names = ", ".join(sorted(doc.display_name for doc in missing.values()))
     return [_("Berkas persyaratan belum lengkap: %(names)s.") % {"names": names}]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from agencies.models import PpksCategory, Region, Service
@@ -233,7 +234,7 @@ def _check_deceased(people: _People, override_reason: str, errors: FieldErrors) 
             )
             continue
         died = (
-            " " + _("pada %(d)s") % {"d": f"{person.life_status_date:%d-%m-%Y}"}
+            " " + _("pada %(d)s") % {"d": date_format(person.life_status_date, "j M Y")}
             if person.life_status_date
             else ""
         )

@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -155,7 +156,10 @@ def _likely_duplicate_warning(candidate: Person) -> str:
     return _(
         "Kemungkinan data ganda: %(name)s, lahir %(date)s, di desa yang sama sudah "
         "terdaftar. Pilih data tersebut bila orangnya sama."
-    ) % {"name": candidate.full_name, "date": f"{candidate.birth_date:%d-%m-%Y}"}
+    ) % {
+        "name": candidate.full_name,
+        "date": date_format(candidate.birth_date, "j M Y") if candidate.birth_date else "-",
+    }
 
 
 # Two desks registered the same new NIK at the same moment and the other one was saved first

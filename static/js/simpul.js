@@ -93,18 +93,47 @@
     });
   }
 
-  function saveDraft(form) {
+  // The draft holds the fields the officer has touched (typed, picked, filled by the GPS)
+  // since it began, so a default the page fills in (a visit time of "now") is never kept
+  // and later brought back as if it had been typed.
+  function saveDraft(form, touched) {
+    var names = form.draftNames || (form.draftNames = {});
+    if (touched && touched.name) names[touched.name] = true;
     var data = {};
     draftFields(form).forEach(function (el) {
+      if (!names[el.name]) return;
       if (el.type === "radio") { if (el.checked) data[el.name] = el.value; }
       else if (el.type === "checkbox") {
         data[el.name] = data[el.name] || [];
         if (el.checked) data[el.name].push(el.value);
       } else data[el.name] = el.value;
     });
+    if (!Object.keys(data).length) return;
     try {
       localStorage.setItem(PREFIX + form.dataset.draft, JSON.stringify({ saved: Date.now(), data: data }));
     } catch (e) { /* storage full or disabled: nothing more we can do */ }
+  }
+
+  // A draft holding nothing typed (every field empty) restores nothing.
+  function isEmptyDraft(data) {
+    return Object.keys(data).every(function (name) {
+      var value = data[name];
+      return value === "" || value === null || (Array.isArray(value) && value.length === 0);
+    });
+  }
+
+  // Puts a draft's value in one field; true when that changed what the field shows.
+  function restoreField(el, value) {
+    if (el.type === "radio" || el.type === "checkbox") {
+      var checked = el.type === "radio" ? el.value === value
+        : Array.isArray(value) && value.indexOf(el.value) >= 0;
+      if (el.checked === checked) return false;
+      el.checked = checked;
+      return true;
+    }
+    if (el.value === value) return false;
+    el.value = value;
+    return el.value === value; // a value the field cannot hold (an option gone) is no change
   }
 
   function restoreDraft(form) {
@@ -113,19 +142,18 @@
     if (!raw) return;
     var draft;
     try { draft = JSON.parse(raw); } catch (e) { return; }
-    if (!draft || !draft.data || Date.now() - draft.saved > MAX_AGE_MS) {
+    if (!draft || !draft.data || Date.now() - draft.saved > MAX_AGE_MS || isEmptyDraft(draft.data)) {
       try { localStorage.removeItem(PREFIX + form.dataset.draft); } catch (e) { /* ignore */ }
       return;
     }
-    // The draft is what the officer typed last, so it wins over the page's defaults.
+    // The draft is what the officer typed last, so it wins over the page's defaults. The
+    // officer is told only when it changed what the page shows.
     var restored = false;
+    form.draftNames = {};
     draftFields(form).forEach(function (el) {
       if (!(el.name in draft.data)) return;
-      var value = draft.data[el.name];
-      if (el.type === "radio") el.checked = el.value === value;
-      else if (el.type === "checkbox") el.checked = value.indexOf(el.value) >= 0;
-      else el.value = value;
-      restored = true;
+      form.draftNames[el.name] = true; // still the officer's, though it may change nothing here
+      if (restoreField(el, draft.data[el.name])) restored = true;
     });
     var note = form.querySelector("[data-draft-status]");
     if (restored && note) {
@@ -143,17 +171,34 @@
       if (form.dataset.bound) return;
       form.dataset.bound = "1";
       restoreDraft(form);
-      form.addEventListener("input", function () { saveDraft(form); });
-      form.addEventListener("change", function () { saveDraft(form); });
+      form.addEventListener("input", function (event) { saveDraft(form, event.target); });
+      form.addEventListener("change", function (event) { saveDraft(form, event.target); });
       form.addEventListener("submit", function (event) {
         saveDraft(form);
         if (navigator.onLine === false) {
           event.preventDefault();
-          var note = form.querySelector("[data-draft-status]");
-          if (note) { note.textContent = text(note, "offline"); note.hidden = false; }
+          showOffline(form, event.submitter);
         }
       });
     });
+  }
+
+  // No signal: said right under the button that was pressed (on a phone the top of a long
+  // form is off-screen), in the form's words (data-offline of its [data-draft-status]).
+  function showOffline(form, button) {
+    var note = form.querySelector("[data-draft-status]");
+    button = button || form.querySelector("button:not([type=button]):not([type=reset]), input[type=submit]");
+    var message = form.querySelector("[data-offline-status]");
+    if (!message) {
+      message = document.createElement("p");
+      message.className = "alert alert-warning py-2 mt-2 mb-0";
+      message.setAttribute("role", "status");
+      message.dataset.offlineStatus = "";
+    }
+    if (button) button.insertAdjacentElement("afterend", message);
+    else form.appendChild(message);
+    message.textContent = text(note, "offline");
+    if (message.scrollIntoView) message.scrollIntoView({ block: "nearest" });
   }
 
   // No inline handlers or htmx filters (the Content-Security-Policy refuses them):
@@ -168,7 +213,40 @@
     var el = event.target;
     var length = el.dataset && parseInt(el.dataset.completeLength, 10);
     if (length && el.value.length >= length) el.dispatchEvent(new CustomEvent("simpul-complete"));
+    if (el.dataset && el.dataset.digits) showDigitsHint(el);
+    syncShownWhenEmpty(document);
   });
+
+  // A 16-digit number (NIK, No. KK) marked data-digits="16" says while it is typed that it
+  // has another number of digits, in the server's words (data-digits-message, "{count}"),
+  // without waiting for the lookup. Separators are not counted, as on the server.
+  function showDigitsHint(input) {
+    var wanted = parseInt(input.dataset.digits, 10);
+    var typed = (input.value.normalize ? input.value.normalize("NFKC") : input.value)
+      .replace(/[\s.\-\u2010-\u2015\u200b-\u200d\u2060\ufeff\u00ad]/g, "");
+    var hint = input.parentNode.querySelector("[data-digits-hint]");
+    if (!hint) {
+      hint = document.createElement("div");
+      hint.className = "form-text text-danger";
+      hint.id = (input.id || input.name) + "-digits";
+      hint.setAttribute("aria-live", "polite");
+      hint.dataset.digitsHint = "";
+      input.insertAdjacentElement("afterend", hint);
+      input.setAttribute("aria-describedby", ((input.getAttribute("aria-describedby") || "") + " " + hint.id).trim());
+    }
+    var wrong = typed.length > 0 && typed.length !== wanted;
+    hint.textContent = wrong ? text(input, "digitsMessage").replace("{count}", typed.length) : "";
+    hint.hidden = !wrong;
+  }
+
+  // Intake: "reason without NIK" shows only while the NIK is empty
+  // (data-show-when-empty="<id of the NIK input>"); the server still checks the pair.
+  function syncShownWhenEmpty(root) {
+    root.querySelectorAll("[data-show-when-empty]").forEach(function (section) {
+      var input = document.getElementById(section.dataset.showWhenEmpty);
+      if (input) section.hidden = input.value.trim() !== "";
+    });
+  }
 
   // A form being sent disables its submit buttons, so a double tap sends it once (the
   // server also answers a repeat of the form's one-time token with the first result).
@@ -194,7 +272,37 @@
     });
   });
 
+  // A page answering a POST (a form back with its errors, a revealed NIK) takes the address
+  // the server names for it (<link rel="canonical">): reloading it then reads that page
+  // instead of sending the form again.
+  function settleAddress() {
+    var link = document.querySelector("link[rel=canonical]");
+    if (!link || !window.history.replaceState) return;
+    window.history.replaceState(window.history.state, "", link.getAttribute("href") + window.location.hash);
+  }
+  settleAddress();
+
+  // Assessment: a service's letter reason (data-with-service="<code>") shows while that
+  // service is ticked in the same form.
+  function initServiceReasons(root) {
+    root.querySelectorAll("[data-with-service]").forEach(function (input) {
+      var form = input.form;
+      var wrapper = input.closest(".mb-3") || input;
+      if (!form || input.dataset.bound) return;
+      input.dataset.bound = "1";
+      var box = Array.prototype.find.call(form.querySelectorAll("input[type=checkbox]"), function (b) {
+        return b.value === input.dataset.withService && /-services$/.test(b.name);
+      });
+      if (!box) return;
+      var sync = function () { wrapper.hidden = !box.checked && !input.value; };
+      box.addEventListener("change", sync);
+      sync();
+    });
+  }
+
   function init(root) {
+    syncShownWhenEmpty(document);
+    initServiceReasons(root);
     initBeneficiaryToggle(root);
     initDocumentChecklist(root);
     initGps(root);

@@ -53,11 +53,20 @@ def test_home_visit_on_a_phone_survives_a_dropped_connection(browse, staff, tmp_
     expect(form.get_by_label("Layak", exact=True)).to_be_checked()
     expect(form.locator("[data-draft-status]")).to_contain_text("dipulihkan")
 
-    # No signal: sending is held back and the officer is told; nothing is lost.
+    # No signal: sending is held back and the officer is told, right under the button they
+    # pressed (the top of the form is off-screen on a phone); nothing is lost.
     form.get_by_label("Foto rumah").set_input_files(str(photo))
     page.context.set_offline(True)
     form.get_by_role("button", name="Simpan dan selesaikan").click()
-    expect(form.locator("[data-draft-status]")).to_contain_text("Tidak ada koneksi")
+    offline = form.locator("[data-offline-status]")
+    expect(offline).to_contain_text("Tidak ada koneksi")
+    expect(offline).to_be_in_viewport()
+    pressed = form.get_by_role("button", name="Simpan dan selesaikan")
+    assert offline.evaluate("el => el.previousElementSibling.textContent.trim()") == (
+        "Simpan dan selesaikan"
+    )
+    expect(pressed).to_be_in_viewport()
+    expect(form.locator("[data-draft-status]")).not_to_be_in_viewport()  # where it was said
     assert not HomeVisit.objects.exists()
     screenshot(page, "home-visit-offline-phone")
 

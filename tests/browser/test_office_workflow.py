@@ -1,11 +1,15 @@
 """The workflow as an office lives it (issue 13): a web complaint with its tier and a tier
-change, a partial round of referrals sent on to follow-up, a closed case reopened."""
+change, a partial round of referrals sent on to follow-up, a closed case reopened, the
+manager's decision on the recommended services."""
 
 from playwright.sync_api import expect
 
+from agencies.models import Office
 from cases.models import Case
+from referrals.models import Referral
 from tests.browser.conftest import PHONE, screenshot, scroll_width
-from tests.conftest import NIK_MALE, open_kinds, open_task
+from tests.conftest import NIK_MALE, intake, open_kinds, open_task
+from tests.workflows.test_case_flow import verify
 from tests.workflows.test_partial_round import partial_round
 from tests.workflows.test_reopen import closed_case
 
@@ -75,3 +79,39 @@ def test_a_supervisor_reopens_a_closed_case(browse, staff):
     expect(page.locator(".alert-success")).to_contain_text("Kasus dibuka kembali")
     expect(page.locator("main")).to_contain_text("Keluarga datang lagi: atap roboh.")
     assert open_kinds(case) == ["assessment"]
+
+
+def test_the_manager_decides_the_recommended_services_before_anything_goes_out(browse, staff):
+    """The back office writes each letter's reason beside its ticked service and recommends;
+    the manager sees the recommendation and sends it with a change (issue 13, fault 10)."""
+    Office.objects.update(service_decision_step=True)
+    case = intake(staff["petugas"], requested_services=["pbi-jk"]).case
+    verify(staff, case)
+    backoffice = browse("backoffice")
+    backoffice.goto(f"/kasus/{case.number}/")
+    task = open_task(case, "assessment")
+    reason = backoffice.get_by_label("Alasan rujukan PBI-JK / KIS (jaminan kesehatan bersubsidi)")
+    atensi_reason = backoffice.get_by_label("Alasan rujukan ATENSI (rehabilitasi sosial)")
+    expect(reason).to_be_visible()
+    expect(atensi_reason).to_be_hidden()  # shown only while ATENSI is ticked
+    backoffice.locator(f"input[name='t{task.pk}-services'][value='atensi']").check()
+    expect(atensi_reason).to_be_visible()
+    reason.fill("KIS PBI nonaktif, perlu berobat.")
+    atensi_reason.fill("Anak perlu pendampingan.")
+    backoffice.get_by_role("button", name="Simpan dan selesaikan").click()
+    expect(backoffice.locator(".alert-success")).to_contain_text("Asesmen selesai")
+    assert open_kinds(case) == ["service_decision"]
+
+    manager = browse("manajer")
+    manager.goto(f"/kasus/{case.number}/")
+    recommendation = manager.locator("[data-recommendation]")
+    expect(recommendation).to_contain_text("Dinas Kesehatan Bangka Tengah")
+    expect(recommendation).to_contain_text("Anak perlu pendampingan.")
+    decision = open_task(case, "service_decision")
+    manager.locator(f"input[name='t{decision.pk}-services'][value='pbi-jk']").uncheck()
+    manager.get_by_label("Tetapkan dengan perubahan layanan").check()
+    screenshot(manager, "service-decision")
+    manager.get_by_role("button", name="Simpan dan selesaikan").click()
+    expect(manager.locator(".alert-success")).to_contain_text("Penetapan layanan selesai")
+    assert [r.service.code for r in Referral.objects.filter(case=case)] == ["atensi"]
+    assert Referral.objects.get(case=case).note == "Anak perlu pendampingan."

@@ -185,7 +185,8 @@ def test_case_list_filters_by_stage_and_own_cases_and_shows_the_next_deadline(cl
     due = budi.work_items.get().due_at
     listing = client.get(reverse("home")).content.decode()
     with translation.override("id"):
-        assert f"<td>{date_filter(localtime(due), 'j M Y')}</td>" in listing
+        next_due = date_filter(localtime(due), "j M Y")
+        assert f'<td data-label="Tenggat berikutnya">{next_due}</td>' in listing
     assert (
         "Tidak ada kasus dengan saringan ini."
         in client.get(reverse("home"), {"stage": "closed"}).content.decode()

@@ -34,6 +34,13 @@ def ensure_master_data() -> None:
     ]
     for name, kind, area in offices:
         Office.objects.get_or_create(kind=kind, area_id=area, defaults={"name": name})
+    # The regency SLRT's letters are signed by the head of the social affairs office
+    # (a made-up official); the others are signed by whoever sends them.
+    Office.objects.filter(kind="slrt", area_id=BANGKA_TENGAH, signatory_name="").update(
+        signatory_name="Drs. Ahmad Fauzi, M.Si.",
+        signatory_position="Kepala Dinas Sosial Kabupaten Bangka Tengah",
+        signatory_nip="197003151995031002",
+    )
     rules = [
         ("pengobatan-rs", "rsud-bateng"),
         ("pbi-jk", "dinkes-bateng"),

@@ -54,7 +54,7 @@ def requested_services_by_record(case: Case) -> dict[int, dict[int, str]]:
     by_record: dict[int, dict[int, str]] = defaultdict(dict)
     rows = m2m_model.objects.filter(case_id=case.pk).select_related("service")
     for row in rows:
-        name = row.service.name if row.service is not None else f"#{row.service_id}"
+        name = row.service.display_name if row.service is not None else f"#{row.service_id}"
         by_record[row.history_id][row.service_id] = name
     return by_record
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import formats, timezone
+from django.utils.formats import number_format
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
@@ -130,7 +131,8 @@ def field_changes(
 
 
 def rupiah(amount: Decimal) -> str:
-    return "Rp " + f"{amount:,.0f}".replace(",", ".")
+    """``Rp 500.000`` in Indonesian, ``Rp 500,000`` in English (the active language)."""
+    return "Rp " + number_format(amount, 0, force_grouping=True)
 
 
 def joined(*parts: str) -> str:

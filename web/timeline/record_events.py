@@ -60,7 +60,7 @@ def referral_events(records: list, delivered_referrals: set[int]) -> list[Timeli
     for record in records:
         old, previous = (previous if previous and previous.id == record.id else None), record
         agency = record.agency.name if record.agency else EMPTY
-        service = record.service.name if record.service else EMPTY
+        service = record.service.display_name if record.service else EMPTY
         names = {"agency": agency, "service": service}
         reason = truncated(record.decision_reason)
         if old is None:
@@ -132,7 +132,10 @@ def delivery_events(deliveries: list) -> list[TimelineEvent]:
                 actor=delivery.recorded_by,
                 kind="delivery",
                 summary=_("Bantuan disalurkan oleh %(agency)s: %(service)s")
-                % {"agency": delivery.referral.agency.name, "service": delivery.service.name},
+                % {
+                    "agency": delivery.referral.agency.name,
+                    "service": delivery.service.display_name,
+                },
                 detail=joined(*parts),
             )
         )
@@ -178,7 +181,7 @@ def document_events(attachments: list) -> list[TimelineEvent]:
             kind="document",
             summary=_("Dokumen ditambahkan: %(kind)s")
             % {
-                "kind": attachment.document_type.name
+                "kind": attachment.document_type.display_name
                 if attachment.document_type_id
                 else attachment.get_kind_display()
             },

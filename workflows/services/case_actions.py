@@ -138,7 +138,7 @@ def _ask_about_open_cases(checked: CheckedIntake) -> None:
             "stage": case.stage,
             "stage_label": case.get_stage_display(),
             "opened_at": case.opened_at,
-            "services": [service.name for service in same],
+            "services": [service.display_name for service in same],
         }
         for case, same in open_cases_requesting(beneficiary, checked.services)
     ]

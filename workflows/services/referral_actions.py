@@ -200,23 +200,23 @@ def referral_targets(
         if agency is None:
             errors[f"referrals.{index}.agency"] = [
                 _("%(service)s: belum ada instansi tujuan di kabupaten/kota kasus; pilih instansi.")
-                % {"service": service.name}
+                % {"service": service.display_name}
                 if not agency_code
                 else _("%(service)s: instansi %(code)s tidak dikenal.")
-                % {"service": service.name, "code": agency_code}
+                % {"service": service.display_name, "code": agency_code}
             ]
             continue
         if agency.regency_id != case.region.regency_code:
             errors[f"referrals.{index}.agency"] = [
                 _("%(service)s: instansi harus dari kabupaten/kota kasus.")
-                % {"service": service.name}
+                % {"service": service.display_name}
             ]
             continue
         beneficiary = family.get(_person_id(spec.get("beneficiary")) or case.beneficiary_id)
         if beneficiary is None:
             errors[f"referrals.{index}.beneficiary"] = [
                 _("%(service)s: penerima harus anggota KK penerima manfaat kasus.")
-                % {"service": service.name}
+                % {"service": service.display_name}
             ]
             continue
         targets.append((service, agency, (spec.get("note") or "").strip(), beneficiary))
