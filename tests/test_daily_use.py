@@ -72,3 +72,15 @@ def test_the_delivery_channel_starts_as_the_services_usual_one(staff):
     assert delivery["channel"].value() == "service"
     Service.objects.filter(code="pbi-jk").update(delivery_channel="cash")
     assert form_for(open_task(case, "delivery"))["channel"].value() == "cash"
+
+
+def test_required_choices_are_marked_like_required_text_fields(client, staff):
+    case = intake(staff["petugas"]).case
+    task = open_task(case, "verification")
+    client.force_login(staff["peksos"])
+    page = client.get(reverse("case_detail", args=[case.number])).content.decode()
+    form = page.split(f'data-draft="task-{task.pk}"', 1)[1].split("</form>", 1)[0]
+    required = '<span aria-hidden="true" class="text-danger">*</span>'
+    assert f"Rekomendasi {required}</legend>" in form  # a radio choice
+    assert f"Hasil kunjungan {required}</label>" in form  # a text field
+    assert f"Waktu kunjungan {required}" not in form  # optional: defaults to now

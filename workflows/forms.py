@@ -28,22 +28,26 @@ from .referral_fields import offer_recommendation, suggest_routes
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def _text(label, required=False, rows=3, max_length=limits.NOTE, help_text=""):
-    """A free-text box; its limit comes from ``cases.limits`` (notes unless told)."""
-    return forms.CharField(
+def _text(label, required=False, rows=3, max_length=limits.NOTE, help_text="", marked=False):
+    """A free-text box; its limit comes from ``cases.limits`` (notes unless told).
+    ``marked``: required by the service, which says so with the other errors of the form
+    (the form lets it through); the page marks it like a required field."""
+    field = forms.CharField(
         label=label,
         required=required,
         max_length=max_length,
         widget=forms.Textarea(attrs={"rows": rows}),
         help_text=help_text,
     )
+    field.marked_required = marked  # type: ignore[attr-defined]
+    return field
 
 
 class VerificationForm(StyledForm):
     visited_at = forms.DateTimeField(
         label=_("Waktu kunjungan"), widget=DATETIME, required=False, initial=timezone.now
     )
-    findings = _text(_("Hasil kunjungan"), rows=4, max_length=limits.FINDINGS)
+    findings = _text(_("Hasil kunjungan"), marked=True, rows=4, max_length=limits.FINDINGS)
     household_conditions = _text(_("Kondisi rumah tangga"), max_length=limits.FINDINGS)
     recommendation = forms.ChoiceField(
         label=_("Rekomendasi"), choices=Recommendation.choices, widget=forms.RadioSelect
@@ -238,7 +242,7 @@ class ClosureForm(StyledForm):
 
 
 class HandlingForm(StyledForm):
-    note = _text(_("Catatan penanganan"), rows=4)
+    note = _text(_("Catatan penanganan"), marked=True, rows=4)
     forward_to_agency = forms.ModelChoiceField(
         label=_("Teruskan ke instansi (opsional)"),
         queryset=Agency.objects.filter(is_active=True),
@@ -258,7 +262,7 @@ class HandlingForm(StyledForm):
 
 
 class ResponseForm(StyledForm):
-    response = _text(_("Jawaban kepada warga"), rows=4)
+    response = _text(_("Jawaban kepada warga"), marked=True, rows=4)
     channel = forms.ChoiceField(label=_("Saluran"), choices=Channel.choices)
 
     def submit(self, actor, task_id):
