@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from .models import Agency, Membership, PpksCategory, Region, Service
 from .selectors import active_memberships, regions_search
+from .tokens import LanguageTokenAuthentication
 
 
 class LoginSerializer(serializers.Serializer):
@@ -71,6 +72,8 @@ class TokenView(knox_views.LoginView):
 class LogoutView(knox_views.LogoutView):
     """End the token this request is sent with."""
 
+    authentication_classes = (LanguageTokenAuthentication,)
+
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):
         return super().post(request, format=format)
@@ -78,6 +81,8 @@ class LogoutView(knox_views.LogoutView):
 
 class LogoutAllView(knox_views.LogoutAllView):
     """End every token of this account (log out everywhere)."""
+
+    authentication_classes = (LanguageTokenAuthentication,)
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):

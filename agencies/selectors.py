@@ -17,6 +17,7 @@ from .models import (
     Office,
     PpksCategory,
     Region,
+    Role,
     RoutingRule,
     Service,
     region_and_ancestors,
@@ -161,6 +162,13 @@ def needs_service_decision(region_code: str, user_id: int | None) -> bool:
     """Whether a recommendation made by the user for a case of ``region_code`` waits for
     the manager's decision (penetapan layanan) before referrals go out: the handling
     office's setting (``handling_office``), on where no office is configured (SLRT
-    practice)."""
+    practice), and only where a supervisor covers the region to decide (two queries)."""
     office = handling_office(region_code, user_id)
-    return office.service_decision_step if office is not None else True
+    if office is not None and not office.service_decision_step:
+        return False
+    # Nobody to decide (no supervisor covers the region): the step would hold the case.
+    return (
+        Membership.objects.active()
+        .filter(role=Role.SUPERVISOR, area_id__in=region_and_ancestors(region_code))
+        .exists()
+    )

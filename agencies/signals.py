@@ -1,5 +1,6 @@
 """Keep each agency's permission group in step with its staff memberships; bring a user's
-language into their session when they sign in; end a user's API tokens when their password
+language (chosen on the sign-in page, or kept on their account) into their session when
+they sign in; end a user's API tokens when their password
 changes or they are deactivated."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .models import AGENCY_ROLES, Membership, UserPreference
-from .services import USER_LANGUAGE_SESSION_KEY
+from .services import USER_LANGUAGE_SESSION_KEY, set_user_language
 from .tokens import tokens_end_all
 
 
@@ -34,8 +35,19 @@ def sync_agency_group(sender, instance: Membership, **kwargs) -> None:
 
 @receiver(user_logged_in)
 def remember_language_at_sign_in(sender, request, user, **kwargs) -> None:
-    language = UserPreference.objects.filter(user=user).values_list("language", flat=True).first()
-    if language and request is not None and hasattr(request, "session"):
+    """The session's language: the one chosen on the sign-in page (its cookie), else the
+    one kept on the account. A first choice is kept on the account; a later one on the
+    sign-in page holds for this session only (an office PC's cookie may be a colleague's)."""
+    if request is None or not hasattr(request, "session"):
+        return
+    saved = UserPreference.objects.filter(user=user).values_list("language", flat=True).first()
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen not in dict(settings.LANGUAGES):
+        chosen = None
+    if chosen and not saved:
+        set_user_language(user=user, language=chosen)
+    language = chosen or saved
+    if language:
         request.session[USER_LANGUAGE_SESSION_KEY] = language
 
 

@@ -29,14 +29,16 @@ logger = logging.getLogger(__name__)
 
 
 class IndonesianFirstMiddleware:
-    """Drop ``Accept-Language`` so only the language the user chose (cookie) or the site's
-    default applies: an office PC set up in English still shows Simpul in Indonesian."""
+    """Drop a browser's ``Accept-Language`` so only the language the user chose (cookie,
+    account) or the site's default applies: an office PC set up in English still shows
+    Simpul in Indonesian. An API client's is kept: it says what the client reads."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        if not request.path.startswith("/api/"):  # an API client names its language
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
 
 

@@ -240,6 +240,9 @@ AXES_LOCKOUT_CALLABLE = "core.api.lockout_response"
 LOGIN_RATE_LIMIT = env.str("LOGIN_RATE_LIMIT", default="20/m")
 # The public referral-letter check (web.referral_pages.letter_check), per address.
 LETTER_CHECK_RATE = env.str("LETTER_CHECK_RATE", default="30/h")
+# The public address of the site, printed on letters for the public check (empty: the
+# address the letter was printed from), e.g. https://simpul.bangkatengahkab.go.id
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
 # The client's address for both: REMOTE_ADDR, or behind N reverse proxies of ours the address
 # the outermost one saw (the N-th from the right of X-Forwarded-For).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -315,7 +318,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="simpul@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "agencies.tokens.LanguageTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

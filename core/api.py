@@ -126,3 +126,30 @@ class SimpulAutoSchema(AutoSchema):
                 },
             )
         return responses
+
+
+def flat_field_errors(errors: Any, prefix: str = "") -> dict[str, list[str]]:
+    """A serializer's errors keyed by dotted path, as the services key theirs
+    (``{"referrals": [{"agency": ["..."]}]}`` → ``{"referrals.0.agency": ["..."]}``);
+    a nested serializer's non-field errors are keyed by its own path."""
+    if isinstance(errors, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in errors.items():
+            path = (
+                prefix
+                if key == "non_field_errors" and prefix
+                else ".".join(part for part in (prefix, str(key)) if part)
+            )
+            for name, messages in flat_field_errors(value, path).items():
+                flat.setdefault(name, []).extend(messages)
+        return flat
+    if isinstance(errors, list) and any(isinstance(item, dict | list) for item in errors):
+        flat = {}
+        for index, item in enumerate(errors):
+            if not item:
+                continue
+            for name, messages in flat_field_errors(item, f"{prefix}.{index}").items():
+                flat.setdefault(name, []).extend(messages)
+        return flat
+    messages = errors if isinstance(errors, list) else [errors]
+    return {prefix: [str(message) for message in messages]}

@@ -85,7 +85,7 @@ def letter_status(code: str) -> dict | None:
         "sent_at": referral.sent_at,
         "office": office.name if office else "",
         "agency": referral.agency.name,
-        "service": referral.service.display_name,
+        "service": referral.service.name,  # as printed on the letter
         "status": referral.get_status_display(),
         "current": referral.status not in WITHDRAWN_STATUSES,
         "ended_at": referral.ended_at,

@@ -7,10 +7,13 @@ from decimal import Decimal
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from rest_framework.test import APIClient
 
+from agencies.models import UserPreference
+from agencies.services import set_user_language
 from referrals.models import Referral
 from tests.cases.test_views import FORM
-from tests.conftest import intake, referred_case
+from tests.conftest import api_token, intake, notice, referred_case
 from tests.referrals.test_referral_pages import pdf_text
 from tests.workflows.test_case_flow import accept_and_approve, deliver, refer, verify
 from web.timeline.changes import rupiah
@@ -86,3 +89,46 @@ def test_pages_show_no_iso_dates_for_aid_already_received(client, staff):
     panel = page.split('id="double-aid"', 1)[1].split("</div>", 1)[0]
     assert delivered.date().isoformat() not in panel
     assert f"{delivered.day} " in panel
+
+
+def test_an_api_client_reads_its_own_language(staff):
+    """A token request has no session: it reads the language the user chose, unless it
+    names one (Accept-Language)."""
+    notice([staff["peksos"]], "X-1")
+    set_user_language(user=staff["peksos"], language="en")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(staff['peksos'])}")
+    [item] = api.get("/api/v1/notifications/").json()["results"]
+    assert item["message"].startswith("Verification (home visit) task for case X-1")
+    [item] = api.get("/api/v1/notifications/", HTTP_ACCEPT_LANGUAGE="id").json()["results"]
+    assert item["message"].startswith("Tugas Verifikasi (kunjungan rumah) kasus X-1")
+
+
+def test_the_language_chosen_on_the_sign_in_page_holds_and_a_first_choice_is_kept(staff):
+    browser = Client()
+    english(browser)
+    browser.post(reverse("login"), {"username": "peksos", "password": "x-peksos"})
+    assert "My tasks" in browser.get(reverse("inbox")).content.decode()
+    assert UserPreference.objects.get(user=staff["peksos"]).language == "en"
+    # On a PC where a colleague chose Indonesian, this session is Indonesian; the account
+    # keeps English.
+    colleague = Client()
+    colleague.post(reverse("set_language"), {"language": "id", "next": "/"})
+    colleague.post(reverse("login"), {"username": "peksos", "password": "x-peksos"})
+    assert "Tugas saya" in colleague.get(reverse("inbox")).content.decode()
+    assert UserPreference.objects.get(user=staff["peksos"]).language == "en"
+
+
+def test_the_letter_check_names_the_service_as_the_letter_prints_it(client, staff):
+    case = referred_case(staff, nik="1904011208850001", services=["pbi-jk"])
+    code = Referral.objects.get(case=case).verification_code
+    page = english(client).get(reverse("letter_check"), {"kode": code}).content.decode()
+    assert PBI_ID in page and "Genuine and still valid" in page
+
+
+def test_missing_documents_read_in_english(client, staff):
+    case = intake(staff["petugas"]).case
+    client.force_login(staff["petugas"])
+    page = english(client).get(reverse("case_detail", args=[case.number])).content.decode()
+    note = page.split('id="missing-documents"', 1)[1].split("</div>", 1)[0]
+    assert "Identity card (KTP)" in note and "Kartu Keluarga (KK)" not in note

@@ -9,7 +9,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit import ALL
+from django_ratelimit.core import get_usage
 
 from cases.access import log_access
 from cases.models import AccessAction
@@ -111,7 +112,7 @@ def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
             documents=selectors.required_documents(referral, with_files=False),
             visit=selectors.latest_visit(referral),
             sender_role=selectors.sender_role(referral),
-            verification_url=request.build_absolute_uri(reverse("letter_check")),
+            verification_url=letter_check_url(request),
         ),
     )
     log_access(
@@ -129,21 +130,38 @@ def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@ratelimit(
-    key=client_address,
-    rate=lambda group, request: settings.LETTER_CHECK_RATE,
-    method=ratelimit.ALL,
-    block=False,
-)
+def letter_check_url(request: HttpRequest) -> str:
+    """The public check's address printed on letters: under ``PUBLIC_BASE_URL`` when set
+    (letters printed from an internal host name still point the public to the right
+    place), else this request's host."""
+    path = reverse("letter_check")
+    if settings.PUBLIC_BASE_URL:
+        return settings.PUBLIC_BASE_URL.rstrip("/") + path
+    return request.build_absolute_uri(path)
+
+
 def letter_check(request: HttpRequest) -> HttpResponse:
     """Cek keaslian surat rujukan, public (no sign-in): whoever holds a referral letter types
     the code printed on it and learns whether it is genuine and current (number, date,
-    office, agency, service, status), never whose letter it is. Limited per address
-    (``LETTER_CHECK_RATE``) so codes cannot be tried in bulk; the code goes in a GET query
+    office, agency, service, status), never whose letter it is. Lookups are limited per
+    address (``LETTER_CHECK_RATE``) so codes cannot be tried in bulk; the code goes in a GET query
     (it is no personal data), so the answer can be bookmarked and reloaded."""
-    if getattr(request, "limited", False):
-        return render(request, "referrals/letter_check.html", {"limited": True}, status=429)
     code = request.GET.get("kode", "").strip()[:40]
+    # Only lookups count (a desk behind one address opening the empty form costs nothing).
+    usage = (
+        get_usage(
+            request,
+            group="simpul.letter-check",
+            key=client_address,
+            rate=settings.LETTER_CHECK_RATE,
+            method=ALL,
+            increment=True,
+        )
+        if code
+        else None
+    )
+    if usage is not None and usage["should_limit"]:
+        return render(request, "referrals/letter_check.html", {"limited": True}, status=429)
     found = selectors.letter_status(code) if code else None
     return render(
         request,

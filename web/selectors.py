@@ -119,7 +119,7 @@ def _documents(case: Case) -> dict:
         "checklist": checklist,
         # Live, unlike the intake's notes: uploading a missing document removes it here.
         "missing_documents": [
-            row["document_type"].name for row in checklist if not row["attachments"]
+            row["document_type"].display_name for row in checklist if not row["attachments"]
         ],
     }
 

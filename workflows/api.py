@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from cases import limits
 from cases.models import Case, Channel, FollowUpOutcome, Outcome, Recommendation
-from core.api import DueFirstCursor
+from core.api import DueFirstCursor, flat_field_errors
 from core.errors import WorkflowError
 from referrals.models import ApprovalDecision, DeliveryChannel, ReviewDecision
 
@@ -260,9 +260,7 @@ class TaskComplete(APIView):
         serializer_class, service = COMPLETIONS[item.kind]
         data = serializer_class(data=request.data)
         if not data.is_valid():
-            raise WorkflowError(
-                field_errors={k: [str(m) for m in v] for k, v in data.errors.items()}
-            )
+            raise WorkflowError(field_errors=flat_field_errors(data.errors))
         service(actor=request.user, task_id=item.pk, **data.validated_data)
         return _after(item)
 

@@ -135,27 +135,39 @@ class ServiceDecisionForm(StyledForm):
     # The recommendation ({"service", "agency", "note", "beneficiary"}), set by form_for.
     recommendation: list[dict] = []
 
+    def _as_recommended(self, data: dict) -> bool:
+        """Whether the services, each letter's reason and each receiver are as recommended."""
+        ticked = {s.code for s in data.get("services") or []}
+        if ticked != {spec["service"] for spec in self.recommendation}:
+            return False
+        return all(
+            (data.get(f"reason_{spec['service']}") or "") == (spec.get("note") or "")
+            and data.get(f"for_{spec['service']}") in (None, "", spec.get("beneficiary"))
+            for spec in self.recommendation
+        )
+
     def clean(self):
         data = super().clean()
-        ticked = {s.code for s in data.get("services") or []}
-        recommended = {spec["service"] for spec in self.recommendation}
-        if data.get("decision") == ServiceDecision.APPROVE and ticked != recommended:
+        if data.get("decision") == ServiceDecision.APPROVE and not self._as_recommended(data):
             self.add_error(
                 "decision",
                 _(
-                    "Layanan yang dicentang berbeda dari rekomendasi: pilih 'Tetapkan dengan "
-                    "perubahan layanan', atau kembalikan centangnya."
+                    "Layanan, alasan atau penerima berbeda dari rekomendasi: pilih 'Tetapkan "
+                    "dengan perubahan layanan', atau kembalikan isiannya."
                 ),
             )
         return data
 
     def submit(self, actor, task_id):
         data = self.cleaned_data
-        notes = {spec["service"]: spec.get("note", "") for spec in self.recommendation}
+        # A recommended service keeps the agency the back office chose; an added one goes
+        # where the routing rules send it.
+        agencies = {spec["service"]: spec.get("agency", "") for spec in self.recommendation}
         referrals = [
             {
                 "service": s.code,
-                "note": notes.get(s.code, ""),
+                "agency": agencies.get(s.code, ""),
+                "note": data.get(f"reason_{s.code}") or "",
                 "beneficiary": data.get(f"for_{s.code}") or None,
             }
             for s in data["services"]
@@ -299,9 +311,11 @@ def form_for(item, data=None, files=None, *, user=None) -> forms.Form:
     form_class = FORM_BY_KIND[item.kind]
     form = form_class(data, files, prefix=f"t{item.pk}")
     if isinstance(form, AssessmentForm):
-        suggest_routes(form, item.case, user)
+        suggest_routes(form, item, user)
     if isinstance(form, ServiceDecisionForm):
         offer_recommendation(form, item, user)
+    if isinstance(form, AssessmentForm | ServiceDecisionForm):
+        form.style_widgets()  # the per-service fields were added after __init__
     if isinstance(form, DeliveryForm) and not form.is_bound and item.referral is not None:
         # The service's usual channel first (PBI-JK: a service; BLT: cash).
         form.initial["channel"] = item.referral.service.delivery_channel or None

@@ -7,12 +7,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from agencies.models import Agency
 from agencies.selectors import suggest_agencies
 from cases import limits
 from cases.selectors import family_of
 from referrals.models import Referral, ReferralStatus
 
-from .models import AssessmentDecision, CaseProcess
+from .models import AssessmentDecision, CaseProcess, ServiceDecision
 
 
 def family_receivers(form, case, services: list, user) -> None:
@@ -38,6 +39,7 @@ def family_receivers(form, case, services: list, user) -> None:
             coerce=int,
             initial=case.beneficiary_id,
             required=False,
+            widget=forms.Select(attrs={"data-with-service": service.code}),
         )
 
 
@@ -83,9 +85,11 @@ def letter_reasons(form: forms.Form, services: list) -> None:
         )
 
 
-def suggest_routes(form: forms.Form, case, user) -> None:
-    """The routable services (``_routable_services``), ticked as the citizen asked for them
-    so the back office refers to several agencies at once."""
+def suggest_routes(form: forms.Form, item, user) -> None:
+    """The routable services (``routable_services``), ticked as the citizen asked for them
+    so the back office refers to several agencies at once; after the manager returned a
+    recommendation, ticked as recommended, with its reasons and receivers."""
+    case = item.case
     agencies = routable_services(form, case, user)
     letter_reasons(form, list(form.fields["services"].queryset))
     # A service already delivered or still with an agency is never ticked again; follow-up
@@ -104,19 +108,45 @@ def suggest_routes(form: forms.Form, case, user) -> None:
             for s in case.requested_services.all()
             if agencies.get(s.pk) and s.pk not in referred
         ]
+        returned = _returned_recommendation(item)
+        if returned:
+            # The manager sent it back: start from what was recommended, reasons included.
+            _fill_from(form, returned)
         if form.initial["services"]:
             form.initial["resolution"] = AssessmentDecision.REFER
         elif delivered:
             form.initial["resolution"] = AssessmentDecision.FOLLOW_UP
 
 
+def _returned_recommendation(item) -> list[dict]:
+    """The recommendation the manager returned, if this assessment follows a return."""
+    process = CaseProcess.objects.get(pk=item.task.process_id)
+    if process.service_decision != ServiceDecision.RETURN:
+        return []
+    return list(process.recommended_referrals)
+
+
 def offer_recommendation(form: forms.Form, item, user) -> None:
-    """The routable services, ticked (and each given to its receiver) as recommended."""
+    """The routable services, ticked as recommended, each with its letter's reason and
+    receiver, and labelled with the agency the back office chose."""
     process = CaseProcess.objects.get(pk=item.task.process_id)
     form.recommendation = list(process.recommended_referrals)
-    routable_services(form, item.case, user)
+    agencies = routable_services(form, item.case, user)
+    letter_reasons(form, list(form.fields["services"].queryset))
+    chosen = {spec["service"]: spec.get("agency", "") for spec in form.recommendation}
+    names = dict(Agency.objects.filter(code__in=chosen.values()).values_list("code", "name"))
+    form.fields["services"].label_from_instance = lambda service: (
+        f"{service.display_name} → "
+        f"{names.get(chosen.get(service.code, '')) or agencies[service.pk].name}"
+    )
     if not form.is_bound:
-        form.initial["services"] = [spec["service"] for spec in form.recommendation]
-        for spec in form.recommendation:
-            if spec.get("beneficiary") and f"for_{spec['service']}" in form.fields:
-                form.initial[f"for_{spec['service']}"] = spec["beneficiary"]
+        _fill_from(form, form.recommendation)
+
+
+def _fill_from(form: forms.Form, specs: list[dict]) -> None:
+    """Tick ``specs``' services, with their reasons and receivers."""
+    form.initial["services"] = [spec["service"] for spec in specs]
+    for spec in specs:
+        form.initial[f"reason_{spec['service']}"] = spec.get("note", "")
+        if spec.get("beneficiary") and f"for_{spec['service']}" in form.fields:
+            form.initial[f"for_{spec['service']}"] = spec["beneficiary"]

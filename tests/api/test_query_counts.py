@@ -4,12 +4,14 @@ grow with the rows; these say what they are, so a query added anywhere on the wa
 (authentication, middleware, serializer) fails here. The same counts on SQLite and
 PostgreSQL: a GET writes nothing, so no savepoint or transaction query differs.
 
-Every request starts with the same three queries:
+Every request starts with the same four queries:
 
 1. the token by its key, with its user (``knox.auth.TokenAuthentication``);
 2. the user's other tokens, to delete expired ones (knox's ``_cleanup_token``, on every
    request: it does not depend on ``AUTO_REFRESH``);
-3. the user's memberships with their agency, office and area (read once per request,
+3. the language the user chose, as the request names none (no ``Accept-Language``;
+   ``agencies.tokens.LanguageTokenAuthentication``);
+4. the user's memberships with their agency, office and area (read once per request,
    ``config.middleware.MembershipCacheMiddleware``).
 
 The lists are cursor-paginated (``core.api``): no COUNT, one query for the page.
@@ -49,10 +51,10 @@ def _client(user) -> APIClient:
     return client
 
 
-def test_case_list_takes_four_queries(staff, work, django_assert_num_queries):
+def test_case_list_takes_five_queries(staff, work, django_assert_num_queries):
     """1-3 as above; 4. the page of cases with beneficiary and region joined in."""
     client = _client(staff["petugas"])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/api/v1/cases/")
     new, referred = work
     assert {row["number"] for row in response.json()["results"]} == {
@@ -60,11 +62,11 @@ def test_case_list_takes_four_queries(staff, work, django_assert_num_queries):
     }
 
 
-def test_task_list_takes_four_queries(staff, work, django_assert_num_queries):
+def test_task_list_takes_five_queries(staff, work, django_assert_num_queries):
     """1-3 as above; 4. the page of actionable tasks with task, holder, case, beneficiary,
     region, referral, service and agency joined in (``workflows.selectors.actionable_tasks``)."""
     client = _client(staff["peksos"])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/api/v1/tasks/")
     new, _referred = work
     results = response.json()["results"]
@@ -73,12 +75,12 @@ def test_task_list_takes_four_queries(staff, work, django_assert_num_queries):
 
 
 @pytest.mark.parametrize("username", ["backoffice", "dinkes"])
-def test_referral_list_takes_four_queries(staff, work, username, django_assert_num_queries):
+def test_referral_list_takes_five_queries(staff, work, username, django_assert_num_queries):
     """1-3 as above; 4. the page of visible referrals with case, service and agency joined in
     (``web.referral_api.ReferralList``). The same for the sending back office and the
     receiving agency."""
     client = _client(staff[username])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/api/v1/referrals/")
     _new, referred = work
     results = response.json()["results"]
@@ -86,14 +88,14 @@ def test_referral_list_takes_four_queries(staff, work, username, django_assert_n
     assert {row["agency"] for row in results} == {"dinkes-bateng"}
 
 
-def test_dashboard_takes_nine_queries(staff, work, django_assert_num_queries):
+def test_dashboard_takes_ten_queries(staff, work, django_assert_num_queries):
     """1-3 as above; then ``workflows.dashboard.dashboard_figures``: 4. cases by stage; 5. overdue
     and at-risk tasks by agency; 6. the same by district; 7. cases opened per week; 8. cases
     closed per week; 9. opening and closing times of closed cases (the median days to
     close). The page (``test_task_pages``) has three more: the overdue tasks, the officers
     they could be handed to, and the bell; its session and user take the token's two places."""
     client = _client(staff["manajer"])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         data = client.get("/api/v1/dashboard/").json()
     assert data["by_stage"] == {"verification": 3, "referral": 3}
     assert data["overdue_tasks"] == 3

@@ -110,11 +110,15 @@ def test_a_signature_needs_a_name_with_a_position_and_an_18_digit_nip(offices):
 
 
 def test_anyone_holding_the_letter_checks_it_without_seeing_who_it_is_for(
-    client, staff, two_referrals
+    client, staff, two_referrals, settings
 ):
+    settings.PUBLIC_BASE_URL = "https://simpul.bangkatengahkab.go.id/"
     referral = two_referrals["pbi-jk"]
     code = display_code(referral.verification_code)
-    assert code in letter(client, staff["dinkes"], referral)
+    printed = letter(client, staff["dinkes"], referral)
+    assert code in printed
+    # The public address, not the host it was printed from.
+    assert "https://simpul.bangkatengahkab.go.id/cek-surat/" in printed
     client.logout()
     # Typed from paper: lower case, spaces instead of dashes.
     typed = code.lower().replace("-", " ")
@@ -137,6 +141,8 @@ def test_anyone_holding_the_letter_checks_it_without_seeing_who_it_is_for(
 
 def test_codes_cannot_be_tried_in_bulk(client, settings, db):
     settings.LETTER_CHECK_RATE = "3/m"
+    # Opening the empty form costs nothing (one desk, one address, many visitors).
+    assert {client.get(reverse("letter_check")).status_code for _i in range(5)} == {200}
     answers = [
         client.get(reverse("letter_check"), {"kode": f"2345-6789-ABC{i}"}).status_code
         for i in range(4)

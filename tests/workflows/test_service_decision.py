@@ -8,14 +8,15 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
-from agencies.models import Office, Role
+from agencies.models import Membership, Office, Role
 from agencies.selectors import needs_service_decision
 from cases.models import Case, Note
 from core.errors import NotAllowed, WorkflowError
 from referrals.models import Referral
 from referrals.selectors import referrals_visible_to
-from tests.conftest import NIBUNG, intake, make_user, open_kinds, open_task
+from tests.conftest import NIBUNG, api_token, intake, make_user, open_kinds, open_task
 from tests.workflows.test_case_flow import refer, verify
 from workflows import services as wf
 from workflows.models import DeadlineRule, TaskKind, WorkItem
@@ -47,9 +48,14 @@ def decide(staff, case, decision, **kwargs):
     )
 
 
-def test_the_step_is_on_by_default_for_an_office_and_where_none_is_configured(regions):
+def test_the_step_is_on_by_default_and_follows_the_handling_office(staff, offices):
     assert Office(name="SLRT", kind="slrt", area_id="19.04").service_decision_step is True
+    assert needs_service_decision(NIBUNG, None) is False  # the fixture's offices leave it out
+    Office.objects.filter(pk=offices["nibung"].pk).update(service_decision_step=True)
+    # The nearest office (the village's Puskesos) for someone of no office ...
     assert needs_service_decision(NIBUNG, None) is True
+    # ... the officer's own office for the SLRT's back office.
+    assert needs_service_decision(NIBUNG, staff["backoffice"].pk) is False
 
 
 def test_a_recommendation_waits_for_the_manager_and_nothing_goes_out(decided_by_manager):
@@ -186,3 +192,91 @@ def test_the_manager_decides_on_the_case_page(client, decided_by_manager):
     assert list(Referral.objects.filter(case=case).values_list("service__code", flat=True)) == [
         "atensi"
     ]
+
+
+def test_a_change_on_the_page_keeps_the_chosen_agency_and_asks_each_letters_reason(
+    client, decided_by_manager
+):
+    """The back office sent PBI-JK to the social office on purpose; the manager adds ATENSI
+    with its reason: PBI-JK stays with the social office (review finding)."""
+    staff = decided_by_manager
+    case = intake(staff["petugas"], requested_services=["pbi-jk"]).case
+    verify(staff, case)
+    wf.complete_assessment(
+        actor=staff["backoffice"],
+        task_id=open_task(case, "assessment").pk,
+        resolution="refer",
+        referrals=[{"service": "pbi-jk", "agency": "dinsos-bateng", "note": "Lewat Dinsos."}],
+    )
+    task = open_task(case, "service_decision")
+    client.force_login(staff["manajer"])
+    page = client.get(reverse("case_detail", args=[case.number])).content.decode()
+    assert "→ Dinas Sosial Bangka Tengah" in page  # the label says where it goes
+    prefix = f"t{task.pk}-"
+    data = {
+        f"{prefix}decision": "approve",
+        f"{prefix}services": ["pbi-jk"],
+        f"{prefix}reason_pbi-jk": "Alasan diubah manajer.",
+    }
+    refused = client.post(reverse("task_complete", args=[task.pk]), data)
+    assert refused.status_code == 400 and "berbeda dari rekomendasi" in refused.content.decode()
+    data.update(
+        {
+            f"{prefix}decision": "change",
+            f"{prefix}services": ["pbi-jk", "atensi"],
+            f"{prefix}reason_atensi": "Anak perlu pendampingan.",
+        }
+    )
+    assert client.post(reverse("task_complete", args=[task.pk]), data).status_code == 302
+    sent = {r.service.code: (r.agency.code, r.note) for r in Referral.objects.filter(case=case)}
+    assert sent == {
+        "pbi-jk": ("dinsos-bateng", "Alasan diubah manajer."),
+        "atensi": ("dinsos-bateng", "Anak perlu pendampingan."),
+    }
+
+
+def test_a_returned_recommendation_comes_back_filled_in(client, decided_by_manager):
+    staff = decided_by_manager
+    case = intake(staff["petugas"], requested_services=["pbi-jk", "atensi"]).case
+    verify(staff, case)
+    wf.complete_assessment(
+        actor=staff["backoffice"],
+        task_id=open_task(case, "assessment").pk,
+        resolution="refer",
+        referrals=[{"service": "atensi", "note": "Pendampingan anak."}],
+    )
+    decide(staff, case, "return", reason=RETURN_REASON)
+    task = open_task(case, "assessment")
+    client.force_login(staff["backoffice"])
+    page = client.get(reverse("case_detail", args=[case.number])).content.decode()
+    form = page.split(f'data-draft="task-{task.pk}"', 1)[1].split("</form>", 1)[0]
+    # As recommended (ATENSI only), not as requested (PBI-JK and ATENSI), reason kept.
+    assert "checked" in form.split('value="atensi"', 1)[1].split(">", 1)[0]
+    assert "checked" not in form.split('value="pbi-jk"', 1)[1].split(">", 1)[0]
+    assert 'value="Pendampingan anak."' in form
+
+
+def test_the_api_names_the_field_inside_a_referral(decided_by_manager):
+    staff = decided_by_manager
+    case = recommended_case(staff, "pbi-jk")
+    task = open_task(case, "service_decision")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(staff['manajer'])}")
+    response = api.post(
+        f"/api/v1/tasks/{task.pk}/complete/",
+        {"decision": "change", "referrals": [{"service": "pbi-jk", "agency": "x" * 41}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["referrals.0.agency"]
+
+
+def test_without_a_supervisor_to_decide_the_recommendation_goes_straight_out(
+    decided_by_manager,
+):
+    """No supervisor covers the case's region (none set up yet): the step would hold the
+    case with nobody to act, so the referrals go out (review finding)."""
+    staff = decided_by_manager
+    Membership.objects.filter(role=Role.SUPERVISOR).update(is_active=False)
+    case = recommended_case(staff, "pbi-jk")
+    assert open_kinds(case) == ["referral_review"]
