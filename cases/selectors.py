@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from difflib import SequenceMatcher
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy
+from rapidfuzz import fuzz, process
 
 from agencies.models import CASE_TEAM_ROLES, INTAKE_ROLES, Region, Role, Service
 from agencies.selectors import agencies_of, areas_of, covers, roles_of
@@ -15,10 +15,11 @@ from core.types import Viewer
 
 from .access import agency_case_ids
 from .crypto import blind_index
-from .models import Case, CaseStatus, Family, Person, normalize_name
+from .models import Case, CaseStatus, Family, Person
+from .names import CLOSE_NAMES, SIMILAR_NAMES, key_similarity, name_key
 from .nik import looks_like_nik, normalize_number
 
-LIKELY_DUPLICATE_RATIO = 0.8
+DUPLICATES_SHOWN = 10
 
 # The one answer about a registered person the user may not see, given by the NIK lookup,
 # intake (form and API) and family registration alike: no name, no village, no status.
@@ -39,22 +40,50 @@ def person_by_nik(nik: str) -> Person | None:
 
 
 def names_differ(a: str, b: str) -> bool:
-    return normalize_name(a) != normalize_name(b)
+    return name_key(a) != name_key(b)
 
 
 def likely_duplicates(
-    *, full_name: str, birth_date: dt.date, region: Region, exclude_nik: str = ""
+    *,
+    full_name: str,
+    birth_date: dt.date | None,
+    region: Region,
+    has_nik: bool = True,
+    exclude_nik: str = "",
 ) -> list[Person]:
-    """Registered people of the same village and birth date whose name is close to this one."""
-    wanted = normalize_name(full_name)
-    candidates = Person.objects.filter(birth_date=birth_date, region=region)
+    """Registered people of the village who may be the person typed as new, best first (at
+    most ``DUPLICATES_SHOWN``). SLRT practice is to look before registering (national
+    audits found a million duplicate records, ``domain.md`` section 3):
+
+    - the same birth date and a similar name (``cases.names.SIMILAR_NAMES``: old spelling,
+      short forms, order, a part left out); or
+    - where a birth date or a NIK is missing, on the typed person or on the registered one,
+      a close name (``CLOSE_NAMES``: every part, in any order).
+
+    Names are compared by their folded keys (``Person.search_name``). Two queries."""
+    key = name_key(full_name)
+    if not key:
+        return []
+    village = Person.objects.filter(region=region)
     if exclude_nik:
-        candidates = candidates.exclude(nik_index=blind_index(exclude_nik))
-    return [
-        person
-        for person in candidates[:50]
-        if SequenceMatcher(None, wanted, person.search_name).ratio() >= LIKELY_DUPLICATE_RATIO
-    ]
+        village = village.exclude(nik_index=blind_index(exclude_nik))
+    scores: dict[int, float] = {}
+    if birth_date is not None:
+        for pk, other in village.filter(birth_date=birth_date).values_list("pk", "search_name"):
+            score = key_similarity(key, other)
+            if score >= SIMILAR_NAMES:
+                scores[pk] = score + 100  # a matching birth date ranks first
+    loose = village
+    if birth_date is not None and has_nik:
+        loose = village.filter(Q(birth_date__isnull=True) | Q(nik_index__isnull=True))
+    names = dict(loose.values_list("pk", "search_name"))
+    for _name, score, pk in process.extract(
+        key, names, scorer=fuzz.token_sort_ratio, score_cutoff=CLOSE_NAMES, limit=None
+    ):
+        scores.setdefault(pk, score)
+    best = sorted(scores, key=lambda pk: -scores[pk])[:DUPLICATES_SHOWN]
+    people = Person.objects.in_bulk(best)
+    return [people[pk] for pk in best]
 
 
 def open_cases_of(person: Person) -> QuerySet[Case]:
@@ -119,17 +148,19 @@ def cases_visible_to(user: Viewer) -> QuerySet[Case]:
 
 
 def search_cases(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
-    """By full NIK (through the blind index), case number, or beneficiary name."""
-
+    """By full NIK (through the blind index), case number, or beneficiary name (its folded
+    key, ``cases.names.name_key``: "Jusuf" finds "Yusuf")."""
     q = q.strip()
     if looks_like_nik(q):
         index = blind_index(normalize_number(q))
         return qs.filter(Q(beneficiary__nik_index=index) | Q(applicant__nik_index=index))
-    if q:
-        return qs.filter(
-            Q(number__icontains=q) | Q(beneficiary__search_name__contains=normalize_name(q))
-        )
-    return qs
+    if not q:
+        return qs
+    matches = Q(number__icontains=q)
+    key = name_key(q)
+    if key:  # a case number folds to nothing: it must not match every name
+        matches |= Q(beneficiary__search_name__contains=key)
+    return qs.filter(matches)
 
 
 def case_detail(user: Viewer, number: str) -> Case:

@@ -55,7 +55,6 @@ from cases.models.registry import (
     Relationship,
     Sex,
     canonical_number,
-    normalize_name,
     rt_rw_validator,
 )
 
@@ -98,7 +97,6 @@ __all__ = [
     "Stage",
     "attachment_path",
     "canonical_number",
-    "normalize_name",
     "pending_upload_path",
     "rt_rw_validator",
 ]

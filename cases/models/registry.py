@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -14,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from agencies.models import Region
 from cases.crypto import EncryptedCharField, blind_index
 from cases.limits import validate_birth_date
+from cases.names import clean_name, name_key
 from cases.nik import (
     is_ascii_digits,
     mask_nik,
@@ -35,13 +34,6 @@ def canonical_number(value: str, *, field: str) -> str:
     if not is_ascii_digits(number):
         raise ValueError(f"{field} must be ASCII digits 0-9 once normalised")
     return number
-
-
-def normalize_name(name: str) -> str:
-    """Lower-case, accent-free, single-spaced name used for likely-duplicate matching."""
-    text = unicodedata.normalize("NFKD", name or "")
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.lower().replace(".", " ").replace(",", " ").split())
 
 
 class Sex(models.TextChoices):
@@ -213,14 +205,16 @@ class Person(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs) -> None:
-        """Stores the NIK and phone normalised (``cases.nik``), the NIK's blind index and
-        the name's search form with them."""
-        self.search_name = normalize_name(self.full_name)
+        """Stores the name without invisible characters (``cases.names.clean_name``), the
+        NIK and phone normalised (``cases.nik``), the NIK's blind index and the name's
+        folded form (``cases.names.name_key``: what search and duplicate checks compare)."""
+        self.full_name = clean_name(self.full_name)
+        self.search_name = name_key(self.full_name)
         self.nik = canonical_number(self.nik, field="Person.nik") if self.nik else None
         self.nik_index = blind_index(self.nik) if self.nik else None
         self.phone = normalize_phone(self.phone)
         if kwargs.get("update_fields") is not None:
-            derived = {"search_name", "nik", "nik_index", "phone"}
+            derived = {"full_name", "search_name", "nik", "nik_index", "phone"}
             kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
         super().save(*args, **kwargs)
 

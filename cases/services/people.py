@@ -69,9 +69,13 @@ def resolve_person(
     region = _home_village(data, prefix, errors, actor=actor)
     duplicates = (
         selectors.likely_duplicates(
-            full_name=data.full_name, birth_date=data.birth_date, region=region
+            full_name=data.full_name,
+            birth_date=data.birth_date,
+            region=region,
+            has_nik=bool(data.nik),
+            exclude_nik=data.nik,
         )
-        if region is not None and data.birth_date and data.full_name.strip()
+        if region is not None and data.full_name.strip()
         else []
     )
     warnings += [_likely_duplicate_warning(candidate) for candidate in duplicates]
