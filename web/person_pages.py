@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import selectors
 from cases.access import log_access
 from cases.attachments import download_response
-from cases.models import AccessAction, AccessLog
+from cases.form_tokens import once_per_form_token
+from cases.forms import PersonCorrectionForm
+from cases.models import AccessAction, AccessLog, Person
+from cases.services.corrections import correct_person, may_correct_person
+from core.errors import DomainError
+from core.forms import add_error_to_form
 from referrals.selectors import downloadable_attachment
 from web import selectors as web_selectors
 
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _person_page(request, pk)
+
+
+def _person_page(
+    request: HttpRequest, pk: int, *, correction: PersonCorrectionForm | None = None
+) -> HttpResponse:
     person = (
         selectors.people_visible_to(request.user)
         .select_related("region__parent__parent", "family")
@@ -31,7 +45,13 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, action=AccessAction.VIEW_PERSON, route="person_detail", person=person
     )
     supervisor = selectors.is_supervisor_for(request.user, person.region_id)
+    if correction is None and may_correct_person(request.user, person):
+        correction = PersonCorrectionForm(
+            person=person, villages=selectors.villages_for_intake(request.user)
+        )
     context = {
+        "correction_form": correction,
+        "canonical_url": reverse("person_detail", args=[person.pk]),
         "person": person,
         "cases": selectors.cases_visible_to(request.user)
         .filter(Q(applicant=person) | Q(beneficiary=person))
@@ -43,7 +63,46 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if supervisor
         else [],
     }
-    return render(request, "cases/person_detail.html", context)
+    return render(
+        request,
+        "cases/person_detail.html",
+        context,
+        status=400 if correction and correction.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+@once_per_form_token
+def person_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a person's data with a reason (``cases.services.corrections``): 404 for a
+    person the user does not see, 403 for one they see but may not correct."""
+    person = selectors.people_visible_to(request.user).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    if not may_correct_person(request.user, person):
+        raise PermissionDenied
+    form = PersonCorrectionForm(request.POST, villages=selectors.villages_for_intake(request.user))
+    if form.is_valid():
+        try:
+            correct_person(
+                actor=request.user,
+                person_id=pk,
+                correction=form.to_correction(),
+                reason=form.cleaned_data["reason"],
+            )
+        except Person.DoesNotExist:
+            raise Http404 from None
+        except DomainError as error:
+            if error.is_refusal:
+                raise PermissionDenied from None
+            add_error_to_form(
+                form, error, rename=lambda name: "region" if name == "region_code" else name
+            )
+        else:
+            messages.success(request, _("Data penduduk diperbaiki."))
+            return redirect("person_detail", pk=pk)
+    return _person_page(request, pk, correction=form)
 
 
 @login_required

@@ -44,5 +44,6 @@ urlpatterns = [
     path("kasus/<str:number>/tingkat/", case_pages.case_change_tier, name="case_change_tier"),
     path("penduduk/<id:pk>/", person_pages.person_detail, name="person_detail"),
     path("penduduk/<id:pk>/ekspor/", person_pages.person_export, name="person_export"),
+    path("penduduk/<id:pk>/perbaiki/", person_pages.person_correct, name="person_correct"),
     path("lampiran/<id:pk>/", person_pages.attachment_download, name="attachment_download"),
 ]

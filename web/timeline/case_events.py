@@ -150,6 +150,7 @@ def person_events(case: Case, since: dt.datetime) -> list[TimelineEvent]:
                 kind="person_changed",
                 summary=_("Data %(role)s diubah: %(name)s")
                 % {"role": roles[record.id], "name": record.full_name},
+                detail=record.history_change_reason or "",
                 changes=changes,
             )
         )

@@ -1,0 +1,111 @@
+"""Keeping the registry true by hand: an officer corrects a person's data with a reason
+(issue 14; Permensos 3/2021 on DTKS upkeep: the data are verified and corrected by the
+regency's social office and the village)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from agencies.models import Region, RegionLevel
+from cases import selectors
+from cases.history import changed_by
+from cases.limits import REASON
+from cases.models import Person, Sex
+from cases.names import clean_name
+from cases.services.inputs import FieldErrors
+from core.errors import IntakeError, NotAllowed
+from core.types import Actor
+
+# The fields a correction may change (the NIK is not among them: it is checked against the
+# civil registry, not corrected by hand).
+CORRECTABLE = ("full_name", "birth_place", "birth_date", "sex", "phone", "rt", "rw", "street")
+
+
+@dataclass
+class PersonCorrection:
+    """A person's corrected data, as typed. ``region_code`` is the village's code."""
+
+    full_name: str
+    birth_place: str
+    birth_date: dt.date | None
+    sex: str
+    phone: str
+    region_code: str
+    rt: str
+    rw: str
+    street: str
+
+
+def may_correct_person(actor: Actor, person: Person) -> bool:
+    """Who may correct a person: the officers who register people where they live (intake,
+    back office, supervisor of the area, ``cases.selectors.may_register_in``)."""
+    return selectors.may_register_in(actor, person.region_id)
+
+
+def correct_person(
+    *, actor: Actor, person_id: int, correction: PersonCorrection, reason: str
+) -> Person:
+    """Correct a registered person's identity and address, with a reason kept in the
+    history row the change writes (who, when, which fields, why; shown on the timeline of
+    the person's cases).
+
+    Raises ``Person.DoesNotExist`` for a person the actor may not see (as for none),
+    ``NotAllowed`` (403) for one they see but may not correct, ``IntakeError`` (400) keyed
+    by field: a required field empty, a value the registry refuses (birth date, phone,
+    RT/RW), a village outside the actor's area, no reason, or nothing changed.
+    """
+    person = selectors.people_visible_to(actor).filter(pk=person_id).first()
+    if person is None:
+        raise Person.DoesNotExist
+    if not may_correct_person(actor, person):
+        raise NotAllowed(_("Hanya petugas wilayah penduduk ini yang dapat memperbaiki datanya."))
+    errors = FieldErrors()
+    if not reason.strip():
+        errors.add("reason", _("Alasan perbaikan wajib diisi."))
+    elif len(reason.strip()) > REASON:
+        errors.add("reason", _("Alasan paling panjang %(n)d karakter.") % {"n": REASON})
+    values = _checked_values(actor, correction, errors)
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        changed = [name for name, value in values.items() if getattr(person, name) != value]
+        if not changed and not errors.by_field:
+            errors.add("reason", _("Tidak ada data yang berubah."))
+        for name in changed:
+            setattr(person, name, values[name])
+        try:
+            person.full_clean(exclude=["nik", "family", "relationship"])
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    errors.add(name, message)
+        if errors.by_field:
+            raise IntakeError(field_errors=errors.by_field)
+        changed_by(person, actor, reason=reason.strip())
+        person.save()
+    return person
+
+
+def _checked_values(actor: Actor, correction: PersonCorrection, errors: FieldErrors) -> dict:
+    """The model values of ``correction``; what is missing or out of the actor's area goes
+    to ``errors``."""
+    values = {name: getattr(correction, name) for name in CORRECTABLE}
+    for name in ("full_name", "birth_place", "phone", "rt", "rw", "street"):
+        values[name] = (values[name] or "").strip()
+    values["full_name"] = clean_name(values["full_name"])
+    if not values["full_name"]:
+        errors.add("full_name", _("Nama lengkap wajib diisi."))
+    if values["sex"] not in Sex.values:
+        errors.add("sex", _("Pilih jenis kelamin."))
+    region = Region.objects.filter(code=correction.region_code, level=RegionLevel.VILLAGE).first()
+    if region is None:
+        errors.add("region", _("Pilih desa/kelurahan."))
+    elif not selectors.may_register_in(actor, region.code):
+        errors.add("region", str(selectors.OUTSIDE_YOUR_AREA))
+    else:
+        values["region_id"] = region.code
+    return values

@@ -1,0 +1,93 @@
+"""Correcting a person by hand (issue 14): the officers of the person's area correct name,
+birth data, sex, phone and address with a required reason; the change is in the history,
+with who and why, and on the timeline of the person's cases."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from cases.models import Person
+from tests.conftest import AIR_MESU, NIBUNG, intake
+from web.timeline import case_timeline
+
+REASON = "Salah ketik saat pendaftaran; sesuai KK terbaru."
+
+
+def form(person: Person, **changes) -> dict:
+    data = {
+        "full_name": person.full_name,
+        "birth_place": person.birth_place,
+        "birth_date": person.birth_date.isoformat() if person.birth_date else "",
+        "sex": person.sex,
+        "phone": person.phone,
+        "region": person.region_id,
+        "rt": person.rt,
+        "rw": person.rw,
+        "street": person.street,
+        "reason": REASON,
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_back_office_corrects_a_name_and_birth_date_with_a_reason(client, staff):
+    case = intake(staff["petugas"]).case
+    budi = case.beneficiary
+    client.force_login(staff["backoffice"])
+    page = client.get(reverse("person_detail", args=[budi.pk])).content.decode()
+    assert "Perbaiki data penduduk" in page
+    response = client.post(
+        reverse("person_correct", args=[budi.pk]),
+        form(budi, full_name="Budi Santosa", birth_date="1985-08-21"),
+    )
+    assert response.status_code == 302
+    budi.refresh_from_db()
+    assert (budi.full_name, budi.birth_date) == ("Budi Santosa", dt.date(1985, 8, 21))
+    record = budi.history.latest("history_date")
+    assert (record.history_user, record.history_change_reason) == (staff["backoffice"], REASON)
+    [event] = [e for e in case_timeline(case) if e.kind == "person_changed"]
+    assert event.detail == REASON and event.actor == staff["backoffice"]
+    assert "Budi Santosa" in str(event.changes)
+
+
+def test_no_reason_or_no_change_is_refused_and_nothing_is_written(client, staff):
+    budi = intake(staff["petugas"]).case.beneficiary
+    client.force_login(staff["backoffice"])
+    url = reverse("person_correct", args=[budi.pk])
+    response = client.post(url, form(budi, full_name="Budi Santosa", reason=""))
+    assert response.status_code == 400
+    assert "Alasan perbaikan wajib diisi." in response.content.decode()
+    response = client.post(url, form(budi))
+    assert response.status_code == 400 and "Tidak ada data yang berubah." in (
+        response.content.decode()
+    )
+    budi.refresh_from_db()
+    assert budi.full_name == "Budi Santoso" and budi.history.count() == 1
+
+
+def test_a_village_outside_the_officers_area_is_refused(client, staff):
+    budi = intake(staff["petugas"]).case.beneficiary
+    client.force_login(staff["petugas"])  # a Nibung village officer
+    response = client.post(reverse("person_correct", args=[budi.pk]), form(budi, region=AIR_MESU))
+    assert response.status_code == 400
+    budi.refresh_from_db()
+    assert budi.region_id == NIBUNG
+
+
+def test_who_may_correct(client, staff):
+    budi = intake(staff["petugas"]).case.beneficiary
+    url = reverse("person_correct", args=[budi.pk])
+    data = form(budi, full_name="Budi Santosa")
+    # Agency staff and another regency's officer do not see the person: 404.
+    for role in ("dinkes", "petugas_bks"):
+        client.force_login(staff[role])
+        assert client.post(url, data).status_code == 404
+    # The social worker sees them on the case but registers nobody: 403, and no form.
+    client.force_login(staff["peksos"])
+    assert (
+        "Perbaiki data penduduk"
+        not in client.get(reverse("person_detail", args=[budi.pk])).content.decode()
+    )
+    assert client.post(url, data).status_code == 403
+    budi.refresh_from_db()
+    assert budi.full_name == "Budi Santoso"
