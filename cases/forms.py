@@ -10,11 +10,17 @@ from agencies.models import DocumentType, PpksCategory, Region, Service
 from core.forms import MultipleFileField, StyledForm
 
 from . import limits
-from .models import CaseKind, Channel, ComplaintTier, MoveDecision, Priority, Relationship, Sex
+from .models import (
+    CaseKind,
+    Channel,
+    ComplaintTier,
+    MoveDecision,
+    Priority,
+    Relationship,
+    Sex,
+)
 from .nik import KK_LENGTH_MESSAGE, NIK_LENGTH, NIK_LENGTH_MESSAGE, validate_phone
 from .services import DocumentInput, PersonInput
-from .services.corrections import CORRECTABLE as CORRECTED_FIELDS
-from .services.corrections import PersonCorrection
 
 DOCUMENT_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
 
@@ -337,38 +343,3 @@ class MoveDecisionForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Wajib bila ditolak."),
     )
-
-
-class PersonCorrectionForm(PersonForm):
-    """A registered person's data corrected by hand, with the reason (the NIK is not
-    corrected here: it is checked against the civil registry)."""
-
-    reason = forms.CharField(
-        label=_("Alasan perbaikan"),
-        max_length=limits.REASON,
-        error_messages={"required": _("Alasan perbaikan wajib diisi.")},
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Mis. salah ketik nama saat pendaftaran; sesuai KK terbaru."),
-    )
-
-    def __init__(self, *args, person=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("nik", "no_nik_reason", "existing_person_id"):
-            del self.fields[name]
-        for name in ("full_name", "sex", "region"):
-            self.fields[name].required = True
-        if person is not None and not self.is_bound:
-            self.initial.update(
-                {name: getattr(person, name) for name in CORRECTED_FIELDS}
-                | {"region": person.region_id}
-            )
-
-    def to_correction(self) -> PersonCorrection:
-        data = self.cleaned_data
-        return PersonCorrection(
-            **{
-                name: data[name] or ("" if name != "birth_date" else None)
-                for name in CORRECTED_FIELDS
-            },
-            region_code=data["region"].code,
-        )

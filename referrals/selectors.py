@@ -197,6 +197,24 @@ def registry_findings(case: Case) -> dict:
     }
 
 
+def current_registry_findings(case: Case) -> dict:
+    """The case's registry findings, with the DTKS/DTSEN status, decile, date and source
+    read from the beneficiary's family card as it stands now: a registry check recorded
+    after intake shows on the case as on the card, so the two never disagree. The open
+    cases and aid found at intake stay as found then (``registry_findings``). No query when
+    the case was loaded with ``beneficiary__family``."""
+    findings = dict(case.registry_findings or {})
+    family = case.beneficiary.family
+    if family is not None:
+        findings.update(
+            registry_status=family.registry_status,
+            decile=family.decile,
+            as_of=family.registry_as_of.isoformat() if family.registry_as_of else None,
+            source=family.registry_source,
+        )
+    return findings
+
+
 def document_checklist(case: Case, attachments: list | None = None) -> list[dict]:
     """Kelengkapan berkas: each document the requested or referred services need, which
     services need it, and the attachments that provide it (one row per document type)."""

@@ -123,7 +123,7 @@ def _detail_data(user, case: Case) -> dict:
         else None,
         "complaint_tier": case.complaint_tier,
         "requested_services": [s.code for s in case.requested_services.all()],
-        "registry_findings": case.registry_findings if page["whole_case"] else None,
+        "registry_findings": page["registry"] if page["whole_case"] else None,
         "intake_warnings": case.intake_warnings if page["whole_case"] else [],
         "referrals": page["referrals"],
         "open_tasks": list(

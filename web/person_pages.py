@@ -16,8 +16,9 @@ from cases import selectors
 from cases.access import log_access
 from cases.attachments import download_response
 from cases.form_tokens import once_per_form_token
-from cases.forms import PersonCorrectionForm
 from cases.models import AccessAction, AccessLog, Person
+from cases.registry_forms import PersonCorrectionForm, RegistryCheckForm
+from cases.services import record_registry_status
 from cases.services.corrections import correct_person, may_correct_person
 from core.errors import DomainError
 from core.forms import add_error_to_form
@@ -31,7 +32,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _person_page(
-    request: HttpRequest, pk: int, *, correction: PersonCorrectionForm | None = None
+    request: HttpRequest,
+    pk: int,
+    *,
+    correction: PersonCorrectionForm | None = None,
+    registry_check: RegistryCheckForm | None = None,
 ) -> HttpResponse:
     person = (
         selectors.people_visible_to(request.user)
@@ -49,8 +54,16 @@ def _person_page(
         correction = PersonCorrectionForm(
             person=person, villages=selectors.villages_for_intake(request.user)
         )
+    if registry_check is None and person.family and may_correct_person(request.user, person):
+        registry_check = RegistryCheckForm(
+            initial={
+                "registry_status": person.family.registry_status,
+                "decile": person.family.decile,
+            }
+        )
     context = {
         "correction_form": correction,
+        "registry_form": registry_check,
         "canonical_url": reverse("person_detail", args=[person.pk]),
         "person": person,
         "cases": selectors.cases_visible_to(request.user)
@@ -63,12 +76,8 @@ def _person_page(
         if supervisor
         else [],
     }
-    return render(
-        request,
-        "cases/person_detail.html",
-        context,
-        status=400 if correction and correction.errors else 200,
-    )
+    bound = [form for form in (correction, registry_check) if form is not None and form.errors]
+    return render(request, "cases/person_detail.html", context, status=400 if bound else 200)
 
 
 @login_required
@@ -140,3 +149,37 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # Offered under its generated name (cases.attachments), never the uploader's.
     return download_response(attachment)
+
+
+@login_required
+@require_POST
+@once_per_form_token
+def person_registry_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a DTKS/DTSEN check of the person's family (``record_registry_status``)."""
+    person = (
+        selectors.people_visible_to(request.user).select_related("family").filter(pk=pk).first()
+    )
+    if person is None or person.family is None:
+        raise Http404
+    if not may_correct_person(request.user, person):
+        raise PermissionDenied
+    form = RegistryCheckForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_registry_status(
+                actor=request.user,
+                family=person.family,
+                status=data["registry_status"],
+                decile=data["decile"],
+                as_of=data["registry_as_of"],
+                source=data["registry_source"],
+            )
+        except DomainError as error:
+            if error.is_refusal:
+                raise PermissionDenied from None
+            add_error_to_form(form, error)
+        else:
+            messages.success(request, _("Hasil cek DTKS/DTSEN dicatat."))
+            return redirect("person_detail", pk=pk)
+    return _person_page(request, pk, registry_check=form)

@@ -16,6 +16,7 @@ from cases.selectors import cases_visible_to, search_cases, sees_whole_case
 from core.types import Viewer
 from referrals.models import Delivery, Referral
 from referrals.selectors import (
+    current_registry_findings,
     document_checklist,
     latest_visit,
     letter_number,
@@ -55,12 +56,14 @@ def case_page(user: Viewer, case: Case) -> dict:
     referrals = referrals_visible_to(user).filter(case=case)
     referrals = referrals.select_related("service", "agency", "delivery", "sent_by", "beneficiary")
     shares_sensitive = any(r.service.shares_sensitive_category for r in referrals)
+    registry = current_registry_findings(case)
     return {
         "show_category": whole
         or not (case.ppks_category and case.ppks_category.is_sensitive)
         or shares_sensitive,
+        "registry": registry,
         "registry_status_label": RegistryStatus(
-            (case.registry_findings or {}).get("registry_status", RegistryStatus.UNKNOWN)
+            registry.get("registry_status", RegistryStatus.UNKNOWN)
         ).label,
         "whole_case": whole,
         "referrals": list(referrals.order_by("sent_at")),

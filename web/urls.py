@@ -45,5 +45,10 @@ urlpatterns = [
     path("penduduk/<id:pk>/", person_pages.person_detail, name="person_detail"),
     path("penduduk/<id:pk>/ekspor/", person_pages.person_export, name="person_export"),
     path("penduduk/<id:pk>/perbaiki/", person_pages.person_correct, name="person_correct"),
+    path(
+        "penduduk/<id:pk>/cek-registri/",
+        person_pages.person_registry_check,
+        name="person_registry_check",
+    ),
     path("lampiran/<id:pk>/", person_pages.attachment_download, name="attachment_download"),
 ]

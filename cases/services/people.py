@@ -30,7 +30,7 @@ from cases.nik import (
     validate_phone,
 )
 from cases.services.inputs import FieldErrors, PersonInput, ResolvedPerson
-from core.errors import IntakeConflict, IntakeError
+from core.errors import IntakeConflict, IntakeError, NotAllowed
 from core.types import Actor
 
 
@@ -329,8 +329,19 @@ def record_registry_status(
     as_of: dt.date,
     source: str,
 ) -> Family:
-    """Store the family's DTKS/DTSEN status and welfare decile as checked on ``as_of``."""
+    """Store the family's DTKS/DTSEN status and welfare decile as checked on ``as_of``
+    (cek DTKS/DTSEN), with where it was checked (``source``); the history row names who.
+    Every case of the family shows it (``referrals.selectors.current_registry_findings``).
+
+    Raises ``NotAllowed`` (403) when the family has members outside the actor's area
+    (``cases.selectors.may_use_family``), ``IntakeError`` (400) keyed by field for an
+    unknown status, a decile outside 1-10 or given without DTKS/DTSEN, a date in the
+    future, or no source."""
+    if not selectors.may_use_family(actor, family):
+        raise NotAllowed(_("Keluarga ini di luar wilayah kerja Anda."))
     errors = FieldErrors()
+    if as_of > timezone.localdate():
+        errors.add("registry_as_of", _("Tanggal cek tidak boleh di masa depan."))
     if status not in RegistryStatus.values:
         errors.add("registry_status", _("Status DTKS/DTSEN tidak dikenal."))
     if decile is not None and not 1 <= decile <= 10:

@@ -1,0 +1,81 @@
+"""The person page's forms for keeping the registry true: a correction by hand, and a
+DTKS/DTSEN check of the family (issue 14)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import StyledForm
+
+from . import limits
+from .forms import PersonForm
+from .models import RegistryStatus
+from .services.corrections import CORRECTABLE as CORRECTED_FIELDS
+from .services.corrections import PersonCorrection
+
+
+class PersonCorrectionForm(PersonForm):
+    """A registered person's data corrected by hand, with the reason (the NIK is not
+    corrected here: it is checked against the civil registry)."""
+
+    reason = forms.CharField(
+        label=_("Alasan perbaikan"),
+        max_length=limits.REASON,
+        error_messages={"required": _("Alasan perbaikan wajib diisi.")},
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Mis. salah ketik nama saat pendaftaran; sesuai KK terbaru."),
+    )
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("nik", "no_nik_reason", "existing_person_id"):
+            del self.fields[name]
+        for name in ("full_name", "sex", "region"):
+            self.fields[name].required = True
+        if person is not None and not self.is_bound:
+            self.initial.update(
+                {name: getattr(person, name) for name in CORRECTED_FIELDS}
+                | {"region": person.region_id}
+            )
+
+    def to_correction(self) -> PersonCorrection:
+        data = self.cleaned_data
+        return PersonCorrection(
+            **{
+                name: data[name] or ("" if name != "birth_date" else None)
+                for name in CORRECTED_FIELDS
+            },
+            region_code=data["region"].code,
+        )
+
+
+class RegistryCheckForm(StyledForm):
+    """Cek DTKS/DTSEN: what the registry says of a family, as of when, and where it was
+    looked up."""
+
+    # Stored as the Indonesian words (a record of the registry), shown in the reader's.
+    SOURCES = [
+        ("Cek di SIKS-NG / DTSEN", _("Cek di SIKS-NG / DTSEN")),
+        ("Berkas data terpadu dari Dinas Sosial", _("Berkas data terpadu dari Dinas Sosial")),
+        ("Musyawarah desa/kelurahan", _("Musyawarah desa/kelurahan")),
+    ]
+
+    registry_status = forms.ChoiceField(
+        label=_("Status DTKS/DTSEN"), choices=RegistryStatus.choices, widget=forms.RadioSelect
+    )
+    decile = forms.TypedChoiceField(
+        label=_("Desil kesejahteraan"),
+        choices=[("", _("Tidak ada desil"))] + [(n, str(n)) for n in range(1, 11)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Hanya untuk keluarga yang terdaftar; desil 1 paling miskin."),
+    )
+    registry_as_of = forms.DateField(
+        label=_("Per tanggal"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
+    )
+    registry_source = forms.ChoiceField(label=_("Sumber"), choices=SOURCES)
