@@ -11,7 +11,7 @@ from core.forms import StyledForm
 
 from . import limits
 from .forms import PersonForm
-from .models import RegistryStatus
+from .models import LifeStatus, RegistryStatus
 from .services.corrections import CORRECTABLE as CORRECTED_FIELDS
 from .services.corrections import PersonCorrection
 
@@ -79,3 +79,22 @@ class RegistryCheckForm(StyledForm):
         initial=timezone.localdate,
     )
     registry_source = forms.ChoiceField(label=_("Sumber"), choices=SOURCES)
+
+
+class LifeEventForm(StyledForm):
+    """What became of a person (or that they are active again), when, and who said so."""
+
+    life_status = forms.ChoiceField(
+        label=_("Status"), choices=LifeStatus.choices, widget=forms.RadioSelect
+    )
+    life_status_date = forms.DateField(
+        label=_("Tanggal"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Wajib untuk meninggal dunia (tanggal kematian)."),
+    )
+    life_status_source = forms.CharField(
+        label=_("Sumber keterangan"),
+        max_length=150,
+        help_text=_("Mis. akta kematian Dukcapil; keterangan kepala desa; kunjungan rumah."),
+    )

@@ -12,11 +12,22 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Membership, Office, OfficeKind, Role, Service, region_and_ancestors
 from agencies.selectors import agencies_of
-from cases.models import Attachment, AttachmentKind, Case, HomeVisit, Person
+from cases.models import (
+    Attachment,
+    AttachmentKind,
+    Case,
+    CaseStatus,
+    HomeVisit,
+    LifeStatus,
+    Person,
+)
 from cases.selectors import case_team_q, cases_visible_to, open_cases_of
 from core.types import Viewer
 
 from .models import CODE_LENGTH, Delivery, Referral, ReferralStatus, aid_period_key
+
+# People who should receive nothing new until someone has looked (issue 14).
+INACTIVE_STATUSES = [status for status in LifeStatus.values if status != LifeStatus.ACTIVE]
 
 # A letter for a referral in one of these states no longer stands.
 WITHDRAWN_STATUSES = (ReferralStatus.REJECTED, ReferralStatus.DECLINED, ReferralStatus.REVOKED)
@@ -267,3 +278,45 @@ def downloadable_attachment(user: Viewer, pk: int) -> Attachment | None:
         .filter(pk=pk)
         .first()
     )
+
+
+# A referral whose aid has not gone out yet.
+PENDING_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.APPROVED)
+
+
+def cases_needing_validation(user: Viewer) -> QuerySet[Case]:
+    """Perlu validasi: the open cases of the user's case team whose beneficiary, or the
+    receiver of a referral not yet delivered, is no longer active (deceased, moved, not
+    found, no longer eligible), most recent status change first. The registry must not
+    pay the dead or the departed (``domain.md`` section 3)."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    inactive = Q(beneficiary__life_status__in=INACTIVE_STATUSES) | Q(
+        referrals__status__in=PENDING_STATUSES,
+        referrals__beneficiary__life_status__in=INACTIVE_STATUSES,
+    )
+    return (
+        Case.objects.filter(case_team_q(user), status=CaseStatus.OPEN)
+        .filter(inactive)
+        .distinct()
+        .select_related("beneficiary", "region")
+        .order_by("-beneficiary__life_status_date", "-pk")
+    )
+
+
+def inactive_people_of(case: Case) -> list[dict]:
+    """On a case: the beneficiary and the receivers of its referrals not yet delivered who
+    are no longer active, each with the referrals that wait for them (one query)."""
+    people: dict[int, dict] = {}
+    if case.beneficiary.life_status in INACTIVE_STATUSES:
+        people[case.beneficiary_id] = {"person": case.beneficiary, "referrals": []}
+    pending = Referral.objects.filter(
+        case=case,
+        status__in=PENDING_STATUSES,
+        beneficiary__life_status__in=INACTIVE_STATUSES,
+    ).select_related("beneficiary", "service")
+    for referral in pending:
+        receiver = referral.receiver
+        people.setdefault(receiver.pk, {"person": receiver, "referrals": []})
+        people[receiver.pk]["referrals"].append(referral)
+    return list(people.values())

@@ -17,12 +17,13 @@ from cases.access import log_access
 from cases.attachments import download_response
 from cases.form_tokens import once_per_form_token
 from cases.models import AccessAction, AccessLog, Person
-from cases.registry_forms import PersonCorrectionForm, RegistryCheckForm
+from cases.registry_forms import LifeEventForm, PersonCorrectionForm, RegistryCheckForm
 from cases.services import record_registry_status
-from cases.services.corrections import correct_person, may_correct_person
+from cases.services.corrections import correct_person, may_correct_person, record_life_event
 from core.errors import DomainError
 from core.forms import add_error_to_form
-from referrals.selectors import downloadable_attachment
+from core.pages import page_of
+from referrals.selectors import cases_needing_validation, downloadable_attachment
 from web import selectors as web_selectors
 
 
@@ -37,6 +38,7 @@ def _person_page(
     *,
     correction: PersonCorrectionForm | None = None,
     registry_check: RegistryCheckForm | None = None,
+    life_event: LifeEventForm | None = None,
 ) -> HttpResponse:
     person = (
         selectors.people_visible_to(request.user)
@@ -61,9 +63,12 @@ def _person_page(
                 "decile": person.family.decile,
             }
         )
+    if life_event is None and may_correct_person(request.user, person):
+        life_event = LifeEventForm(initial={"life_status": person.life_status})
     context = {
         "correction_form": correction,
         "registry_form": registry_check,
+        "life_event_form": life_event,
         "canonical_url": reverse("person_detail", args=[person.pk]),
         "person": person,
         "cases": selectors.cases_visible_to(request.user)
@@ -76,7 +81,8 @@ def _person_page(
         if supervisor
         else [],
     }
-    bound = [form for form in (correction, registry_check) if form is not None and form.errors]
+    forms = (correction, registry_check, life_event)
+    bound = [form for form in forms if form is not None and form.errors]
     return render(request, "cases/person_detail.html", context, status=400 if bound else 200)
 
 
@@ -183,3 +189,42 @@ def person_registry_check(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Hasil cek DTKS/DTSEN dicatat."))
             return redirect("person_detail", pk=pk)
     return _person_page(request, pk, registry_check=form)
+
+
+@login_required
+@require_POST
+@once_per_form_token
+def person_life_event(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a life event (``cases.services.corrections.record_life_event``)."""
+    person = selectors.people_visible_to(request.user).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    if not may_correct_person(request.user, person):
+        raise PermissionDenied
+    form = LifeEventForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_life_event(
+                actor=request.user,
+                person_id=pk,
+                status=data["life_status"],
+                on=data["life_status_date"],
+                source=data["life_status_source"],
+            )
+        except DomainError as error:
+            if error.is_refusal:
+                raise PermissionDenied from None
+            add_error_to_form(form, error)
+        else:
+            messages.success(request, _("Status penduduk dicatat."))
+            return redirect("person_detail", pk=pk)
+    return _person_page(request, pk, life_event=form)
+
+
+@login_required
+def validation_list(request: HttpRequest) -> HttpResponse:
+    """Perlu validasi: open cases of the user's area whose beneficiary, or a pending
+    referral's receiver, is no longer active."""
+    page = page_of(request, cases_needing_validation(request.user))
+    return render(request, "cases/validation_list.html", {"page": page})

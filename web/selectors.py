@@ -18,6 +18,7 @@ from referrals.models import Delivery, Referral
 from referrals.selectors import (
     current_registry_findings,
     document_checklist,
+    inactive_people_of,
     latest_visit,
     letter_number,
     referrals_visible_to,
@@ -62,6 +63,7 @@ def case_page(user: Viewer, case: Case) -> dict:
         or not (case.ppks_category and case.ppks_category.is_sensitive)
         or shares_sensitive,
         "registry": registry,
+        "inactive_people": inactive_people_of(case) if whole else [],
         "registry_status_label": RegistryStatus(
             registry.get("registry_status", RegistryStatus.UNKNOWN)
         ).label,

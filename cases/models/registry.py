@@ -193,7 +193,15 @@ class Person(models.Model):
         verbose_name = _("penduduk")
         verbose_name_plural = _("penduduk")
         ordering = ["full_name"]
-        indexes = [models.Index(fields=["birth_date", "region"])]
+        indexes = [
+            models.Index(fields=["birth_date", "region"]),
+            # The few no longer active (the validation worklist looks for them).
+            models.Index(
+                fields=["life_status"],
+                condition=~Q(life_status="active"),
+                name="person_not_active",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(nik__isnull=False) | ~Q(no_nik_reason=""),

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Region, RegionLevel
 from cases import selectors
 from cases.history import changed_by
 from cases.limits import REASON
-from cases.models import Person, Sex
+from cases.models import LifeStatus, Person, Sex
 from cases.names import clean_name
 from cases.services.inputs import FieldErrors
 from core.errors import IntakeError, NotAllowed
@@ -109,3 +110,44 @@ def _checked_values(actor: Actor, correction: PersonCorrection, errors: FieldErr
     else:
         values["region_id"] = region.code
     return values
+
+
+def record_life_event(
+    *, actor: Actor, person_id: int, status: str, on: dt.date | None, source: str
+) -> Person:
+    """Record what became of a person (deceased, moved, not found at the address, no longer
+    eligible) or that they are active again: the person is never deleted, only their
+    status changes, with the date and the source (civil registry, village, home visit) in
+    the history row. Their open cases and pending referrals are then flagged for
+    validation (``cases.selectors.needs_validation``).
+
+    Raises ``Person.DoesNotExist`` (not seen), ``NotAllowed`` (403, not theirs to
+    correct), ``IntakeError`` (400) keyed by field: an unknown status, no date for a death,
+    a date in the future or before the birth, no source.
+    """
+    person = selectors.people_visible_to(actor).filter(pk=person_id).first()
+    if person is None:
+        raise Person.DoesNotExist
+    if not may_correct_person(actor, person):
+        raise NotAllowed(_("Hanya petugas wilayah penduduk ini yang dapat memperbaiki datanya."))
+    errors = FieldErrors()
+    if status not in LifeStatus.values:
+        errors.add("life_status", _("Status tidak dikenal."))
+    if status == LifeStatus.DECEASED and on is None:
+        errors.add("life_status_date", _("Tanggal meninggal wajib diisi."))
+    if on is not None and on > timezone.localdate():
+        errors.add("life_status_date", _("Tanggal tidak boleh di masa depan."))
+    if on is not None and person.birth_date and on < person.birth_date:
+        errors.add("life_status_date", _("Tanggal tidak boleh sebelum tanggal lahir."))
+    if not source.strip():
+        errors.add("life_status_source", _("Sumber keterangan wajib diisi."))
+    if errors.by_field:
+        raise IntakeError(field_errors=errors.by_field)
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        person.life_status = status
+        person.life_status_date = on
+        person.life_status_source = source.strip()[:150]
+        changed_by(person, actor, reason=source.strip())
+        person.save()
+    return person
