@@ -71,7 +71,7 @@ class PersonForm(StyledForm):
     birth_date = forms.DateField(
         label=_("Tanggal lahir"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[limits.validate_birth_date],
     )
     sex = forms.ChoiceField(

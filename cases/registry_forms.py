@@ -75,7 +75,7 @@ class RegistryCheckForm(StyledForm):
     )
     registry_as_of = forms.DateField(
         label=_("Per tanggal"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
     )
     registry_source = forms.ChoiceField(label=_("Sumber"), choices=SOURCES)
@@ -90,7 +90,7 @@ class LifeEventForm(StyledForm):
     life_status_date = forms.DateField(
         label=_("Tanggal"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Wajib untuk meninggal dunia (tanggal kematian)."),
     )
     life_status_source = forms.CharField(

@@ -36,6 +36,8 @@ def test_the_back_office_corrects_a_name_and_birth_date_with_a_reason(client, st
     client.force_login(staff["backoffice"])
     page = client.get(reverse("person_detail", args=[budi.pk])).content.decode()
     assert "Perbaiki data penduduk" in page
+    # The date field shows the stored date in the form a browser's date input reads.
+    assert 'name="birth_date" value="1985-08-12"' in page
     response = client.post(
         reverse("person_correct", args=[budi.pk]),
         form(budi, full_name="Budi Santosa", birth_date="1985-08-21"),

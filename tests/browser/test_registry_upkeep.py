@@ -1,0 +1,35 @@
+"""Keeping the registry true in the browser (issue 14): correct a person, record a
+DTKS/DTSEN check and a death, and see the case follow."""
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+from tests.conftest import intake
+
+
+def test_the_back_office_corrects_a_person_and_records_a_registry_check(browse, staff):
+    case = intake(staff["petugas"], kk_number="1904010101200001").case
+    page = browse("backoffice")
+    page.goto(f"/penduduk/{case.beneficiary_id}/")
+
+    page.get_by_text("Perbaiki data penduduk").click()
+    page.get_by_label("Nama lengkap").fill("Budi Santosa")
+    page.get_by_label("Alasan perbaikan").fill("Salah ketik saat pendaftaran.")
+    page.get_by_role("button", name="Simpan perbaikan").click()
+    expect(page.locator(".alert-success")).to_contain_text("Data penduduk diperbaiki.")
+    expect(page.get_by_role("heading", name="Budi Santosa")).to_be_visible()
+    # Only the name changed: the birth date the form showed went back as it was.
+    expect(page.locator("main")).to_contain_text("12 Agu 1985")
+
+    page.get_by_text("Catat cek DTKS/DTSEN keluarga ini").click()
+    page.get_by_label("Terdaftar di DTKS/DTSEN").check()
+    page.get_by_label("Desil kesejahteraan").select_option("1")
+    page.get_by_role("button", name="Simpan hasil cek").click()
+    expect(page.locator(".alert-success")).to_contain_text("Hasil cek DTKS/DTSEN dicatat.")
+    screenshot(page, "person-corrected-and-checked")
+
+    page.goto(f"/kasus/{case.number}/")
+    findings = page.locator("section", has=page.locator("#registry-heading"))
+    expect(findings).to_contain_text("Terdaftar di DTKS/DTSEN · desil 1")
+    timeline = page.locator("main")
+    expect(timeline).to_contain_text("Salah ketik saat pendaftaran.")
