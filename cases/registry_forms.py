@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import StyledForm
 
 from . import limits
-from .forms import PersonForm
-from .models import LifeStatus, RegistryStatus
+from .forms import PersonForm, digits_hint
+from .models import LifeStatus, RegistryStatus, Relationship
+from .nik import KK_LENGTH_MESSAGE
 from .services.corrections import CORRECTABLE as CORRECTED_FIELDS
 from .services.corrections import PersonCorrection
 
@@ -97,4 +98,28 @@ class LifeEventForm(StyledForm):
         label=_("Sumber keterangan"),
         max_length=150,
         help_text=_("Mis. akta kematian Dukcapil; keterangan kepala desa; kunjungan rumah."),
+    )
+
+
+class FamilyForm(StyledForm):
+    """The person's family card (KK) and relationship to its head, with the reason."""
+
+    kk_number = forms.CharField(
+        label=_("Nomor KK"),
+        max_length=24,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", **digits_hint(KK_LENGTH_MESSAGE)}
+        ),
+        help_text=_("16 digit sesuai Kartu Keluarga; KK baru dibuat bila belum terdaftar."),
+    )
+    relationship = forms.ChoiceField(
+        label=_("Hubungan dalam KK"),
+        choices=[("", _("Tidak diisi"))] + Relationship.choices,
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Alasan perubahan"),
+        max_length=limits.REASON,
+        error_messages={"required": _("Alasan perubahan wajib diisi.")},
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

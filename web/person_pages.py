@@ -17,8 +17,13 @@ from cases.access import log_access
 from cases.attachments import download_response
 from cases.form_tokens import once_per_form_token
 from cases.models import AccessAction, AccessLog, Person
-from cases.registry_forms import LifeEventForm, PersonCorrectionForm, RegistryCheckForm
-from cases.services import record_registry_status
+from cases.registry_forms import (
+    FamilyForm,
+    LifeEventForm,
+    PersonCorrectionForm,
+    RegistryCheckForm,
+)
+from cases.services import assign_family, record_registry_status
 from cases.services.corrections import correct_person, may_correct_person, record_life_event
 from core.errors import DomainError
 from core.forms import add_error_to_form
@@ -39,6 +44,7 @@ def _person_page(
     correction: PersonCorrectionForm | None = None,
     registry_check: RegistryCheckForm | None = None,
     life_event: LifeEventForm | None = None,
+    family_form: FamilyForm | None = None,
 ) -> HttpResponse:
     person = (
         selectors.people_visible_to(request.user)
@@ -52,23 +58,26 @@ def _person_page(
         user=request.user, action=AccessAction.VIEW_PERSON, route="person_detail", person=person
     )
     supervisor = selectors.is_supervisor_for(request.user, person.region_id)
-    if correction is None and may_correct_person(request.user, person):
-        correction = PersonCorrectionForm(
+    # The registry upkeep forms, for the officers of the person's area; one posted back
+    # with its errors is shown as it came.
+    if may_correct_person(request.user, person):
+        correction = correction or PersonCorrectionForm(
             person=person, villages=selectors.villages_for_intake(request.user)
         )
-    if registry_check is None and person.family and may_correct_person(request.user, person):
-        registry_check = RegistryCheckForm(
-            initial={
-                "registry_status": person.family.registry_status,
-                "decile": person.family.decile,
-            }
-        )
-    if life_event is None and may_correct_person(request.user, person):
-        life_event = LifeEventForm(initial={"life_status": person.life_status})
+        life_event = life_event or LifeEventForm(initial={"life_status": person.life_status})
+        family_form = family_form or FamilyForm(initial={"relationship": person.relationship})
+        if person.family and registry_check is None:
+            registry_check = RegistryCheckForm(
+                initial={
+                    "registry_status": person.family.registry_status,
+                    "decile": person.family.decile,
+                }
+            )
     context = {
         "correction_form": correction,
         "registry_form": registry_check,
         "life_event_form": life_event,
+        "family_form": family_form,
         "canonical_url": reverse("person_detail", args=[person.pk]),
         "person": person,
         "cases": selectors.cases_visible_to(request.user)
@@ -81,7 +90,7 @@ def _person_page(
         if supervisor
         else [],
     }
-    forms = (correction, registry_check, life_event)
+    forms = (correction, registry_check, life_event, family_form)
     bound = [form for form in forms if form is not None and form.errors]
     return render(request, "cases/person_detail.html", context, status=400 if bound else 200)
 
@@ -228,3 +237,42 @@ def validation_list(request: HttpRequest) -> HttpResponse:
     referral's receiver, is no longer active."""
     page = page_of(request, cases_needing_validation(request.user))
     return render(request, "cases/validation_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+@once_per_form_token
+def person_family(request: HttpRequest, pk: int) -> HttpResponse:
+    """File the person on a family card with their relationship, with a reason
+    (``cases.services.assign_family``)."""
+    person = selectors.people_visible_to(request.user).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    if not may_correct_person(request.user, person):
+        raise PermissionDenied
+    form = FamilyForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        before = (person.family_id, person.relationship)
+        try:
+            warnings = assign_family(
+                actor=request.user,
+                person=person,
+                kk_number=data["kk_number"],
+                relationship=data["relationship"],
+                reason=data["reason"],
+            )
+        except DomainError as error:
+            if error.is_refusal:
+                raise PermissionDenied from None
+            add_error_to_form(form, error)
+        else:
+            person.refresh_from_db()
+            if (person.family_id, person.relationship) == before:
+                form.add_error(None, _("Tidak ada data yang berubah."))
+            else:
+                messages.success(request, _("Kartu keluarga diperbarui."))
+                for warning in warnings:
+                    messages.warning(request, warning)
+                return redirect("person_detail", pk=pk)
+    return _person_page(request, pk, family_form=form)

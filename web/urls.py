@@ -46,6 +46,7 @@ urlpatterns = [
     path("penduduk/<id:pk>/ekspor/", person_pages.person_export, name="person_export"),
     path("penduduk/<id:pk>/perbaiki/", person_pages.person_correct, name="person_correct"),
     path("penduduk/<id:pk>/status/", person_pages.person_life_event, name="person_life_event"),
+    path("penduduk/<id:pk>/kk/", person_pages.person_family, name="person_family"),
     path("validasi/", person_pages.validation_list, name="validation_list"),
     path(
         "penduduk/<id:pk>/cek-registri/",

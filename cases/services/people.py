@@ -233,9 +233,10 @@ def _new_family(kk_number: str) -> Family:
 
 
 def attach_family(
-    person: Person, kk_number: str, *, actor: Actor, relationship: str = ""
+    person: Person, kk_number: str, *, actor: Actor, relationship: str = "", reason: str = ""
 ) -> list[str]:
-    """File ``person`` on the family card ``kk_number`` (created if new); one KK at a time."""
+    """File ``person`` on the family card ``kk_number`` (created if new); one KK at a time.
+    ``reason`` goes on the history row the move writes."""
     warnings: list[str] = []
     family = Family.objects.by_kk_number(kk_number).first() or _new_family(kk_number)
     if not selectors.may_use_family(actor, family):
@@ -252,7 +253,7 @@ def attach_family(
     person.family = family
     if relationship:
         person.relationship = relationship
-    changed_by(person, actor)
+    changed_by(person, actor, reason=reason)
     person.save(update_fields=["family", "relationship", "search_name"])
     return warnings
 
@@ -299,7 +300,7 @@ def register_person(
 
 
 def assign_family(
-    *, actor: Actor, person: Person, kk_number: str, relationship: str = ""
+    *, actor: Actor, person: Person, kk_number: str, relationship: str = "", reason: str = ""
 ) -> list[str]:
     """Move ``person`` onto the family card ``kk_number`` with their relationship to the head.
 
@@ -317,7 +318,9 @@ def assign_family(
     if errors.by_field:
         raise IntakeError(field_errors=errors.by_field)
     with transaction.atomic():
-        return attach_family(person, kk_number, actor=actor, relationship=relationship)
+        return attach_family(
+            person, kk_number, actor=actor, relationship=relationship, reason=reason.strip()
+        )
 
 
 def record_registry_status(

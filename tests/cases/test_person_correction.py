@@ -93,3 +93,25 @@ def test_who_may_correct(client, staff):
     assert client.post(url, data).status_code == 403
     budi.refresh_from_db()
     assert budi.full_name == "Budi Santoso"
+
+
+def test_a_person_is_filed_on_a_family_card_with_a_reason(client, staff):
+    budi = intake(staff["petugas"], kk_number="1904010101200001").case.beneficiary
+    old_family = budi.family_id
+    client.force_login(staff["backoffice"])
+    url = reverse("person_family", args=[budi.pk])
+    new_kk = {"kk_number": "1904010202200002", "relationship": "head", "reason": "KK baru."}
+    response = client.post(url, {**new_kk, "reason": ""})
+    assert response.status_code == 400
+    assert "Alasan perubahan wajib diisi." in response.content.decode()
+    response = client.post(url, new_kk, follow=True)
+    assert "Kartu keluarga diperbarui." in response.content.decode()
+    assert "dipindahkan dari KK lama" in response.content.decode()
+    budi.refresh_from_db()
+    assert budi.family_id != old_family and budi.relationship == "head"
+    record = budi.history.latest("history_date")
+    assert (record.history_user, record.history_change_reason) == (staff["backoffice"], "KK baru.")
+    again = client.post(url, new_kk)
+    assert again.status_code == 400 and "Tidak ada data yang berubah." in again.content.decode()
+    client.force_login(staff["peksos"])
+    assert client.post(url, new_kk).status_code == 403
