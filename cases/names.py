@@ -4,11 +4,11 @@ The registry holds names typed by many hands over decades (``domain.md`` section
 same person appears as "Muhammad Yusuf", "M. Jusuf", "Moh. Jusup" or "Yusuf Muhamad". What
 varies, and what :func:`name_key` folds away:
 
-- invisible characters pasted from chat apps and spreadsheets (zero-width space U+200B,
-  joiners, BOM, soft hyphen: Unicode category Cf), removed by :func:`clean_name` before a
-  name is stored, and accents;
+- invisible characters pasted from chat apps and spreadsheets (joiners, BOM, soft hyphen:
+  Unicode category Cf) removed and zero-width spaces made spaces by :func:`clean_name`
+  before a name is stored; accents; apostrophes (Ma'ruf / Maruf);
 - common name parts written short or long: Muhammad / Muhamad / Mohammad / Mochammad /
-  Moh. / Muh. / Mhd. / M.; Siti / St.; Abdul / Abd.; Nur / Nurul;
+  Mohd / Moh. / Muh. / Mhd. / M.; Siti / St.; Abdul / Abd.; Nur / Nurul;
 - the old spelling (Ejaan Soewandi, before 1972, still on many ID cards): oe/u, dj/j,
   tj/c, j/y, ch/kh, sj/sy, nj/ny;
 - doubled letters (Muhammad / Muhamad, Abdullah / Abdulah);
@@ -38,6 +38,9 @@ PART_FORMS = {
     "mokhammad": "muhammad",
     "mukhammad": "muhammad",
     "moch": "muhammad",
+    "mohd": "muhammad",
+    "muhd": "muhammad",
+    "mukhamad": "muhammad",
     "mokh": "muhammad",
     "moh": "muhammad",
     "muh": "muhammad",
@@ -65,13 +68,19 @@ SIMILAR_NAMES = 85.0  # name_similarity at or above which two names look like on
 CLOSE_NAMES = 90.0
 
 
+# A zero-width space separates words (pasted between two parts, it must not glue them).
+ZERO_WIDTH_SPACES = {"\u200b", "\u2060"}
+APOSTROPHES = "'\u2019\u2018`\u02bc"  # Ma'ruf, Syafi'i: one word, written with or without
+
+
 def clean_name(name: str) -> str:
-    """``name`` as it should be stored: format characters (zero-width spaces, joiners,
-    BOM, soft hyphens) removed, other space characters made plain spaces, single-spaced."""
+    """``name`` as it should be stored: zero-width spaces and other space characters made
+    plain spaces, the other format characters (joiners, BOM, soft hyphens) removed,
+    single-spaced."""
     text = "".join(
-        " " if unicodedata.category(c) in ("Zs", "Zl", "Zp", "Cc") else c
+        " " if c in ZERO_WIDTH_SPACES or unicodedata.category(c) in ("Zs", "Zl", "Zp", "Cc") else c
         for c in (name or "")
-        if unicodedata.category(c) != "Cf"
+        if c in ZERO_WIDTH_SPACES or unicodedata.category(c) != "Cf"
     )
     return " ".join(text.split())
 
@@ -91,6 +100,7 @@ def name_key(name: str) -> str:
     Yusuf"`` both give ``"muhamad yusuf"``; lower case, no accents, no punctuation."""
     text = unicodedata.normalize("NFKD", clean_name(name))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = text.translate({ord(mark): None for mark in APOSTROPHES})
     parts = re.findall(r"[a-z]+", text)
     return " ".join(_fold_part(part) for part in parts)
 

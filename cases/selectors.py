@@ -149,7 +149,7 @@ def cases_visible_to(user: Viewer) -> QuerySet[Case]:
 
 def search_cases(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
     """By full NIK (through the blind index), case number, or beneficiary name (its folded
-    key, ``cases.names.name_key``: "Jusuf" finds "Yusuf")."""
+    key, ``cases.names.name_key``: "Jusuf" finds "Yusuf"; each part, in any order)."""
     q = q.strip()
     if looks_like_nik(q):
         index = blind_index(normalize_number(q))
@@ -157,9 +157,13 @@ def search_cases(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
     if not q:
         return qs
     matches = Q(number__icontains=q)
-    key = name_key(q)
-    if key:  # a case number folds to nothing: it must not match every name
-        matches |= Q(beneficiary__search_name__contains=key)
+    parts = name_key(q).split()
+    if parts:  # a case number folds to nothing: it must not match every name
+        # Every part, in any order ("Yusuf Muhammad" finds "Muhammad Yusuf").
+        name = Q()
+        for part in parts:
+            name &= Q(beneficiary__search_name__contains=part)
+        matches |= name
     return qs.filter(matches)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -300,7 +300,7 @@ def cases_needing_validation(user: Viewer) -> QuerySet[Case]:
         .filter(inactive)
         .distinct()
         .select_related("beneficiary", "region")
-        .order_by("-beneficiary__life_status_date", "-pk")
+        .order_by(F("beneficiary__life_status_date").desc(nulls_last=True), "-pk")
     )
 
 

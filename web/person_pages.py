@@ -191,8 +191,7 @@ def person_registry_check(request: HttpRequest, pk: int) -> HttpResponse:
                 source=data["registry_source"],
             )
         except DomainError as error:
-            if error.is_refusal:
-                raise PermissionDenied from None
+            # A family with members outside the area is refused with the form kept.
             add_error_to_form(form, error)
         else:
             messages.success(request, _("Hasil cek DTKS/DTSEN dicatat."))

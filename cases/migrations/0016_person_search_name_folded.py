@@ -14,7 +14,7 @@ def fold_names(apps, schema_editor):
     Person = apps.get_model("cases", "Person")
     batch = []
     for person in Person.objects.only("pk", "full_name", "search_name").iterator(BATCH):
-        key = name_key(person.full_name)
+        key = name_key(person.full_name)[:150]
         if key != person.search_name:
             person.search_name = key
             batch.append(person)

@@ -36,6 +36,9 @@ def canonical_number(value: str, *, field: str) -> str:
     return number
 
 
+SEARCH_NAME_LENGTH = 150
+
+
 class Sex(models.TextChoices):
     MALE = "M", _("Laki-laki")
     FEMALE = "F", _("Perempuan")
@@ -144,7 +147,7 @@ class Person(models.Model):
         help_text=_("Bayi baru lahir, belum punya dokumen kependudukan, dsb."),
     )
     full_name = models.CharField(_("nama lengkap"), max_length=150)
-    search_name = models.CharField(max_length=150, db_index=True, editable=False)
+    search_name = models.CharField(max_length=SEARCH_NAME_LENGTH, db_index=True, editable=False)
     birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
     birth_date = models.DateField(
         _("tanggal lahir"), null=True, blank=True, validators=[validate_birth_date]
@@ -217,7 +220,8 @@ class Person(models.Model):
         NIK and phone normalised (``cases.nik``), the NIK's blind index and the name's
         folded form (``cases.names.name_key``: what search and duplicate checks compare)."""
         self.full_name = clean_name(self.full_name)
-        self.search_name = name_key(self.full_name)
+        # Folding writes short forms out ("M." -> "muhamad"): kept to the column's length.
+        self.search_name = name_key(self.full_name)[:SEARCH_NAME_LENGTH]
         self.nik = canonical_number(self.nik, field="Person.nik") if self.nik else None
         self.nik_index = blind_index(self.nik) if self.nik else None
         self.phone = normalize_phone(self.phone)

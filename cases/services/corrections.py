@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Region, RegionLevel
 from cases import selectors
 from cases.history import changed_by
-from cases.limits import REASON
+from cases.limits import EARLIEST_BIRTH_DATE, REASON
 from cases.models import LifeStatus, Person, Sex
 from cases.names import clean_name
 from cases.services.inputs import FieldErrors
@@ -79,7 +79,7 @@ def correct_person(
         for name in changed:
             setattr(person, name, values[name])
         try:
-            person.full_clean(exclude=["nik", "family", "relationship"])
+            person.full_clean(exclude=["nik", "family", "relationship", "search_name"])
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 for message in messages:
@@ -137,7 +137,9 @@ def record_life_event(
         errors.add("life_status_date", _("Tanggal meninggal wajib diisi."))
     if on is not None and on > timezone.localdate():
         errors.add("life_status_date", _("Tanggal tidak boleh di masa depan."))
-    if on is not None and person.birth_date and on < person.birth_date:
+    if on is not None and on < EARLIEST_BIRTH_DATE:
+        errors.add("life_status_date", _("Tanggal tidak boleh sebelum tahun 1900."))
+    elif on is not None and person.birth_date and on < person.birth_date:
         errors.add("life_status_date", _("Tanggal tidak boleh sebelum tanggal lahir."))
     if not source.strip():
         errors.add("life_status_source", _("Sumber keterangan wajib diisi."))

@@ -323,6 +323,10 @@ def assign_family(
         )
 
 
+# The unified database (Basis Data Terpadu, now DTKS/DTSEN) dates from the 2011 PPLS.
+REGISTRY_FIRST_DAY = dt.date(2011, 1, 1)
+
+
 def record_registry_status(
     *,
     actor: Actor,
@@ -345,6 +349,8 @@ def record_registry_status(
     errors = FieldErrors()
     if as_of > timezone.localdate():
         errors.add("registry_as_of", _("Tanggal cek tidak boleh di masa depan."))
+    elif as_of < REGISTRY_FIRST_DAY:
+        errors.add("registry_as_of", _("Tanggal cek tidak boleh sebelum DTKS ada (2011)."))
     if status not in RegistryStatus.values:
         errors.add("registry_status", _("Status DTKS/DTSEN tidak dikenal."))
     if decile is not None and not 1 <= decile <= 10:

@@ -53,6 +53,10 @@ def test_a_death_needs_its_date_and_a_source_and_no_date_ahead(client, staff):
     response = client.post(url, {**DEATH, "life_status_date": "2099-01-01"})
     assert response.status_code == 400
     assert "Tanggal tidak boleh di masa depan." in response.content.decode()
+    Person.objects.filter(pk=budi.pk).update(birth_date=None)  # no birth date to lean on
+    response = client.post(url, {**DEATH, "life_status_date": "1800-01-01"})
+    assert response.status_code == 400
+    assert "Tanggal tidak boleh sebelum tahun 1900." in response.content.decode()
     budi.refresh_from_db()
     assert budi.life_status == "active"
 

@@ -21,6 +21,8 @@ SAME = [
     ("Muhammad Yusuf", "Moh. Yusuf"),
     ("Muhammad Yusuf", "Muh. Yusuf"),
     ("Mochammad Yusuf", "Muhammad Yusuf"),
+    ("Mohd Yusuf", "Muhammad Yusuf"),  # common in Riau
+    ("Ma'ruf Amin", "Maruf Amin"),  # an apostrophe inside a word
     ("Siti Aminah", "St. Aminah"),
     ("Abdul Rahman", "Abd. Rahman"),
     ("Nurul Aini", "Nur Aini"),
@@ -40,7 +42,7 @@ SAME = [
     ("Siti Aminah", "Aminah"),
     # invisible characters pasted from a chat app
     ("Budi\u200b Santoso", "Budi Santoso"),
-    ("Bu\u200bdi Santoso\ufeff", "Budi Santoso"),
+    ("Bu\u200ddi Santoso\ufeff", "Budi Santoso"),
 ]
 DIFFERENT = [
     ("Budi Santoso", "Budi Hartono"),
@@ -115,3 +117,14 @@ def test_intake_asks_about_a_look_alike_written_the_old_way(staff):
         )
     [candidate] = asked.value.likely_duplicates["applicant"]
     assert candidate["full_name"] == "Muhammad Yusuf"
+
+
+def test_a_zero_width_space_between_words_is_a_space():
+    assert clean_name("Agus\u200bHamzah") == "Agus Hamzah"
+
+
+def test_search_finds_the_parts_in_any_order_and_the_apostrophe_either_way(staff):
+    case = intake(staff["petugas"], applicant=person(full_name="Muhammad Ma'ruf")).case
+    cases = case.beneficiary.cases_as_beneficiary.all()
+    for typed in ("Maruf Muhammad", "ma'ruf", "Mohd Maruf"):
+        assert list(search_cases(cases, typed)) == [case], typed

@@ -115,3 +115,15 @@ def test_a_person_is_filed_on_a_family_card_with_a_reason(client, staff):
     assert again.status_code == 400 and "Tidak ada data yang berubah." in again.content.decode()
     client.force_login(staff["peksos"])
     assert client.post(url, new_kk).status_code == 403
+
+
+def test_a_name_of_short_forms_folds_within_its_column_and_stays_correctable(client, staff):
+    """Found by a reviewer: "M M M ..." folds to "muhamad muhamad ...", four times longer
+    than the column, which then refused every later correction."""
+    budi = intake(staff["petugas"]).case.beneficiary
+    client.force_login(staff["backoffice"])
+    url = reverse("person_correct", args=[budi.pk])
+    assert client.post(url, form(budi, full_name="M " * 74 + "M")).status_code == 302
+    budi.refresh_from_db()
+    assert len(budi.search_name) <= 150
+    assert client.post(url, form(budi, full_name="Budi Santoso")).status_code == 302

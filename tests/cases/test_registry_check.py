@@ -53,6 +53,9 @@ def test_a_decile_needs_the_registry_and_the_date_cannot_be_ahead(client, staff)
     response = client.post(url, check(registry_as_of=tomorrow))
     assert response.status_code == 400
     assert "Tanggal cek tidak boleh di masa depan." in response.content.decode()
+    response = client.post(url, check(registry_as_of="0001-01-01"))
+    assert response.status_code == 400
+    assert "sebelum DTKS ada" in response.content.decode()
     budi.refresh_from_db()
     assert budi.family.registry_status == "unknown"
 
