@@ -3,7 +3,14 @@ dashboard, the agency queue and referrals."""
 
 from django.urls import path
 
-from . import case_pages, intake_pages, person_pages, referral_pages, task_pages
+from . import (
+    case_pages,
+    intake_pages,
+    person_pages,
+    referral_pages,
+    registry_pages,
+    task_pages,
+)
 
 urlpatterns = [
     # Tasks and notifications
@@ -44,13 +51,13 @@ urlpatterns = [
     path("kasus/<str:number>/tingkat/", case_pages.case_change_tier, name="case_change_tier"),
     path("penduduk/<id:pk>/", person_pages.person_detail, name="person_detail"),
     path("penduduk/<id:pk>/ekspor/", person_pages.person_export, name="person_export"),
-    path("penduduk/<id:pk>/perbaiki/", person_pages.person_correct, name="person_correct"),
-    path("penduduk/<id:pk>/status/", person_pages.person_life_event, name="person_life_event"),
-    path("penduduk/<id:pk>/kk/", person_pages.person_family, name="person_family"),
-    path("validasi/", person_pages.validation_list, name="validation_list"),
+    path("penduduk/<id:pk>/perbaiki/", registry_pages.person_correct, name="person_correct"),
+    path("penduduk/<id:pk>/status/", registry_pages.person_life_event, name="person_life_event"),
+    path("penduduk/<id:pk>/kk/", registry_pages.person_family, name="person_family"),
+    path("validasi/", registry_pages.validation_list, name="validation_list"),
     path(
         "penduduk/<id:pk>/cek-registri/",
-        person_pages.person_registry_check,
+        registry_pages.person_registry_check,
         name="person_registry_check",
     ),
     path("lampiran/<id:pk>/", person_pages.attachment_download, name="attachment_download"),
