@@ -5,9 +5,10 @@ reason printed on each letter, and what is ticked to begin with."""
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency
+from agencies.models import Agency, Service
 from agencies.selectors import suggest_agencies
 from cases import limits
 from cases.selectors import family_of
@@ -132,8 +133,14 @@ def offer_recommendation(form: forms.Form, item, user) -> None:
     process = CaseProcess.objects.get(pk=item.task.process_id)
     form.recommendation = list(process.recommended_referrals)
     agencies = routable_services(form, item.case, user)
-    letter_reasons(form, list(form.fields["services"].queryset))
     chosen = {spec["service"]: spec.get("agency", "") for spec in form.recommendation}
+    # A recommended service stays offered even where no routing rule reaches it: the back
+    # office named its agency (the API allows it), so the manager can approve it as is.
+    field = form.fields["services"]
+    field.queryset = Service.objects.filter(is_active=True).filter(
+        Q(pk__in=field.queryset.values("pk")) | Q(code__in=chosen)
+    )
+    letter_reasons(form, list(field.queryset))
     names = dict(Agency.objects.filter(code__in=chosen.values()).values_list("code", "name"))
     form.fields["services"].label_from_instance = lambda service: (
         f"{service.display_name} → "

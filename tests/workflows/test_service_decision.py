@@ -280,3 +280,32 @@ def test_without_a_supervisor_to_decide_the_recommendation_goes_straight_out(
     Membership.objects.filter(role=Role.SUPERVISOR).update(is_active=False)
     case = recommended_case(staff, "pbi-jk")
     assert open_kinds(case) == ["referral_review"]
+
+
+def test_a_recommended_service_no_rule_reaches_can_be_approved_on_the_page(
+    client, decided_by_manager
+):
+    """The back office named the agency for BLT Dana Desa, which no routing rule sends
+    anywhere (the API allows it): the manager's page still offers it, ticked."""
+    staff = decided_by_manager
+    case = intake(staff["petugas"], requested_services=["blt-dd"]).case
+    verify(staff, case)
+    wf.complete_assessment(
+        actor=staff["backoffice"],
+        task_id=open_task(case, "assessment").pk,
+        resolution="refer",
+        referrals=[{"service": "blt-dd", "agency": "dinsos-bateng", "note": "BLT desa."}],
+    )
+    task = open_task(case, "service_decision")
+    client.force_login(staff["manajer"])
+    page = client.get(reverse("case_detail", args=[case.number])).content.decode()
+    assert "checked" in page.split('value="blt-dd"', 1)[1].split(">", 1)[0]
+    prefix = f"t{task.pk}-"
+    data = {
+        f"{prefix}decision": "approve",
+        f"{prefix}services": ["blt-dd"],
+        f"{prefix}reason_blt-dd": "BLT desa.",
+    }
+    assert client.post(reverse("task_complete", args=[task.pk]), data).status_code == 302
+    referral = Referral.objects.get(case=case)
+    assert (referral.service.code, referral.agency.code) == ("blt-dd", "dinsos-bateng")
