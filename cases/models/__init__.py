@@ -3,7 +3,7 @@
 People and families are deactivated, never deleted: a deceased person keeps their record,
 their life status says why they left. Every model keeps a simple-history trail.
 
-One module per part (registry, case, records, audit, move_request); everything is imported
+One module per part (registry, duplicates, case, records, audit, move_request); everything is imported
 from ``cases.models`` as before.
 """
 
@@ -28,6 +28,7 @@ from cases.models.case import (
     Stage,
     stage_label,
 )
+from cases.models.duplicates import DuplicatePair, DuplicateReason, DuplicateStatus
 from cases.models.move_request import (
     MoveDecision,
     MoveRequest,
@@ -72,6 +73,9 @@ __all__ = [
     "CaseUserObjectPermission",
     "Channel",
     "ComplaintTier",
+    "DuplicatePair",
+    "DuplicateReason",
+    "DuplicateStatus",
     "Family",
     "FamilyQuerySet",
     "FollowUp",

@@ -50,6 +50,8 @@ class LifeStatus(models.TextChoices):
     MOVED = "moved", _("Pindah domisili")
     NOT_FOUND = "not_found", _("Tidak ditemukan")
     GRADUATED = "graduated", _("Sudah mampu (graduasi)")
+    # A duplicate record folded into another (``Person.merged_into``): a tombstone.
+    MERGED = "merged", _("Digabung ke data lain")
 
 
 class RegistryStatus(models.TextChoices):
@@ -179,6 +181,16 @@ class Person(models.Model):
     )
     life_status_date = models.DateField(_("tanggal perubahan status"), null=True, blank=True)
     life_status_source = models.CharField(_("sumber status"), max_length=150, blank=True)
+    # Set when this record was a duplicate merged into another (``cases.services.merge``):
+    # the record stays as a tombstone pointing to the one kept, its history readable.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("digabung ke"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -209,7 +221,11 @@ class Person(models.Model):
             models.CheckConstraint(
                 condition=Q(nik__isnull=False) | ~Q(no_nik_reason=""),
                 name="person_without_nik_gives_reason",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(life_status="merged"),
+                name="person_merged_is_tombstone",
+            ),
         ]
 
     def __str__(self) -> str:
