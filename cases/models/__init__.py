@@ -3,8 +3,8 @@
 People and families are deactivated, never deleted: a deceased person keeps their record,
 their life status says why they left. Every model keeps a simple-history trail.
 
-One module per part (registry, duplicates, case, records, audit, move_request); everything is imported
-from ``cases.models`` as before.
+One module per part (registry, duplicates, case, records, audit, move_request); everything
+is imported from ``cases.models`` as before.
 """
 
 from cases.models.audit import (
