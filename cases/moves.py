@@ -26,7 +26,7 @@ from core.errors import Conflict, IntakeError, NotAllowed
 from core.types import Actor, Viewer
 
 from . import selectors
-from .models import MoveDecision, MoveRequest, MoveStatus, Person, rt_rw_validator
+from .models import LifeStatus, MoveDecision, MoveRequest, MoveStatus, Person, rt_rw_validator
 from .nik import normalize_number, validate_nik
 
 REASON_MAX_LENGTH = 1000
@@ -177,7 +177,8 @@ def _move_address_errors(*, rt: str, rw: str, street: str, reason: str) -> dict[
 def decide_move(*, actor: Actor, move_id: int, decision: str, reason: str = "") -> MoveRequest:
     """Accept or reject a pending move request (back office or supervisor of the person's
     current area). Accepting moves the person to the requested village and address, with
-    the decision in the person's history.
+    the decision in the person's history; a person recorded as moved away (life status
+    "moved") is active again at the new address.
 
     Raises ``MoveRequest.DoesNotExist`` when the request is not visible to the actor (404),
     ``NotAllowed`` (403) for the receiving side, ``IntakeError`` (400) for a missing
@@ -214,8 +215,14 @@ def decide_move(*, actor: Actor, move_id: int, decision: str, reason: str = "") 
             person = move.person
             person.region_id = move.to_region_id
             person.rt, person.rw, person.street = move.rt, move.rw, move.street
-            changed_by(
-                person, actor, reason=_("Pindah domisili #%(id)s diterima") % {"id": move.pk}
-            )
-            person.save(update_fields=["region", "rt", "rw", "street"])
+            note = _("Pindah domisili #%(id)s diterima") % {"id": move.pk}
+            fields = ["region", "rt", "rw", "street"]
+            if person.life_status == LifeStatus.MOVED:
+                # Recorded as moved away, now found at the new address: active there.
+                person.life_status = LifeStatus.ACTIVE
+                person.life_status_date = timezone.localdate()
+                person.life_status_source = note
+                fields += ["life_status", "life_status_date", "life_status_source"]
+            changed_by(person, actor, reason=note)
+            person.save(update_fields=fields)
     return move

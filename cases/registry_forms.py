@@ -86,7 +86,14 @@ class LifeEventForm(StyledForm):
     """What became of a person (or that they are active again), when, and who said so."""
 
     life_status = forms.ChoiceField(
-        label=_("Status"), choices=LifeStatus.choices, widget=forms.RadioSelect
+        label=_("Status"),
+        # A merged record is made by merging duplicates, never chosen here.
+        choices=[(value, label) for value, label in LifeStatus.choices if value != "merged"],
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Pindah: bila desa tujuan memakai Simpul, petugasnya mengajukan pindah domisili; "
+            "status kembali aktif saat permintaan itu diterima."
+        ),
     )
     life_status_date = forms.DateField(
         label=_("Tanggal"),
@@ -123,3 +130,49 @@ class FamilyForm(StyledForm):
         error_messages={"required": _("Alasan perubahan wajib diisi.")},
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class NotSameForm(StyledForm):
+    """A duplicate pair decided as two people, with what showed it."""
+
+    decision_reason = forms.CharField(
+        label=_("Alasan"),
+        max_length=limits.REASON,
+        error_messages={"required": _("Alasan wajib diisi.")},
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Mis. orang tua berbeda; kembar; dicek di rumah oleh pendamping."),
+    )
+
+
+class MergeForm(StyledForm):
+    """A duplicate pair merged into the record that stays, with the reason; aid received
+    twice must be confirmed (``referrals.merge.merge_people``)."""
+
+    survivor = forms.TypedChoiceField(
+        label=_("Data yang tetap"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Pilih data yang tetap.")},
+    )
+    decision_reason = forms.CharField(
+        label=_("Alasan penggabungan"),
+        max_length=limits.REASON,
+        error_messages={"required": _("Alasan penggabungan wajib diisi.")},
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Mis. orang yang sama, dicek dengan KK dan KTP; salah ketik NIK saat input."),
+    )
+    confirm_double_aid = forms.BooleanField(
+        label=_("Saya sudah memeriksa bantuan ganda di atas dan tetap menggabungkan."),
+        required=False,
+    )
+
+    def __init__(self, *args, pair=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pair is not None:
+            self.fields["survivor"].choices = [
+                (
+                    person.pk,
+                    _("%(name)s (data no. %(id)s)") % {"name": person.full_name, "id": person.pk},
+                )
+                for person in (pair.person_a, pair.person_b)
+            ]

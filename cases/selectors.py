@@ -37,7 +37,24 @@ KK_REGISTERED_ELSEWHERE = gettext_lazy(
 
 
 def person_by_nik(nik: str) -> Person | None:
-    return Person.objects.by_nik(nik).select_related("region", "family").first()
+    """The registered person with this NIK; for a merged record (a tombstone), the record it
+    was merged into, which carries its cases and aid (``referrals.merge``)."""
+    person = Person.objects.by_nik(nik).select_related("region", "family").first()
+    if person is not None and person.merged_into_id is not None:
+        return live_person(person)
+    return person
+
+
+def live_person(person: Person) -> Person:
+    """``person``, or for a tombstone the record it was merged into (followed to the end:
+    a survivor merged later in turn)."""
+    seen = {person.pk}
+    while person.merged_into_id is not None:
+        person = Person.objects.select_related("region", "family").get(pk=person.merged_into_id)
+        if person.pk in seen:  # never, a merge refuses it; guard against a loop anyway
+            break
+        seen.add(person.pk)
+    return person
 
 
 def names_differ(a: str, b: str) -> bool:
@@ -254,12 +271,16 @@ def sees_whole_case(user: Viewer, case: Case) -> bool:
 
 
 def people_visible_to(user: Viewer) -> QuerySet[Person]:
-    """People on the cases of the user's own team (agencies see people only on a case page)."""
+    """People living in the areas of the user's case team roles (the registry they keep:
+    people imported from DTKS or registered as family members have no case yet) and people
+    on the cases of the user's own team. Agencies see people only on a case page."""
     if not user.is_authenticated or not user.is_active:
         return Person.objects.none()
     cases = Case.objects.filter(case_team_q(user))
     return Person.objects.filter(
-        Q(pk__in=cases.values("applicant_id")) | Q(pk__in=cases.values("beneficiary_id"))
+        Region.within_any_q(areas_of(user, CASE_TEAM_ROLES))
+        | Q(pk__in=cases.values("applicant_id"))
+        | Q(pk__in=cases.values("beneficiary_id"))
     )
 
 

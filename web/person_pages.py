@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from cases import selectors
 from cases.access import log_access
 from cases.attachments import download_response
-from cases.models import AccessAction, AccessLog
+from cases.models import AccessAction, AccessLog, Person
 from cases.registry_forms import (
     FamilyForm,
     LifeEventForm,
@@ -21,6 +21,7 @@ from cases.registry_forms import (
     RegistryCheckForm,
 )
 from cases.services.corrections import may_correct_person
+from referrals.models import Delivery
 from referrals.selectors import downloadable_attachment
 from web import selectors as web_selectors
 
@@ -76,11 +77,7 @@ def person_page(
         "family_form": family_form,
         "canonical_url": reverse("person_detail", args=[person.pk]),
         "person": person,
-        "cases": selectors.cases_visible_to(request.user)
-        .filter(Q(applicant=person) | Q(beneficiary=person))
-        .select_related("region")
-        .order_by("-opened_at"),
-        "members": selectors.family_members_for(request.user, person),
+        **_person_records(request, person),
         "supervisor": supervisor,
         "accesses": AccessLog.objects.filter(person=person).select_related("user", "case")[:100]
         if supervisor
@@ -89,6 +86,23 @@ def person_page(
     forms = (correction, registry_check, life_event, family_form)
     bound = [form for form in forms if form is not None and form.errors]
     return render(request, "cases/person_detail.html", context, status=400 if bound else 200)
+
+
+def _person_records(request: HttpRequest, person: Person) -> dict:
+    """What the person page lists: their cases and aid within the user's cases, family
+    members in scope, and the merge either way (a tombstone's survivor, merged records)."""
+    cases = selectors.cases_visible_to(request.user)
+    return {
+        "cases": cases.filter(Q(applicant=person) | Q(beneficiary=person))
+        .select_related("region")
+        .order_by("-opened_at"),
+        "members": selectors.family_members_for(request.user, person),
+        "merged_into": selectors.live_person(person) if person.merged_into_id else None,
+        "merged_records": person.merged_records.order_by("pk"),
+        "deliveries": Delivery.objects.filter(person=person, referral__case__in=cases)
+        .select_related("service", "referral__agency", "referral__case")
+        .order_by("-delivered_at")[:50],
+    }
 
 
 @login_required

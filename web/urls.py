@@ -5,6 +5,7 @@ from django.urls import path
 
 from . import (
     case_pages,
+    duplicate_pages,
     intake_pages,
     person_pages,
     referral_pages,
@@ -55,6 +56,14 @@ urlpatterns = [
     path("penduduk/<id:pk>/status/", registry_pages.person_life_event, name="person_life_event"),
     path("penduduk/<id:pk>/kk/", registry_pages.person_family, name="person_family"),
     path("validasi/", registry_pages.validation_list, name="validation_list"),
+    path("data-ganda/", duplicate_pages.duplicate_list, name="duplicate_list"),
+    path("data-ganda/<id:pk>/", duplicate_pages.duplicate_detail, name="duplicate_detail"),
+    path(
+        "data-ganda/<id:pk>/bukan-sama/",
+        duplicate_pages.duplicate_not_same,
+        name="duplicate_not_same",
+    ),
+    path("data-ganda/<id:pk>/gabung/", duplicate_pages.duplicate_merge, name="duplicate_merge"),
     path(
         "penduduk/<id:pk>/cek-registri/",
         registry_pages.person_registry_check,

@@ -172,8 +172,10 @@ AREA_ROLES = frozenset({Role.BACK_OFFICE, Role.SUPERVISOR, Role.SOCIAL_WORKER})
 CASE_TEAM_ROLES = AREA_ROLES | {Role.INTAKE}
 # Who registers people and opens cases (and asks for a person to be moved in).
 INTAKE_ROLES = frozenset({Role.INTAKE, Role.BACK_OFFICE, Role.SUPERVISOR})
-# Who decides on a move request (pindah domisili) out of their area.
-MOVE_DECIDER_ROLES = frozenset({Role.BACK_OFFICE, Role.SUPERVISOR})
+# Who keeps an area's registry whole: decides move requests (pindah domisili) out of their
+# area, duplicate records (not the same, or merged) and registry imports.
+REGISTRY_DECIDER_ROLES = frozenset({Role.BACK_OFFICE, Role.SUPERVISOR})
+MOVE_DECIDER_ROLES = REGISTRY_DECIDER_ROLES
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -19,6 +19,7 @@ class AccessAction(models.TextChoices):
     DOWNLOAD = "download", _("Mengunduh lampiran")
     EXPORT = "export", _("Mengekspor data")
     PRINT_LETTER = "print_letter", _("Mencetak surat rujukan")
+    MERGE = "merge_people", _("Menggabungkan data ganda")
 
 
 class AccessLog(models.Model):

@@ -44,8 +44,9 @@ class PersonCorrection:
 
 def may_correct_person(actor: Actor, person: Person) -> bool:
     """Who may correct a person: the officers who register people where they live (intake,
-    back office, supervisor of the area, ``cases.selectors.may_register_in``)."""
-    return selectors.may_register_in(actor, person.region_id)
+    back office, supervisor of the area, ``cases.selectors.may_register_in``). A merged
+    record (a tombstone) is corrected by no one: its survivor is."""
+    return person.merged_into_id is None and selectors.may_register_in(actor, person.region_id)
 
 
 def correct_person(
@@ -131,7 +132,7 @@ def record_life_event(
     if not may_correct_person(actor, person):
         raise NotAllowed(_("Hanya petugas wilayah penduduk ini yang dapat memperbaiki datanya."))
     errors = FieldErrors()
-    if status not in LifeStatus.values:
+    if status not in LifeStatus.values or status == LifeStatus.MERGED:
         errors.add("life_status", _("Status tidak dikenal."))
     if status == LifeStatus.DECEASED and on is None:
         errors.add("life_status_date", _("Tanggal meninggal wajib diisi."))

@@ -11,9 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
-from cases.models import DuplicatePair, Person
+from agencies.models import Region
+from cases.duplicates import duplicate_pairs_visible_to, may_decide_duplicates, village_duplicates
+from cases.history import changed_by
+from cases.limits import REASON
+from cases.models import DuplicatePair, DuplicateStatus, Person
 from cases.selectors import DuplicateCandidate
+from cases.services.inputs import FieldErrors
+from core.errors import Conflict, IntakeError, NotAllowed
+from core.types import Actor
 
 
 def record_duplicate_pairs(person: Person, candidates: Iterable[DuplicateCandidate]) -> int:
@@ -41,3 +52,84 @@ def record_duplicate_pairs(person: Person, candidates: Iterable[DuplicateCandida
             new = False
         created += new
     return created
+
+
+def scan_duplicates(area_code: str) -> int:
+    """Look for duplicate records among the people already registered in ``area_code`` (a
+    regency, district or village code), village by village, and keep each pair found as an
+    open pair unless it is already known; returns how many are new. Run by
+    ``manage.py find_duplicates`` (after a first import, or nightly): intake and imports
+    record the pairs of the people they add themselves."""
+    villages = (
+        Person.objects.filter(Region.within_q(area_code), merged_into__isnull=True)
+        .order_by()
+        .values_list("region_id", flat=True)
+        .distinct()
+    )
+    created = 0
+    for village in villages:
+        found = village_duplicates(village)
+        known = set(
+            DuplicatePair.objects.filter(
+                Q(region=village) | Q(person_a__region=village) | Q(person_b__region=village)
+            ).values_list("person_a", "person_b")
+        )
+        new = [
+            DuplicatePair(
+                person_a_id=low,
+                person_b_id=candidate.person_id,
+                region_id=village,
+                score=candidate.score,
+                reason=candidate.reason,
+            )
+            for low, candidate in found
+            if (low, candidate.person_id) not in known
+        ]
+        bulk_create_with_history(new, DuplicatePair, batch_size=500, ignore_conflicts=True)
+        created += len(new)
+    return created
+
+
+def mark_not_same(*, actor: Actor, pair_id: int, reason: str) -> DuplicatePair:
+    """Record that the two records of an open pair are two people (the back office looked:
+    different parents, a different house); the pair is not asked again. The history row
+    names who and why.
+
+    Raises ``DuplicatePair.DoesNotExist`` for a pair outside the actor's registry areas (as
+    for none), ``NotAllowed`` (403) when either person now lives outside them,
+    ``IntakeError`` (400, ``decision_reason``) without a reason, and ``Conflict`` (409) for
+    a pair already decided."""
+    errors = FieldErrors()
+    if not reason.strip():
+        errors.add("decision_reason", _("Alasan wajib diisi."))
+    elif len(reason.strip()) > REASON:
+        errors.add("decision_reason", _("Alasan paling panjang %(n)d karakter.") % {"n": REASON})
+    with transaction.atomic():
+        pair = locked_open_pair(actor, pair_id)
+        if errors.by_field:
+            raise IntakeError(field_errors=errors.by_field)
+        pair.status = DuplicateStatus.NOT_SAME
+        pair.decided_by = actor
+        pair.decided_at = timezone.now()
+        pair.decision_reason = reason.strip()
+        changed_by(pair, actor, reason=reason.strip())
+        pair.save()
+    return pair
+
+
+def locked_open_pair(actor: Actor, pair_id: int) -> DuplicatePair:
+    """The pair, locked, once the actor may decide it: see :func:`mark_not_same`."""
+    pair = duplicate_pairs_visible_to(actor).filter(pk=pair_id).first()
+    if pair is None:
+        raise DuplicatePair.DoesNotExist
+    pair = (
+        DuplicatePair.objects.select_for_update()
+        .select_related("person_a", "person_b")
+        .get(pk=pair.pk)
+    )
+    if pair.status != DuplicateStatus.OPEN:
+        raise Conflict(_("Pasangan data ini sudah diputuskan."))
+    people = (pair.person_a, pair.person_b)
+    if not all(may_decide_duplicates(actor, person.region_id) for person in people):
+        raise NotAllowed(_("Salah satu data ini tinggal di luar wilayah kerja Anda."))
+    return pair

@@ -29,6 +29,7 @@ from cases.nik import (
     validate_nik,
     validate_phone,
 )
+from cases.services.duplicates import record_duplicate_pairs
 from cases.services.inputs import FieldErrors, PersonInput, ResolvedPerson
 from core.errors import IntakeConflict, IntakeError, NotAllowed
 from core.types import Actor
@@ -49,6 +50,8 @@ def resolve_person(
     """
     if data.existing_person_id is not None:
         person = Person.objects.filter(pk=data.existing_person_id).first()
+        if person is not None:
+            person = selectors.live_person(person)
         if person is None or not selectors.may_pick_person(actor, person):
             errors.add(f"{prefix}.existing_person_id", _("Data penduduk tidak ditemukan."))
             return ResolvedPerson(None, data, None, [])
@@ -213,6 +216,19 @@ def save_person(resolved: ResolvedPerson, *, actor: Actor) -> Person:
             message = str(NIK_JUST_REGISTERED)
             raise IntakeConflict(message, field_errors={"nik": [message]}) from None
         raise
+    if resolved.likely_duplicates:
+        # Registered as someone new although they look like registered people (the officer
+        # confirmed): the pairs go on the regency's worklist for the back office to decide.
+        record_duplicate_pairs(
+            person,
+            selectors.duplicate_candidates(
+                full_name=person.full_name,
+                birth_date=person.birth_date,
+                region=person.region_id,
+                has_nik=bool(person.nik),
+                exclude_id=person.pk,
+            ),
+        )
     return person
 
 

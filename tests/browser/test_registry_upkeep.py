@@ -4,7 +4,7 @@ DTKS/DTSEN check and a death, and see the case follow."""
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
-from tests.conftest import intake
+from tests.conftest import intake, person
 
 
 def test_the_back_office_corrects_a_person_and_records_a_registry_check(browse, staff):
@@ -33,3 +33,29 @@ def test_the_back_office_corrects_a_person_and_records_a_registry_check(browse, 
     expect(findings).to_contain_text("Terdaftar di DTKS/DTSEN · desil 1")
     timeline = page.locator("main")
     expect(timeline).to_contain_text("Salah ketik saat pendaftaran.")
+
+
+def test_the_back_office_merges_two_records_of_one_person(browse, staff):
+    intake(staff["petugas"])
+    intake(
+        staff["petugas"],
+        applicant=person(full_name="Boedi Santoso", nik="", no_nik_reason="KTP hilang."),
+        requested_services=["jamkesda"],
+    )
+    page = browse("backoffice")
+    page.goto("/")
+    page.get_by_role("link", name="Data ganda").click()
+    expect(page.locator("main")).to_contain_text("Boedi Santoso")
+    page.get_by_role("link", name="Periksa").click()
+    expect(page.get_by_role("heading", name="Periksa data ganda")).to_be_visible()
+
+    page.get_by_label("Budi Santoso (data no.").check()
+    page.get_by_label("Alasan penggabungan").fill("Orang yang sama, dicek dengan KK.")
+    page.get_by_role("button", name="Gabungkan data").click()
+    expect(page.locator(".alert-success")).to_contain_text("Data digabung.")
+    expect(page.get_by_role("heading", name="Budi Santoso")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Data ganda yang digabung ke sini")
+    screenshot(page, "person-merged")
+
+    page.get_by_role("link", name="Boedi Santoso").click()
+    expect(page.locator(".alert-info")).to_contain_text("Data ini sudah digabung")

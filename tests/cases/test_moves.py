@@ -7,6 +7,8 @@ by the back office of the person's area brings them over, with history.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -343,3 +345,23 @@ def test_move_list_lists_pending_first_in_constant_queries(client, staff):
         listed = api.get("/api/v1/moves/").json()["results"]
     assert len(listed) == 8
     assert len(api_queries.captured_queries) <= 4
+
+
+def test_a_person_recorded_as_moved_away_is_active_again_once_the_move_is_accepted(staff, budi):
+    from cases.services.corrections import record_life_event
+
+    record_life_event(
+        actor=staff["backoffice"],
+        person_id=budi.pk,
+        status="moved",
+        on=dt.date(2026, 5, 1),
+        source="Keterangan kepala desa",
+    )
+    move = request_move(
+        actor=staff["petugas_bks"], nik=NIK_MALE, region_code=KOTA_BENGKALIS, reason="Pindah."
+    )
+    decide_move(actor=staff["backoffice"], move_id=move.pk, decision="accept")
+
+    budi.refresh_from_db()
+    assert budi.life_status == "active" and budi.region_id == KOTA_BENGKALIS
+    assert budi.life_status_source == f"Pindah domisili #{move.pk} diterima"
