@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from agencies.services import system_user
 from cases.models import Case
 from web.demo.accounts import ensure_accounts, ensure_master_data
-from web.demo.data import ACCOUNT_LABELS, DEMO_PASSWORD
-from web.demo.families import create_cases
+from web.demo.data import ACCOUNT_LABELS, BANGKA_TENGAH, DEMO_PASSWORD
+from web.demo.families import create_cases, register_look_alikes
 from web.demo.progress import advance_cases
 from workflows.escalation import check_deadlines
 from workflows.models import Notification
@@ -37,6 +38,8 @@ def load_demo(report: Callable[[str], None] = lambda message: None) -> int:
     created = create_cases(report=report)
     report("Moving the cases along their workflow...")
     advance_cases()
+    report("Registering a few people twice (the duplicates worklist)...")
+    register_look_alikes(get_user_model().objects.get(username="backoffice"), regency=BANGKA_TENGAH)
     # The backlog of overdue notices shows in the bells; it is not e-mailed on first start.
     check_deadlines()
     Notification.objects.update(emailed_at=timezone.now())

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from agencies.models import Region
-from cases.models import Family, Person, Relationship
+from cases.models import DuplicatePair, Family, Person, Relationship
 from cases.services import (
     PersonInput,
     assign_family,
@@ -241,3 +241,42 @@ def create_cases(
         if created % 25 == 0 or created == len(plan):
             report(f"Cases opened: {created} of {len(plan)}")
     return created
+
+
+# How names were written twice in the registry: the old spelling, a short form.
+LOOK_ALIKE_SPELLINGS = [("u", "oe"), ("y", "j"), ("Muhammad", "M."), ("Siti", "St."), ("c", "tj")]
+
+
+def register_look_alikes(actor: Actor, *, regency: str, count: int = 6) -> int:
+    """Register ``count`` people of ``regency`` a second time without their NIK, their names
+    written the old way (Budi / Boedi, Yusuf / Jusuf): the duplicates the back office finds
+    on its worklist (``/data-ganda/``). Returns how many pairs went on it."""
+    heads = (
+        Person.objects.filter(region__code__startswith=regency + ".", relationship="head")
+        .exclude(birth_date=None)
+        .order_by("pk")
+    )
+    registered = 0
+    for head in heads:
+        variant = head.full_name
+        for old, new in LOOK_ALIKE_SPELLINGS:
+            if old in variant:
+                variant = variant.replace(old, new, 1)
+                break
+        if variant == head.full_name:
+            continue
+        register_person(
+            actor=actor,
+            data=PersonInput(
+                full_name=variant,
+                no_nik_reason="KTP hilang, belum diurus.",
+                birth_date=head.birth_date,
+                sex=head.sex,
+                region_code=head.region_id,
+                street=head.street,
+            ),
+        )
+        registered += 1
+        if registered == count:
+            break
+    return DuplicatePair.objects.filter(region__code__startswith=regency + ".").count()
