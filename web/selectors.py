@@ -131,18 +131,22 @@ def _documents(case: Case) -> dict:
 
 def person_export(person: Person) -> dict:
     """Everything held about one person, and who accessed it (data-subject access request,
-    UU 27/2022 on personal data protection, art. 7): ``{"person", "changes", "cases",
-    "deliveries", "accesses"}``, JSON-ready (ISO dates, usernames)."""
+    UU 27/2022 on personal data protection, art. 7): ``{"person", "merged_records",
+    "changes", "cases", "deliveries", "accesses"}``, JSON-ready (ISO dates, usernames).
+    Records merged into this one (duplicates) are theirs too: listed, with their accesses."""
     cases = Case.objects.filter(Q(applicant=person) | Q(beneficiary=person)).select_related(
         "ppks_category", "opened_by"
     )
     accesses = (
-        AccessLog.objects.filter(Q(person=person) | Q(case__in=cases))
+        AccessLog.objects.filter(
+            Q(person=person) | Q(person__merged_into=person) | Q(case__in=cases)
+        )
         .select_related("user", "case")
         .order_by("at")
     )
     return {
         "person": _person_record(person),
+        "merged_records": [_person_record(m) for m in person.merged_records.order_by("pk")],
         "changes": [
             {
                 "at": h.history_date.isoformat(),

@@ -347,3 +347,14 @@ def test_a_tombstone_is_corrected_by_no_one_and_merged_is_not_a_life_event(staff
             actor=staff["backoffice"], person_id=kept.pk, status="merged", on=None, source="x"
         )
     assert "life_status" in refused.value.field_errors
+
+
+def test_the_survivors_data_export_includes_the_record_merged_into_it(client, staff, pair):
+    kept, gone = pair.person_a, pair.person_b
+    merge_people(actor=staff["backoffice"], pair_id=pair.pk, survivor_id=kept.pk, reason="Sama")
+    client.force_login(staff["manajer"])
+
+    export = client.post(reverse("person_export", args=[kept.pk])).json()
+
+    assert [record["full_name"] for record in export["merged_records"]] == [gone.full_name]
+    assert {"merge_people"} <= {access["action"] for access in export["accesses"]}
