@@ -105,6 +105,10 @@ def name_key(name: str) -> str:
     return " ".join(_fold_part(part) for part in parts)
 
 
+# The common parts, as folded: a name sharing only these with another is not like it.
+COMMON_PARTS = frozenset(_fold_part(part) for part in PART_FORMS.values())
+
+
 def key_similarity(key_a: str, key_b: str) -> float:
     """``name_similarity`` of two names already folded (``name_key``, as kept in
     ``Person.search_name``)."""
@@ -114,6 +118,10 @@ def key_similarity(key_a: str, key_b: str) -> float:
         return 100.0
     if " " not in key_a and " " not in key_b:
         return float(fuzz.ratio(key_a, key_b))
+    shared = set(key_a.split()) & set(key_b.split())
+    if shared <= COMMON_PARTS:
+        # Sharing only "Siti" or "Muhammad" says nothing: every part counts, in any order.
+        return float(fuzz.token_sort_ratio(key_a, key_b))
     return float(fuzz.token_set_ratio(key_a, key_b))
 
 
@@ -121,7 +129,8 @@ def name_similarity(a: str, b: str) -> float:
     """0-100: how alike two names are once folded (``name_key``), ignoring the order of
     their parts and parts one of them leaves out (RapidFuzz token-set ratio: "Rizki
     Pratama" is "Muhammad Rizki Pratama" without his first name). Two one-part names must
-    match as a whole."""
+    match as a whole, and names sharing only a common part (Siti, Muhammad, Abdul, Nur) are
+    compared part by part: "Siti" is not "Siti Aminah"."""
     return key_similarity(name_key(a), name_key(b))
 
 

@@ -48,6 +48,10 @@ DIFFERENT = [
     ("Budi Santoso", "Budi Hartono"),
     ("Siti Aminah", "Siti Rahmah"),
     ("Ahmad", "Ahmadi Rusli Hasibuan"),
+    # sharing only a common part (the review found "Siti" at 100 against every "Siti ...")
+    ("Siti", "Siti Aminah"),
+    ("Muhammad", "Muhammad Rizki Pratama"),
+    ("Nur Hasanah", "Nurul"),
 ]
 
 
