@@ -266,6 +266,15 @@ def attach_family(
             _("%(name)s dipindahkan dari KK lama ke KK yang diisi (satu orang satu KK).")
             % {"name": person.full_name}
         )
+        left = Person.objects.filter(family=person.family_id).exclude(pk=person.pk)
+        if person.relationship == Relationship.HEAD and left.exists():
+            warnings.append(_("KK lama kini tanpa kepala keluarga; perbarui hubungan anggotanya."))
+    if relationship == Relationship.HEAD:
+        head = family.members.filter(relationship=Relationship.HEAD).exclude(pk=person.pk)
+        if head.exists():
+            warnings.append(
+                _("KK ini sudah punya kepala keluarga lain; periksa hubungan dalam KK.")
+            )
     person.family = family
     if relationship:
         person.relationship = relationship

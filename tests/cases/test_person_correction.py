@@ -7,7 +7,7 @@ import datetime as dt
 from django.urls import reverse
 
 from cases.models import Person
-from tests.conftest import AIR_MESU, NIBUNG, intake
+from tests.conftest import AIR_MESU, NIBUNG, intake, person
 from web.timeline import case_timeline
 
 REASON = "Salah ketik saat pendaftaran; sesuai KK terbaru."
@@ -127,3 +127,42 @@ def test_a_name_of_short_forms_folds_within_its_column_and_stays_correctable(cli
     budi.refresh_from_db()
     assert len(budi.search_name) <= 150
     assert client.post(url, form(budi, full_name="Budi Santoso")).status_code == 302
+
+
+def test_moving_a_head_of_family_away_warns_that_the_old_card_has_no_head(staff):
+    from cases.services import assign_family, register_person
+
+    budi = intake(staff["petugas"], kk_number="1904010101200001").case.beneficiary
+    budi.relationship = "head"
+    budi.save()
+    register_person(
+        actor=staff["backoffice"],
+        data=person(full_name="Siti Aminah", nik="1904015208850002", sex="F"),
+        kk_number="1904010101200001",
+    )
+
+    warnings = assign_family(
+        actor=staff["backoffice"],
+        person=budi,
+        kk_number="1904010202200002",
+        relationship="head",
+        reason="Menikah lagi, KK baru.",
+    )
+    assert any("KK lama kini tanpa kepala keluarga" in w for w in warnings)
+    # Siti becomes head of the old card; then Budi joining it as head is warned too.
+    siti = Person.objects.get(full_name="Siti Aminah")
+    assign_family(
+        actor=staff["backoffice"],
+        person=siti,
+        kk_number="1904010101200001",
+        relationship="head",
+        reason="Kepala keluarga baru.",
+    )
+    warnings = assign_family(
+        actor=staff["backoffice"],
+        person=budi,
+        kk_number="1904010101200001",
+        relationship="head",
+        reason="Kembali.",
+    )
+    assert any("sudah punya kepala keluarga lain" in w for w in warnings)
