@@ -7,6 +7,7 @@ from . import (
     case_pages,
     intake_pages,
     person_pages,
+    quality_pages,
     referral_pages,
     registry_pages,
     task_pages,
@@ -55,6 +56,8 @@ urlpatterns = [
     path("penduduk/<id:pk>/status/", registry_pages.person_life_event, name="person_life_event"),
     path("penduduk/<id:pk>/kk/", registry_pages.person_family, name="person_family"),
     path("validasi/", registry_pages.validation_list, name="validation_list"),
+    path("kualitas-data/", quality_pages.quality_overview, name="quality_overview"),
+    path("kualitas-data/<slug:key>/", quality_pages.quality_list, name="quality_list"),
     path(
         "penduduk/<id:pk>/cek-registri/",
         registry_pages.person_registry_check,

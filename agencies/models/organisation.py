@@ -174,6 +174,11 @@ CASE_TEAM_ROLES = AREA_ROLES | {Role.INTAKE}
 INTAKE_ROLES = frozenset({Role.INTAKE, Role.BACK_OFFICE, Role.SUPERVISOR})
 # Who decides on a move request (pindah domisili) out of their area.
 MOVE_DECIDER_ROLES = frozenset({Role.BACK_OFFICE, Role.SUPERVISOR})
+# Who watches an area's registry as a whole (data quality at a glance, issue 14): the back
+# office, who keeps the registry (checks, merges, moves), and supervisors. Social workers
+# visit the cases given to them and intake officers register people: neither answers for
+# the whole area's data; agency staff see people only through their referrals.
+DATA_QUALITY_ROLES = frozenset({Role.BACK_OFFICE, Role.SUPERVISOR})
 
 
 class MembershipQuerySet(models.QuerySet):
