@@ -55,6 +55,11 @@ urlpatterns = [
     path("penduduk/<id:pk>/perbaiki/", registry_pages.person_correct, name="person_correct"),
     path("penduduk/<id:pk>/status/", registry_pages.person_life_event, name="person_life_event"),
     path("penduduk/<id:pk>/kk/", registry_pages.person_family, name="person_family"),
+    path(
+        "penduduk/<id:pk>/kk/anggota-baru/",
+        registry_pages.person_family_member,
+        name="person_family_member",
+    ),
     path("validasi/", registry_pages.validation_list, name="validation_list"),
     path("kualitas-data/", quality_pages.quality_overview, name="quality_overview"),
     path("kualitas-data/<slug:key>/", quality_pages.quality_list, name="quality_list"),

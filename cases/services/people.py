@@ -277,15 +277,26 @@ def clean_kk_number(
     return kk_number
 
 
+ALREADY_REGISTERED = gettext_lazy(
+    "NIK ini sudah terdaftar. Untuk memasukkan orang tersebut ke KK ini, buka halaman "
+    "penduduknya lalu ubah kartu keluarganya (dengan alasan)."
+)
+
+
 def register_person(
-    *, actor: Actor, data: PersonInput, kk_number: str = ""
+    *, actor: Actor, data: PersonInput, kk_number: str = "", only_new: bool = False
 ) -> tuple[Person, list[str]]:
     """Register one person (or find them by NIK) and file them on a family card.
 
     Used for family members who are not themselves applicant or beneficiary of a case.
+    With ``only_new`` (a form for people not yet registered, such as the person page's
+    "add a family member") a NIK already registered is refused on ``nik`` instead: a
+    registered person changes family card through ``assign_family``, with a reason.
     """
     errors = FieldErrors()
     resolved = resolve_person(data, "", errors, actor=actor)
+    if only_new and resolved.person is not None:
+        errors.add("nik", str(ALREADY_REGISTERED))
     kk_number = clean_kk_number(kk_number, errors, actor=actor)
     if errors.by_field:
         raise IntakeError(field_errors=errors.by_field)
