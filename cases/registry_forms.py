@@ -1,5 +1,6 @@
-"""The person page's forms for keeping the registry true: a correction by hand, and a
-DTKS/DTSEN check of the family (issue 14)."""
+"""The person page's forms for keeping the registry true: a correction by hand, a
+DTKS/DTSEN check of the family, a life event, the family card, and a new family member
+(issue 14)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from core.forms import StyledForm
 
 from . import limits
 from .forms import PersonForm, digits_hint
-from .models import LifeStatus, RegistryStatus, Relationship
-from .nik import KK_LENGTH_MESSAGE
+from .models import LifeStatus, Person, RegistryStatus, Relationship
+from .nik import KK_LENGTH_MESSAGE, NIK_LENGTH_MESSAGE
+from .services import PersonInput
 from .services.corrections import CORRECTABLE as CORRECTED_FIELDS
 from .services.corrections import PersonCorrection
 
@@ -176,3 +178,45 @@ class MergeForm(StyledForm):
                 )
                 for person in (pair.person_a, pair.person_b)
             ]
+
+
+class FamilyMemberForm(PersonForm):
+    """A member of the person's family card who is not registered yet: identity, birth and
+    relationship to the head. They live where the person lives (the same village and
+    address; a correction changes it later). The form asks for the name, sex and
+    relationship; whether a NIK or the reason for none is given, and a valid NIK, are the
+    service's rules (``register_person``)."""
+
+    relationship = forms.ChoiceField(
+        label=_("Hubungan dalam KK"),
+        choices=[("", _("Pilih hubungan"))] + Relationship.choices,
+        error_messages={"required": _("Hubungan dalam KK wajib dipilih.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Its own element ids: the person page also holds the correction form's fields.
+        kwargs.setdefault("auto_id", "anggota_%s")
+        super().__init__(*args, **kwargs)
+        for name in ("phone", "region", "rt", "rw", "street", "existing_person_id"):
+            del self.fields[name]
+        for name in ("full_name", "sex"):
+            self.fields[name].required = True
+        self.fields["nik"].widget.attrs.update(digits_hint(NIK_LENGTH_MESSAGE))
+        self.order_fields(["full_name", "nik", "no_nik_reason", "birth_place", "birth_date"])
+
+    def to_member_input(self, home: Person) -> PersonInput:
+        """The new member as the service takes them, living at ``home``'s address."""
+        data = self.cleaned_data
+        return PersonInput(
+            full_name=data["full_name"],
+            nik=data["nik"],
+            no_nik_reason=data["no_nik_reason"],
+            birth_place=data["birth_place"],
+            birth_date=data["birth_date"],
+            sex=data["sex"],
+            region_code=home.region_id,
+            rt=home.rt,
+            rw=home.rw,
+            street=home.street,
+            relationship=data["relationship"],
+        )

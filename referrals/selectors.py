@@ -320,3 +320,15 @@ def inactive_people_of(case: Case) -> list[dict]:
         people.setdefault(receiver.pk, {"person": receiver, "referrals": []})
         people[receiver.pk]["referrals"].append(referral)
     return list(people.values())
+
+
+def people_needing_validation(user: Viewer) -> QuerySet[Person]:
+    """The people behind :func:`cases_needing_validation`, by the same rule read per
+    person: each no longer active beneficiary of such a case, or receiver of its referral
+    not yet delivered (the data quality page counts the deceased among them)."""
+    cases = cases_needing_validation(user)
+    pending = Referral.objects.filter(case__in=cases.values("pk"), status__in=PENDING_STATUSES)
+    return Person.objects.filter(
+        Q(pk__in=cases.values("beneficiary_id")) | Q(pk__in=pending.values("beneficiary_id")),
+        life_status__in=INACTIVE_STATUSES,
+    )

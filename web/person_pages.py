@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,6 +19,7 @@ from cases.attachments import download_response
 from cases.models import AccessAction, AccessLog, Person
 from cases.registry_forms import (
     FamilyForm,
+    FamilyMemberForm,
     LifeEventForm,
     PersonCorrectionForm,
     RegistryCheckForm,
@@ -39,6 +43,7 @@ def person_page(
     registry_check: RegistryCheckForm | None = None,
     life_event: LifeEventForm | None = None,
     family_form: FamilyForm | None = None,
+    member_form: FamilyMemberForm | None = None,
 ) -> HttpResponse:
     """The person page, with the registry upkeep forms for the officers of the person's
     area (``web.registry_pages``); a form posted back with its errors is shown as it came
@@ -55,26 +60,16 @@ def person_page(
         user=request.user, action=AccessAction.VIEW_PERSON, route="person_detail", person=person
     )
     supervisor = selectors.is_supervisor_for(request.user, person.region_id)
-    # The registry upkeep forms, for the officers of the person's area; one posted back
-    # with its errors is shown as it came.
-    if may_correct_person(request.user, person):
-        correction = correction or PersonCorrectionForm(
-            person=person, villages=selectors.villages_for_intake(request.user)
-        )
-        life_event = life_event or LifeEventForm(initial={"life_status": person.life_status})
-        family_form = family_form or FamilyForm(initial={"relationship": person.relationship})
-        if person.family and registry_check is None:
-            registry_check = RegistryCheckForm(
-                initial={
-                    "registry_status": person.family.registry_status,
-                    "decile": person.family.decile,
-                }
-            )
-    context = {
+    posted = {
         "correction_form": correction,
         "registry_form": registry_check,
         "life_event_form": life_event,
         "family_form": family_form,
+        "member_form": member_form,
+    }
+    upkeep = _upkeep_forms(request, person, posted)
+    context = {
+        **upkeep,
         "canonical_url": reverse("person_detail", args=[person.pk]),
         "person": person,
         **_person_records(request, person),
@@ -83,8 +78,7 @@ def person_page(
         if supervisor
         else [],
     }
-    forms = (correction, registry_check, life_event, family_form)
-    bound = [form for form in forms if form is not None and form.errors]
+    bound = [form for form in upkeep.values() if form is not None and form.errors]
     return render(request, "cases/person_detail.html", context, status=400 if bound else 200)
 
 
@@ -102,6 +96,36 @@ def _person_records(request: HttpRequest, person: Person) -> dict:
         "deliveries": Delivery.objects.filter(person=person, referral__case__in=cases)
         .select_related("service", "referral__agency", "referral__case")
         .order_by("-delivered_at")[:50],
+    }
+
+
+def _upkeep_forms(
+    request: HttpRequest, person: Person, posted: dict[str, Form | None]
+) -> dict[str, Form | None]:
+    """The registry upkeep forms, by their name on the page, for the officers of the
+    person's area (none for anyone else); one posted back with its errors is kept as it
+    came. The family card's own forms only when the person is on a card."""
+    if not may_correct_person(request.user, person):
+        return {}
+    family = person.family
+    blank: dict[str, Callable[[], Form] | None] = {
+        "correction_form": lambda: PersonCorrectionForm(
+            person=person, villages=selectors.villages_for_intake(request.user)
+        ),
+        "life_event_form": lambda: LifeEventForm(initial={"life_status": person.life_status}),
+        "family_form": lambda: FamilyForm(initial={"relationship": person.relationship}),
+        "member_form": FamilyMemberForm if family else None,
+        "registry_form": (
+            lambda: RegistryCheckForm(
+                initial={"registry_status": family.registry_status, "decile": family.decile}
+            )
+        )
+        if family
+        else None,
+    }
+    return {
+        name: posted.get(name) or (make() if make is not None else None)
+        for name, make in blank.items()
     }
 
 

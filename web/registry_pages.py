@@ -1,5 +1,6 @@
 """Keeping the registry true from the person page (issue 14): correct a person, file them on
-a family card, record a DTKS/DTSEN check or a life event; and the area's validation list.
+a family card, add a family member not yet registered, record a DTKS/DTSEN check or a life
+event; and the area's validation list.
 
 Each action is for the officers who register people in the person's area
 (``cases.services.corrections.may_correct_person``): 404 for a person the user does not
@@ -25,11 +26,12 @@ from cases.form_tokens import once_per_form_token
 from cases.models import Person
 from cases.registry_forms import (
     FamilyForm,
+    FamilyMemberForm,
     LifeEventForm,
     PersonCorrectionForm,
     RegistryCheckForm,
 )
-from cases.services import assign_family, record_registry_status
+from cases.services import assign_family, record_registry_status, register_person
 from cases.services.corrections import correct_person, may_correct_person, record_life_event
 from core.errors import DomainError, WorkflowError
 from core.forms import add_error_to_form
@@ -179,6 +181,37 @@ def person_family(request: HttpRequest, pk: int) -> HttpResponse:
         page_key="family_form",
         action=_file_on_family,
         success=_("Kartu keluarga diperbarui."),
+    )
+
+
+@login_required
+@require_POST
+@once_per_form_token
+def person_family_member(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register a member of the person's family card who is not registered yet, living at
+    the person's address (``register_person`` with ``only_new``); the likely duplicates
+    and NIK warnings the service finds are shown after."""
+    form = FamilyMemberForm(request.POST)
+
+    def action(person: Person, data: dict, actor) -> list[str]:
+        if person.family is None:
+            raise Person.DoesNotExist  # no card to add them to
+        _member, warnings = register_person(
+            actor=actor,
+            data=form.to_member_input(person),
+            kk_number=person.family.kk_number,
+            only_new=True,
+        )
+        return warnings
+
+    name = form.data.get("full_name", "").strip()
+    return _upkeep(
+        request,
+        pk,
+        form=form,
+        page_key="member_form",
+        action=action,
+        success=_("%(name)s ditambahkan ke kartu keluarga.") % {"name": name},
     )
 
 

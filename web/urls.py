@@ -8,6 +8,7 @@ from . import (
     duplicate_pages,
     intake_pages,
     person_pages,
+    quality_pages,
     referral_pages,
     registry_pages,
     task_pages,
@@ -55,6 +56,11 @@ urlpatterns = [
     path("penduduk/<id:pk>/perbaiki/", registry_pages.person_correct, name="person_correct"),
     path("penduduk/<id:pk>/status/", registry_pages.person_life_event, name="person_life_event"),
     path("penduduk/<id:pk>/kk/", registry_pages.person_family, name="person_family"),
+    path(
+        "penduduk/<id:pk>/kk/anggota-baru/",
+        registry_pages.person_family_member,
+        name="person_family_member",
+    ),
     path("validasi/", registry_pages.validation_list, name="validation_list"),
     path("data-ganda/", duplicate_pages.duplicate_list, name="duplicate_list"),
     path("data-ganda/<id:pk>/", duplicate_pages.duplicate_detail, name="duplicate_detail"),
@@ -64,6 +70,8 @@ urlpatterns = [
         name="duplicate_not_same",
     ),
     path("data-ganda/<id:pk>/gabung/", duplicate_pages.duplicate_merge, name="duplicate_merge"),
+    path("kualitas-data/", quality_pages.quality_overview, name="quality_overview"),
+    path("kualitas-data/<slug:key>/", quality_pages.quality_list, name="quality_list"),
     path(
         "penduduk/<id:pk>/cek-registri/",
         registry_pages.person_registry_check,

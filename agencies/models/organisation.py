@@ -173,7 +173,10 @@ CASE_TEAM_ROLES = AREA_ROLES | {Role.INTAKE}
 # Who registers people and opens cases (and asks for a person to be moved in).
 INTAKE_ROLES = frozenset({Role.INTAKE, Role.BACK_OFFICE, Role.SUPERVISOR})
 # Who keeps an area's registry whole: decides move requests (pindah domisili) out of their
-# area, duplicate records (not the same, or merged) and registry imports.
+# area, duplicate records (not the same, or merged) and registry imports, and watches the
+# area's data quality. Social workers visit the cases given to them and intake officers
+# register people: neither answers for the whole area's data; agency staff see people only
+# through their referrals.
 REGISTRY_DECIDER_ROLES = frozenset({Role.BACK_OFFICE, Role.SUPERVISOR})
 MOVE_DECIDER_ROLES = REGISTRY_DECIDER_ROLES
 

@@ -62,7 +62,16 @@ class DuplicatePair(models.Model):
         verbose_name = _("kemungkinan data ganda")
         verbose_name_plural = _("kemungkinan data ganda")
         ordering = ["-score", "pk"]
-        indexes = [models.Index(fields=["status", "region"])]
+        indexes = [
+            models.Index(fields=["status", "region"]),
+            # Open pairs by the prefix of their village's code (the data quality page).
+            models.Index(
+                fields=["region"],
+                name="duplicate_pair_open_region",
+                opclasses=["varchar_pattern_ops"],
+                condition=Q(status="open"),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_pair_once"),
             models.CheckConstraint(

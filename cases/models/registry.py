@@ -216,6 +216,18 @@ class Person(models.Model):
                 condition=~Q(life_status="active"),
                 name="person_not_active",
             ),
+            # An area's people by the prefix of their village's code (the data quality
+            # page); PostgreSQL uses an index for LIKE 'prefix%' only with this class.
+            models.Index(
+                fields=["region"], name="person_region_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            # The few without a NIK, by area (the data quality page's first number).
+            models.Index(
+                fields=["region"],
+                name="person_without_nik",
+                opclasses=["varchar_pattern_ops"],
+                condition=Q(nik_index__isnull=True, merged_into__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

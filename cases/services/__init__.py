@@ -8,6 +8,7 @@ families, documents and notes, intake, editing a case.
 """
 
 from cases.services.case_edit import EDITABLE_CASE_FIELDS, update_case
+from cases.services.corrections import record_registry_status
 from cases.services.documents import add_documents, add_note
 from cases.services.inputs import CaseIntake, DocumentInput, IntakeResult, PersonInput
 from cases.services.intake import CheckedIntake, check_intake, save_intake
@@ -15,7 +16,6 @@ from cases.services.people import (
     KK_JUST_REGISTERED,
     NIK_JUST_REGISTERED,
     assign_family,
-    record_registry_status,
     register_person,
 )
 

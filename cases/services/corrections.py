@@ -1,5 +1,5 @@
-"""Keeping the registry true by hand: an officer corrects a person's data with a reason
-(issue 14; Permensos 3/2021 on DTKS upkeep: the data are verified and corrected by the
+"""Keeping the registry true by hand: an officer corrects a person's data with a reason,
+records what became of them (life events) and the family's DTKS/DTSEN check (issue 14; Permensos 3/2021 on DTKS upkeep: the data are verified and corrected by the
 regency's social office and the village)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from agencies.models import Region, RegionLevel
 from cases import selectors
 from cases.history import changed_by
 from cases.limits import EARLIEST_BIRTH_DATE, REASON
-from cases.models import LifeStatus, Person, Sex
+from cases.models import Family, LifeStatus, Person, RegistryStatus, Sex
 from cases.names import clean_name
 from cases.services.inputs import FieldErrors
 from core.errors import IntakeError, NotAllowed
@@ -154,3 +154,50 @@ def record_life_event(
         changed_by(person, actor, reason=source.strip())
         person.save()
     return person
+
+
+# The unified database (Basis Data Terpadu, now DTKS/DTSEN) dates from the 2011 PPLS.
+REGISTRY_FIRST_DAY = dt.date(2011, 1, 1)
+
+
+def record_registry_status(
+    *,
+    actor: Actor,
+    family: Family,
+    status: str,
+    decile: int | None,
+    as_of: dt.date,
+    source: str,
+) -> Family:
+    """Store the family's DTKS/DTSEN status and welfare decile as checked on ``as_of``
+    (cek DTKS/DTSEN), with where it was checked (``source``); the history row names who.
+    Every case of the family shows it (``referrals.selectors.current_registry_findings``).
+
+    Raises ``NotAllowed`` (403) when the family has members outside the actor's area
+    (``cases.selectors.may_use_family``), ``IntakeError`` (400) keyed by field for an
+    unknown status, a decile outside 1-10 or given without DTKS/DTSEN, a date in the
+    future, or no source."""
+    if not selectors.may_use_family(actor, family):
+        raise NotAllowed(_("Keluarga ini di luar wilayah kerja Anda."))
+    errors = FieldErrors()
+    if as_of > timezone.localdate():
+        errors.add("registry_as_of", _("Tanggal cek tidak boleh di masa depan."))
+    elif as_of < REGISTRY_FIRST_DAY:
+        errors.add("registry_as_of", _("Tanggal cek tidak boleh sebelum DTKS ada (2011)."))
+    if status not in RegistryStatus.values:
+        errors.add("registry_status", _("Status DTKS/DTSEN tidak dikenal."))
+    if decile is not None and not 1 <= decile <= 10:
+        errors.add("decile", _("Desil harus 1 sampai 10."))
+    if decile is not None and status != RegistryStatus.IN_DTSEN:
+        errors.add("decile", _("Desil hanya diisi untuk keluarga yang terdaftar di DTKS/DTSEN."))
+    if not source.strip():
+        errors.add("registry_source", _("Sumber data wajib diisi."))
+    if errors.by_field:
+        raise IntakeError(field_errors=errors.by_field)
+    family.registry_status = status
+    family.decile = decile
+    family.registry_as_of = as_of
+    family.registry_source = source.strip()
+    changed_by(family, actor)
+    family.save()
+    return family

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,7 +15,6 @@ from cases.history import changed_by
 from cases.models import (
     Family,
     Person,
-    RegistryStatus,
     Relationship,
     Sex,
     rt_rw_validator,
@@ -31,7 +28,7 @@ from cases.nik import (
 )
 from cases.services.duplicates import record_duplicate_pairs
 from cases.services.inputs import FieldErrors, PersonInput, ResolvedPerson
-from core.errors import IntakeConflict, IntakeError, NotAllowed
+from core.errors import IntakeConflict, IntakeError
 from core.types import Actor
 
 
@@ -270,7 +267,9 @@ def attach_family(
         if person.relationship == Relationship.HEAD and left.exists():
             warnings.append(_("KK lama kini tanpa kepala keluarga; perbarui hubungan anggotanya."))
     if relationship == Relationship.HEAD:
-        head = family.members.filter(relationship=Relationship.HEAD).exclude(pk=person.pk)
+        head = Person.objects.filter(family=family, relationship=Relationship.HEAD).exclude(
+            pk=person.pk
+        )
         if head.exists():
             warnings.append(
                 _("KK ini sudah punya kepala keluarga lain; periksa hubungan dalam KK.")
@@ -302,15 +301,26 @@ def clean_kk_number(
     return kk_number
 
 
+ALREADY_REGISTERED = gettext_lazy(
+    "NIK ini sudah terdaftar. Untuk memasukkan orang tersebut ke KK ini, buka halaman "
+    "penduduknya lalu ubah kartu keluarganya (dengan alasan)."
+)
+
+
 def register_person(
-    *, actor: Actor, data: PersonInput, kk_number: str = ""
+    *, actor: Actor, data: PersonInput, kk_number: str = "", only_new: bool = False
 ) -> tuple[Person, list[str]]:
     """Register one person (or find them by NIK) and file them on a family card.
 
     Used for family members who are not themselves applicant or beneficiary of a case.
+    With ``only_new`` (a form for people not yet registered, such as the person page's
+    "add a family member") a NIK already registered is refused on ``nik`` instead: a
+    registered person changes family card through ``assign_family``, with a reason.
     """
     errors = FieldErrors()
     resolved = resolve_person(data, "", errors, actor=actor)
+    if only_new and resolved.person is not None:
+        errors.add("nik", str(ALREADY_REGISTERED))
     kk_number = clean_kk_number(kk_number, errors, actor=actor)
     if errors.by_field:
         raise IntakeError(field_errors=errors.by_field)
@@ -346,50 +356,3 @@ def assign_family(
         return attach_family(
             person, kk_number, actor=actor, relationship=relationship, reason=reason.strip()
         )
-
-
-# The unified database (Basis Data Terpadu, now DTKS/DTSEN) dates from the 2011 PPLS.
-REGISTRY_FIRST_DAY = dt.date(2011, 1, 1)
-
-
-def record_registry_status(
-    *,
-    actor: Actor,
-    family: Family,
-    status: str,
-    decile: int | None,
-    as_of: dt.date,
-    source: str,
-) -> Family:
-    """Store the family's DTKS/DTSEN status and welfare decile as checked on ``as_of``
-    (cek DTKS/DTSEN), with where it was checked (``source``); the history row names who.
-    Every case of the family shows it (``referrals.selectors.current_registry_findings``).
-
-    Raises ``NotAllowed`` (403) when the family has members outside the actor's area
-    (``cases.selectors.may_use_family``), ``IntakeError`` (400) keyed by field for an
-    unknown status, a decile outside 1-10 or given without DTKS/DTSEN, a date in the
-    future, or no source."""
-    if not selectors.may_use_family(actor, family):
-        raise NotAllowed(_("Keluarga ini di luar wilayah kerja Anda."))
-    errors = FieldErrors()
-    if as_of > timezone.localdate():
-        errors.add("registry_as_of", _("Tanggal cek tidak boleh di masa depan."))
-    elif as_of < REGISTRY_FIRST_DAY:
-        errors.add("registry_as_of", _("Tanggal cek tidak boleh sebelum DTKS ada (2011)."))
-    if status not in RegistryStatus.values:
-        errors.add("registry_status", _("Status DTKS/DTSEN tidak dikenal."))
-    if decile is not None and not 1 <= decile <= 10:
-        errors.add("decile", _("Desil harus 1 sampai 10."))
-    if decile is not None and status != RegistryStatus.IN_DTSEN:
-        errors.add("decile", _("Desil hanya diisi untuk keluarga yang terdaftar di DTKS/DTSEN."))
-    if not source.strip():
-        errors.add("registry_source", _("Sumber data wajib diisi."))
-    if errors.by_field:
-        raise IntakeError(field_errors=errors.by_field)
-    family.registry_status = status
-    family.decile = decile
-    family.registry_as_of = as_of
-    family.registry_source = source.strip()
-    changed_by(family, actor)
-    family.save()
-    return family

@@ -13,7 +13,8 @@ def test_the_back_office_corrects_a_person_and_records_a_registry_check(browse, 
     page.goto(f"/penduduk/{case.beneficiary_id}/")
 
     page.get_by_text("Perbaiki data penduduk").click()
-    page.get_by_label("Nama lengkap").fill("Budi Santosa")
+    # The page holds two person forms (this one and the new family member's).
+    page.locator("#perbaiki").get_by_label("Nama lengkap").fill("Budi Santosa")
     page.get_by_label("Alasan perbaikan").fill("Salah ketik saat pendaftaran.")
     page.get_by_role("button", name="Simpan perbaikan").click()
     expect(page.locator(".alert-success")).to_contain_text("Data penduduk diperbaiki.")
@@ -59,3 +60,22 @@ def test_the_back_office_merges_two_records_of_one_person(browse, staff):
 
     page.get_by_role("link", name="Boedi Santoso").click()
     expect(page.locator(".alert-info")).to_contain_text("Data ini sudah digabung")
+
+
+def test_the_back_office_adds_a_newborn_to_the_family_card(browse, staff):
+    case = intake(staff["petugas"], kk_number="1904010101200001").case
+    page = browse("backoffice")
+    page.goto(f"/penduduk/{case.beneficiary_id}/")
+
+    page.get_by_text("Tambah anggota keluarga yang belum terdaftar").click()
+    member = page.locator("#anggota-baru")
+    member.get_by_label("Nama lengkap").fill("Putri Santoso")
+    member.get_by_label("Alasan tanpa NIK").fill("Bayi baru lahir")
+    member.get_by_label("Tanggal lahir").fill("2026-09-01")
+    member.get_by_label("Jenis kelamin").select_option("F")
+    member.get_by_label("Hubungan dalam KK").select_option("child")
+    member.get_by_role("button", name="Tambah anggota keluarga").click()
+    expect(page.locator(".alert-success")).to_contain_text(
+        "Putri Santoso ditambahkan ke kartu keluarga."
+    )
+    expect(page.locator("[data-family-members]")).to_contain_text("Putri Santoso · Anak")
