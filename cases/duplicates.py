@@ -28,10 +28,15 @@ def may_decide_duplicates(user: Viewer, region_code: str) -> bool:
 
 
 def duplicate_pairs_visible_to(user: Viewer) -> QuerySet[DuplicatePair]:
-    """The pairs of the villages in ``user``'s registry areas, with both people, their
+    """The pairs whose two people both live in ``user``'s registry areas now (a pair's
+    ``region``, where it was found, narrows the search first), with both people, their
     villages and family cards (one query); none for anyone else."""
     areas = areas_of(user, REGISTRY_DECIDER_ROLES)
-    return DuplicatePair.objects.filter(Region.within_any_q(areas)).select_related(
+    return DuplicatePair.objects.filter(
+        Region.within_any_q(areas),
+        Region.within_any_q(areas, "person_a__region"),
+        Region.within_any_q(areas, "person_b__region"),
+    ).select_related(
         "region",
         "person_a__region",
         "person_a__family",

@@ -28,6 +28,7 @@ from core.types import Actor, Viewer
 from . import selectors
 from .models import LifeStatus, MoveDecision, MoveRequest, MoveStatus, Person, rt_rw_validator
 from .nik import normalize_number, validate_nik
+from .services.duplicates import follow_person
 
 REASON_MAX_LENGTH = 1000
 
@@ -225,4 +226,5 @@ def decide_move(*, actor: Actor, move_id: int, decision: str, reason: str = "") 
                 fields += ["life_status", "life_status_date", "life_status_source"]
             changed_by(person, actor, reason=note)
             person.save(update_fields=fields)
+            follow_person(person)
     return move

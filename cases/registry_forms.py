@@ -134,7 +134,26 @@ class FamilyForm(StyledForm):
     )
 
 
-class NotSameForm(StyledForm):
+class PairForm(StyledForm):
+    """A decision on a duplicate pair: carries the two records shown (``records``, "a,b"),
+    so a pair changed by another merge meanwhile is not decided unseen."""
+
+    records = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, pair=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pair is not None:
+            self.fields["records"].initial = f"{pair.person_a_id},{pair.person_b_id}"
+
+    def clean_records(self) -> tuple[int, int]:
+        try:
+            first, second = (int(part) for part in self.cleaned_data["records"].split(","))
+        except ValueError:
+            raise forms.ValidationError(_("Muat ulang halaman.")) from None
+        return first, second
+
+
+class NotSameForm(PairForm):
     """A duplicate pair decided as two people, with what showed it."""
 
     decision_reason = forms.CharField(
@@ -146,7 +165,7 @@ class NotSameForm(StyledForm):
     )
 
 
-class MergeForm(StyledForm):
+class MergeForm(PairForm):
     """A duplicate pair merged into the record that stays, with the reason; aid received
     twice must be confirmed (``referrals.merge.merge_people``)."""
 
@@ -163,13 +182,19 @@ class MergeForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Mis. orang yang sama, dicek dengan KK dan KTP; salah ketik NIK saat input."),
     )
+    confirm_different_nik = forms.BooleanField(
+        label=_(
+            "Saya sudah memastikan salah satu NIK di atas salah ketik dan tetap menggabungkan."
+        ),
+        required=False,
+    )
     confirm_double_aid = forms.BooleanField(
         label=_("Saya sudah memeriksa bantuan ganda di atas dan tetap menggabungkan."),
         required=False,
     )
 
     def __init__(self, *args, pair=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, pair=pair, **kwargs)
         if pair is not None:
             self.fields["survivor"].choices = [
                 (

@@ -45,6 +45,18 @@ def person_by_nik(nik: str) -> Person | None:
     return person
 
 
+def records_merged_into(person: Person) -> list[Person]:
+    """Every record merged into ``person``, directly or along a chain (A into B, then B
+    into ``person``), by id: one query per link of the chain."""
+    found: list[Person] = []
+    frontier = [person.pk]
+    while frontier:
+        batch = list(Person.objects.filter(merged_into__in=frontier).order_by("pk"))
+        found += batch
+        frontier = [record.pk for record in batch]
+    return sorted(found, key=lambda record: record.pk)
+
+
 def live_person(person: Person) -> Person:
     """``person``, or for a tombstone the record it was merged into (followed to the end:
     a survivor merged later in turn)."""

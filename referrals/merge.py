@@ -13,7 +13,7 @@ the officer confirms.
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +38,7 @@ from core.types import Actor
 from referrals.models import Delivery, Referral
 
 CONFIRM_DOUBLE_AID = "confirm_double_aid"
+CONFIRM_DIFFERENT_NIK = "confirm_different_nik"
 # Filled on the survivor from the merged record when the survivor's is empty.
 FILLED_WHEN_EMPTY = ("birth_place", "birth_date", "phone", "rt", "rw", "street")
 
@@ -45,8 +46,9 @@ FILLED_WHEN_EMPTY = ("birth_place", "birth_date", "phone", "rt", "rw", "street")
 def merge_conflicts(survivor: Person, merged: Person) -> list[dict]:
     """Aid of one type in one period delivered to both records, which the double-aid rule
     (one aid of a type per person and period) sees as one person's once merged: one dict
-    per conflict with ``aid_type``, ``period``, ``service`` and the two deliveries'
-    ``agencies`` and ``delivered_on`` dates (ISO), earliest first. Two queries."""
+    per conflict with ``aid_type``, ``period``, ``service``, the two deliveries'
+    ``agencies`` and ``delivered_on`` dates (ISO), earliest first, and the later one's id
+    (``later_delivery_id``, the one marked as double aid). Two queries."""
     kept = {}
     for delivery in _countable_deliveries(survivor):
         kept.setdefault((delivery.aid_type, delivery.period), delivery)
@@ -55,7 +57,7 @@ def merge_conflicts(survivor: Person, merged: Person) -> list[dict]:
         earlier = kept.get((delivery.aid_type, delivery.period))
         if earlier is None:
             continue
-        both = sorted((earlier, delivery), key=lambda d: d.delivered_at)
+        both = sorted((earlier, delivery), key=lambda d: (d.delivered_at, d.pk))
         conflicts.append(
             {
                 "aid_type": delivery.aid_type,
@@ -63,7 +65,7 @@ def merge_conflicts(survivor: Person, merged: Person) -> list[dict]:
                 "service": delivery.service.display_name,
                 "agencies": [d.referral.agency.name for d in both],
                 "delivered_on": [d.delivered_at.date().isoformat() for d in both],
-                "delivery_id": delivery.pk,
+                "later_delivery_id": both[1].pk,
             }
         )
     return conflicts
@@ -84,19 +86,23 @@ def merge_people(
     pair_id: int,
     survivor_id: int,
     reason: str,
+    records: tuple[int, int] | None = None,
     confirm_double_aid: bool = False,
+    confirm_different_nik: bool = False,
 ) -> tuple[Person, list[str]]:
     """Merge the two records of an open duplicate pair into ``survivor_id`` (one of them),
     in one transaction; returns the survivor and warnings for the officer (a family card
-    left without its head).
+    left without its head). ``records`` are the two ids the officer was shown.
 
     Raises ``DuplicatePair.DoesNotExist`` for a pair outside the actor's registry areas (as
     for none), ``NotAllowed`` (403) when either person now lives outside them,
     ``IntakeError`` (400) keyed ``survivor`` or ``decision_reason``, ``Conflict`` (409) for
-    a pair already decided or a record with a pending move request, and
-    ``NeedsConfirmation`` (409, ``confirm_double_aid``, with ``double_aid``: see
-    :func:`merge_conflicts`) until the officer confirms aid received twice; the later
-    delivery of each such pair is then marked as double aid found by the merge."""
+    a pair already decided or changed since shown, a record with a pending move request, or
+    aid recorded while merging; and ``NeedsConfirmation`` (409) until the officer confirms
+    two different NIKs (``confirm_different_nik``: one NIK is one person, Dukcapil; the
+    merged record keeps its own) or aid received twice (``confirm_double_aid``, with
+    ``double_aid``: see :func:`merge_conflicts`); the later delivery of each such pair is
+    then marked as double aid found by the merge."""
     errors = FieldErrors()
     reason = reason.strip()
     if not reason:
@@ -104,31 +110,27 @@ def merge_people(
     elif len(reason) > REASON:
         errors.add("decision_reason", _("Alasan paling panjang %(n)d karakter.") % {"n": REASON})
     with transaction.atomic():
-        pair = locked_open_pair(actor, pair_id)
-        if survivor_id not in (pair.person_a_id, pair.person_b_id):
+        pair, by_id = locked_open_pair(actor, pair_id, records=records)
+        if survivor_id not in by_id:
             errors.add("survivor", _("Pilih salah satu dari dua data ini sebagai data yang tetap."))
         if errors.by_field:
             raise IntakeError(field_errors=errors.by_field)
-        people = Person.objects.select_for_update().filter(
-            pk__in=[pair.person_a_id, pair.person_b_id]
-        )
-        by_id = {person.pk: person for person in people.order_by("pk")}
         survivor = by_id[survivor_id]
         merged = by_id[pair.person_b_id if survivor_id == pair.person_a_id else pair.person_a_id]
-        _check_mergeable(survivor, merged)
-        conflicts = merge_conflicts(survivor, merged)
-        if conflicts and not confirm_double_aid:
-            raise NeedsConfirmation(
-                _(
-                    "Kedua data ini menerima bantuan jenis yang sama pada periode yang sama. "
-                    "Setelah digabung, itu tercatat sebagai bantuan ganda. Periksa, lalu "
-                    "konfirmasi untuk tetap menggabungkan."
-                ),
-                confirm=CONFIRM_DOUBLE_AID,
-                double_aid=conflicts,
-            )
+        conflicts = _checked_merge(
+            survivor,
+            merged,
+            confirm_double_aid=confirm_double_aid,
+            confirm_different_nik=confirm_different_nik,
+        )
         note = _("Penggabungan data ganda: %(reason)s") % {"reason": reason}
-        _move_records(survivor, merged, actor=actor, note=note, conflicts=conflicts)
+        try:
+            with transaction.atomic():
+                _move_records(survivor, merged, actor=actor, note=note, conflicts=conflicts)
+        except IntegrityError:  # aid recorded for one of them since the conflicts were read
+            raise Conflict(
+                _("Bantuan baru saja dicatat untuk salah satu data ini. Muat ulang halaman.")
+            ) from None
         warnings = _keep_one_record(survivor, merged, actor=actor, note=note)
         _close_pairs(pair, survivor, merged, actor=actor, reason=reason)
         for person in (survivor, merged):
@@ -136,6 +138,41 @@ def merge_people(
                 user=actor, action=AccessAction.MERGE, route="duplicate_merge", person=person
             )
     return survivor, warnings
+
+
+def different_niks(survivor: Person, merged: Person) -> bool:
+    """Whether both records carry a NIK and they differ (one of them is mistyped)."""
+    return bool(survivor.nik and merged.nik and survivor.nik != merged.nik)
+
+
+def _checked_merge(
+    survivor: Person, merged: Person, *, confirm_double_aid: bool, confirm_different_nik: bool
+) -> list[dict]:
+    """Refuse what no confirmation allows, ask what the officer must confirm; returns the
+    double-aid conflicts the merge will mark."""
+    _check_mergeable(survivor, merged)
+    if different_niks(survivor, merged) and not confirm_different_nik:
+        raise NeedsConfirmation(
+            _(
+                "Kedua data punya NIK berbeda (%(kept)s dan %(other)s). Satu NIK untuk satu "
+                "orang: pastikan salah satunya salah ketik, lalu konfirmasi. Data yang "
+                "digabung tetap menyimpan NIK-nya dan pencarian NIK itu menemukan data ini."
+            )
+            % {"kept": survivor.masked_nik, "other": merged.masked_nik},
+            confirm=CONFIRM_DIFFERENT_NIK,
+        )
+    conflicts = merge_conflicts(survivor, merged)
+    if conflicts and not confirm_double_aid:
+        raise NeedsConfirmation(
+            _(
+                "Kedua data ini menerima bantuan jenis yang sama pada periode yang sama. "
+                "Setelah digabung, itu tercatat sebagai bantuan ganda. Periksa, lalu "
+                "konfirmasi untuk tetap menggabungkan."
+            ),
+            confirm=CONFIRM_DOUBLE_AID,
+            double_aid=conflicts,
+        )
+    return conflicts
 
 
 def _check_mergeable(survivor: Person, merged: Person) -> None:
@@ -164,18 +201,20 @@ def _move_records(
         referral.beneficiary = survivor
         changed_by(referral, actor, reason=note)
         referral.save(update_fields=["beneficiary"])
-    doubled = {conflict["delivery_id"]: conflict for conflict in conflicts}
-    for delivery in Delivery.objects.filter(person=merged).select_for_update():
-        delivery.person = survivor
-        if delivery.pk in doubled:
-            # The database holds one countable aid per type and period: the other one is
-            # marked, so it stays visible as double aid (on the person and case pages).
-            delivery.double_aid_override_reason = _(
-                "Bantuan ganda ditemukan saat penggabungan data: %(reason)s"
-            ) % {"reason": note}
-            delivery.double_aid_override_by = actor
+    # The database holds one countable aid per type and period: the later of each two is
+    # marked first, so it stays visible as double aid (on the person page).
+    later = [conflict["later_delivery_id"] for conflict in conflicts]
+    for delivery in Delivery.objects.filter(pk__in=later).select_for_update():
+        delivery.double_aid_override_reason = _(
+            "Bantuan ganda ditemukan saat penggabungan data: %(reason)s"
+        ) % {"reason": note}
+        delivery.double_aid_override_by = actor
         changed_by(delivery, actor, reason=note)
         delivery.save()
+    for delivery in Delivery.objects.filter(person=merged).select_for_update():
+        delivery.person = survivor
+        changed_by(delivery, actor, reason=note)
+        delivery.save(update_fields=["person"])
     for move in MoveRequest.objects.filter(person=merged).select_for_update():
         move.person = survivor
         changed_by(move, actor, reason=note)
@@ -233,12 +272,14 @@ def _close_pairs(
     for other in others.select_for_update():
         third = other.person_b_id if other.person_a_id == merged.pk else other.person_a_id
         low, high = sorted((survivor.pk, third))
-        if (
-            third == survivor.pk
-            or DuplicatePair.objects.filter(person_a=low, person_b=high).exists()
-        ):
-            other.status, other.decided_by, other.decided_at = DuplicateStatus.MERGED, actor, now
-            other.decision_reason = reason
+        known = DuplicatePair.objects.filter(person_a=low, person_b=high).first()
+        if third == survivor.pk or known is not None:
+            # Already compared with the survivor: decided as that pair was ("not the same"
+            # stays so), else closed with this merge.
+            decided = known.status if known and known.status != DuplicateStatus.OPEN else None
+            other.status = decided or DuplicateStatus.MERGED
+            other.decided_by, other.decided_at = actor, now
+            other.decision_reason = known.decision_reason if known and decided else reason
         else:
             other.person_a_id, other.person_b_id = low, high
         changed_by(other, actor, reason=reason)

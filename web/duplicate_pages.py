@@ -30,7 +30,7 @@ from cases.services.duplicates import mark_not_same
 from core.errors import DomainError, NeedsConfirmation
 from core.forms import add_error_to_form
 from core.pages import page_of
-from referrals.merge import merge_conflicts, merge_people
+from referrals.merge import different_niks, merge_conflicts, merge_people
 from referrals.models import Delivery
 
 
@@ -64,13 +64,10 @@ def _pair_or_404(request: HttpRequest, pk: int) -> DuplicatePair:
 
 def _side(request: HttpRequest, person: Person) -> dict:
     """What the officer compares of one record: its cases and the aid it received."""
-    cases = (
-        selectors.cases_visible_to(request.user)
-        .filter(Q(applicant=person) | Q(beneficiary=person))
-        .order_by("-opened_at")
-    )
+    visible = selectors.cases_visible_to(request.user)
+    cases = visible.filter(Q(applicant=person) | Q(beneficiary=person)).order_by("-opened_at")
     deliveries = (
-        Delivery.objects.filter(person=person)
+        Delivery.objects.filter(person=person, referral__case__in=visible)
         .select_related("service", "referral__agency")
         .order_by("-delivered_at")
     )
@@ -97,14 +94,18 @@ def duplicate_page(
         )
     is_open = pair.status == DuplicateStatus.OPEN
     conflicts = merge_conflicts(pair.person_a, pair.person_b) if is_open else []
+    niks_differ = is_open and different_niks(pair.person_a, pair.person_b)
     merge_form = (merge_form or MergeForm(pair=pair)) if is_open else None
     if merge_form is not None and not conflicts:
         del merge_form.fields["confirm_double_aid"]  # nothing to confirm
+    if merge_form is not None and not niks_differ:
+        del merge_form.fields["confirm_different_nik"]
     context = {
         "pair": pair,
         "sides": [_side(request, pair.person_a), _side(request, pair.person_b)],
         "conflicts": conflicts,
-        "not_same_form": (not_same_form or NotSameForm()) if is_open else None,
+        "niks_differ": niks_differ,
+        "not_same_form": (not_same_form or NotSameForm(pair=pair)) if is_open else None,
         "merge_form": merge_form,
         "canonical_url": reverse("duplicate_detail", args=[pair.pk]),
     }
@@ -132,11 +133,14 @@ def _refused(request: HttpRequest, pk: int, error: DomainError, **forms) -> Http
 def duplicate_not_same(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark the pair "not the same person" (``mark_not_same``)."""
     pair = _pair_or_404(request, pk)
-    form = NotSameForm(request.POST)
+    form = NotSameForm(request.POST, pair=pair)
     if form.is_valid():
         try:
             mark_not_same(
-                actor=request.user, pair_id=pair.pk, reason=form.cleaned_data["decision_reason"]
+                actor=request.user,
+                pair_id=pair.pk,
+                reason=form.cleaned_data["decision_reason"],
+                records=form.cleaned_data["records"],
             )
         except DuplicatePair.DoesNotExist:
             raise Http404 from None
@@ -164,12 +168,14 @@ def duplicate_merge(request: HttpRequest, pk: int) -> HttpResponse:
                 pair_id=pair.pk,
                 survivor_id=data["survivor"],
                 reason=data["decision_reason"],
-                confirm_double_aid=data["confirm_double_aid"],
+                records=data["records"],
+                confirm_double_aid=data.get("confirm_double_aid", False),
+                confirm_different_nik=data.get("confirm_different_nik", False),
             )
         except DuplicatePair.DoesNotExist:
             raise Http404 from None
         except NeedsConfirmation as error:
-            form.add_error("confirm_double_aid", error.message)
+            form.add_error(error.confirm, error.message)
             return duplicate_page(request, pk, merge_form=form, status=error.status_code)
         except DomainError as error:
             return _refused(request, pk, error, merge_form=form)

@@ -91,12 +91,25 @@ def _person_records(request: HttpRequest, person: Person) -> dict:
         .select_related("region")
         .order_by("-opened_at"),
         "members": selectors.family_members_for(request.user, person),
-        "merged_into": selectors.live_person(person) if person.merged_into_id else None,
-        "merged_records": person.merged_records.order_by("pk"),
+        **_merge_of(request, person),
         "deliveries": Delivery.objects.filter(person=person, referral__case__in=cases)
         .select_related("service", "referral__agency", "referral__case")
         .order_by("-delivered_at")[:50],
     }
+
+
+def _merge_of(request: HttpRequest, person: Person) -> dict:
+    """For a merged record, where its cases went (``merged_into``: the survivor at the end
+    of the chain, named only when the user sees it, else ``merged_elsewhere``); for any,
+    the records merged into it."""
+    merge: dict = {"merged_records": selectors.records_merged_into(person)}
+    if person.merged_into_id:
+        survivor = selectors.live_person(person)
+        if selectors.people_visible_to(request.user).filter(pk=survivor.pk).exists():
+            merge["merged_into"] = survivor
+        else:
+            merge["merged_elsewhere"] = True
+    return merge
 
 
 def _upkeep_forms(

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, Service
 from cases.models import AccessLog, Case, NoteKind, Person, RegistryStatus, Stage
-from cases.selectors import cases_visible_to, search_cases, sees_whole_case
+from cases.selectors import cases_visible_to, records_merged_into, search_cases, sees_whole_case
 from core.types import Viewer
 from referrals.models import Delivery, Referral
 from referrals.selectors import (
@@ -137,16 +137,17 @@ def person_export(person: Person) -> dict:
     cases = Case.objects.filter(Q(applicant=person) | Q(beneficiary=person)).select_related(
         "ppks_category", "opened_by"
     )
+    merged = records_merged_into(person)
     accesses = (
         AccessLog.objects.filter(
-            Q(person=person) | Q(person__merged_into=person) | Q(case__in=cases)
+            Q(person=person) | Q(person__in=[m.pk for m in merged]) | Q(case__in=cases)
         )
         .select_related("user", "case")
         .order_by("at")
     )
     return {
         "person": _person_record(person),
-        "merged_records": [_person_record(m) for m in person.merged_records.order_by("pk")],
+        "merged_records": [_person_record(m) for m in merged],
         "changes": [
             {
                 "at": h.history_date.isoformat(),

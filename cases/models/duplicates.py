@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Region
+from cases.limits import REASON
 from cases.models.registry import Person
 
 
@@ -55,7 +56,7 @@ class DuplicatePair(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
-    decision_reason = models.CharField(_("alasan keputusan"), max_length=500, blank=True)
+    decision_reason = models.CharField(_("alasan keputusan"), max_length=REASON, blank=True)
     history = HistoricalRecords()
 
     class Meta:

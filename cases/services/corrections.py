@@ -1,6 +1,7 @@
 """Keeping the registry true by hand: an officer corrects a person's data with a reason,
-records what became of them (life events) and the family's DTKS/DTSEN check (issue 14; Permensos 3/2021 on DTKS upkeep: the data are verified and corrected by the
-regency's social office and the village)."""
+records what became of them (life events) and the family's DTKS/DTSEN check (issue 14;
+Permensos 3/2021 on DTKS upkeep: the data are verified and corrected by the regency's
+social office and the village)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from cases.history import changed_by
 from cases.limits import EARLIEST_BIRTH_DATE, REASON
 from cases.models import Family, LifeStatus, Person, RegistryStatus, Sex
 from cases.names import clean_name
+from cases.services.duplicates import follow_person
 from cases.services.inputs import FieldErrors
 from core.errors import IntakeError, NotAllowed
 from core.types import Actor
@@ -89,6 +91,8 @@ def correct_person(
             raise IntakeError(field_errors=errors.by_field)
         changed_by(person, actor, reason=reason.strip())
         person.save()
+        if "region_id" in changed:
+            follow_person(person)
     return person
 
 

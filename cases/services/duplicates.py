@@ -90,7 +90,9 @@ def scan_duplicates(area_code: str) -> int:
     return created
 
 
-def mark_not_same(*, actor: Actor, pair_id: int, reason: str) -> DuplicatePair:
+def mark_not_same(
+    *, actor: Actor, pair_id: int, reason: str, records: tuple[int, int] | None = None
+) -> DuplicatePair:
     """Record that the two records of an open pair are two people (the back office looked:
     different parents, a different house); the pair is not asked again. The history row
     names who and why.
@@ -98,14 +100,14 @@ def mark_not_same(*, actor: Actor, pair_id: int, reason: str) -> DuplicatePair:
     Raises ``DuplicatePair.DoesNotExist`` for a pair outside the actor's registry areas (as
     for none), ``NotAllowed`` (403) when either person now lives outside them,
     ``IntakeError`` (400, ``decision_reason``) without a reason, and ``Conflict`` (409) for
-    a pair already decided."""
+    a pair already decided or no longer of the ``records`` shown (:func:`locked_open_pair`)."""
     errors = FieldErrors()
     if not reason.strip():
         errors.add("decision_reason", _("Alasan wajib diisi."))
     elif len(reason.strip()) > REASON:
         errors.add("decision_reason", _("Alasan paling panjang %(n)d karakter.") % {"n": REASON})
     with transaction.atomic():
-        pair = locked_open_pair(actor, pair_id)
+        pair, _people = locked_open_pair(actor, pair_id, records=records)
         if errors.by_field:
             raise IntakeError(field_errors=errors.by_field)
         pair.status = DuplicateStatus.NOT_SAME
@@ -117,19 +119,46 @@ def mark_not_same(*, actor: Actor, pair_id: int, reason: str) -> DuplicatePair:
     return pair
 
 
-def locked_open_pair(actor: Actor, pair_id: int) -> DuplicatePair:
-    """The pair, locked, once the actor may decide it: see :func:`mark_not_same`."""
+def locked_open_pair(
+    actor: Actor, pair_id: int, *, records: tuple[int, int] | None = None
+) -> tuple[DuplicatePair, dict[int, Person]]:
+    """The open pair and its two people, locked, once the actor may decide it (see
+    :func:`mark_not_same`); ``records``, the two people's ids the officer was shown, must
+    still be the pair's (another merge re-points a pair to the record it kept).
+
+    Lock order, the same for every decision: the two people (by id), then the pair, so two
+    merges of overlapping pairs wait for each other instead of deadlocking."""
     pair = duplicate_pairs_visible_to(actor).filter(pk=pair_id).first()
     if pair is None:
         raise DuplicatePair.DoesNotExist
-    pair = (
-        DuplicatePair.objects.select_for_update()
-        .select_related("person_a", "person_b")
-        .get(pk=pair.pk)
-    )
+    ids = (pair.person_a_id, pair.person_b_id)
+    people = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    pair = DuplicatePair.objects.select_for_update().get(pk=pair.pk)
     if pair.status != DuplicateStatus.OPEN:
         raise Conflict(_("Pasangan data ini sudah diputuskan."))
-    people = (pair.person_a, pair.person_b)
-    if not all(may_decide_duplicates(actor, person.region_id) for person in people):
+    now = (pair.person_a_id, pair.person_b_id)
+    if now != ids or (records is not None and tuple(sorted(records)) != now):
+        raise Conflict(
+            _("Pasangan data ini baru saja berubah karena penggabungan lain. Muat ulang halaman.")
+        )
+    if not all(may_decide_duplicates(actor, person.region_id) for person in people.values()):
         raise NotAllowed(_("Salah satu data ini tinggal di luar wilayah kerja Anda."))
-    return pair
+    return pair, people
+
+
+def follow_person(person: Person) -> None:
+    """After ``person`` changed village (a move accepted, a correction): their open pairs
+    follow them when the other record lives in the same village, and are dropped when not
+    (the rules pair people of one village; a later scan finds them again if that changes).
+    Call inside the writing transaction."""
+    pairs = DuplicatePair.objects.filter(
+        Q(person_a=person) | Q(person_b=person), status=DuplicateStatus.OPEN
+    ).select_related("person_a", "person_b")
+    for pair in pairs:
+        other = pair.person_b if pair.person_a_id == person.pk else pair.person_a
+        if other.region_id == person.region_id:
+            if pair.region_id != person.region_id:
+                pair.region_id = person.region_id
+                pair.save(update_fields=["region"])
+        else:
+            pair.delete()

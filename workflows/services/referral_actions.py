@@ -22,7 +22,7 @@ from cases.models import (
     Outcome,
     Person,
 )
-from cases.selectors import cases_visible_to, family_of
+from cases.selectors import cases_visible_to, family_of, live_person
 from core.errors import NotAllowed, require
 from core.types import Actor
 from referrals.models import ApprovalDecision, Referral, ReferralStatus, ReviewDecision
@@ -212,7 +212,8 @@ def referral_targets(
                 % {"service": service.display_name}
             ]
             continue
-        beneficiary = family.get(_person_id(spec.get("beneficiary")) or case.beneficiary_id)
+        person_id = _person_id(spec.get("beneficiary")) or case.beneficiary_id
+        beneficiary = family.get(person_id) or family.get(_kept_record_id(person_id) or 0)
         if beneficiary is None:
             errors[f"referrals.{index}.beneficiary"] = [
                 _("%(service)s: penerima harus anggota KK penerima manfaat kasus.")
@@ -224,6 +225,13 @@ def referral_targets(
     if len(pairs) != len(set(pairs)):
         errors["referrals"] = [_("Rujukan ganda: layanan dan instansi yang sama.")]
     return targets
+
+
+def _kept_record_id(person_id: int) -> int | None:
+    """For a record merged since it was named (a recommendation waiting for the manager),
+    the record it was merged into (``cases.selectors.live_person``); else None."""
+    merged = Person.objects.filter(pk=person_id, merged_into__isnull=False).first()
+    return live_person(merged).pk if merged is not None else None
 
 
 def _person_id(value: object) -> int | None:
