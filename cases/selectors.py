@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -82,25 +83,85 @@ def duplicate_candidates(
         village = village.exclude(nik_index=blind_index(exclude_nik))
     if exclude_id is not None:
         village = village.exclude(pk=exclude_id)
-    found: dict[int, DuplicateCandidate] = {}
+    same_day: list[tuple[int, str]] = []
     if birth_date is not None:
-        for pk, other in village.filter(birth_date=birth_date).values_list("pk", "search_name"):
-            score = key_similarity(key, other)
-            if score >= SIMILAR_NAMES:
-                found[pk] = DuplicateCandidate(pk, round(score), DuplicateReason.SAME_BIRTH_DATE)
+        same_day = list(village.filter(birth_date=birth_date).values_list("pk", "search_name"))
     loose = village
     if birth_date is not None and has_nik:
         loose = village.filter(Q(birth_date__isnull=True) | Q(nik_index__isnull=True))
-    names = dict(loose.values_list("pk", "search_name"))
-    for _name, score, pk in process.extract(
-        key, names, scorer=fuzz.token_sort_ratio, score_cutoff=CLOSE_NAMES, limit=None
-    ):
-        found.setdefault(pk, DuplicateCandidate(pk, round(score), DuplicateReason.CLOSE_NAME))
+    return _candidates_among(key, same_day, dict(loose.values_list("pk", "search_name")))
+
+
+def _candidates_among(
+    key: str, same_day: Iterable[tuple[int, str]], loose: dict[int, str]
+) -> list[DuplicateCandidate]:
+    """The rule of :func:`duplicate_candidates` once the village's people are read:
+    ``same_day`` the (id, folded name) of those born the same day, ``loose`` those to
+    compare by a close name alone."""
+    found: dict[int, DuplicateCandidate] = {}
+    for pk, other in same_day:
+        score = key_similarity(key, other)
+        if score >= SIMILAR_NAMES:
+            found[pk] = DuplicateCandidate(pk, round(score), DuplicateReason.SAME_BIRTH_DATE)
+    if loose:
+        for _name, score, pk in process.extract(
+            key, loose, scorer=fuzz.token_sort_ratio, score_cutoff=CLOSE_NAMES, limit=None
+        ):
+            found.setdefault(pk, DuplicateCandidate(pk, round(score), DuplicateReason.CLOSE_NAME))
     # A matching birth date ranks first, then the score.
     return sorted(
         found.values(),
         key=lambda c: (c.reason != DuplicateReason.SAME_BIRTH_DATE, -c.score, c.person_id),
     )
+
+
+@dataclass(frozen=True)
+class Described:
+    """A person described by a row of a file, for :func:`duplicate_candidates_of_many`."""
+
+    full_name: str
+    birth_date: dt.date | None
+    region_code: str
+    has_nik: bool
+
+
+def duplicate_candidates_of_many(described: Sequence[Described]) -> list[list[DuplicateCandidate]]:
+    """:func:`duplicate_candidates` of each of ``described`` (people not registered yet, as
+    in an imported file), in at most three queries whatever their number."""
+    keys = [name_key(d.full_name) for d in described]
+    people = Person.objects.filter(merged_into__isnull=True)
+    dated = [d for d, key in zip(described, keys, strict=True) if key and d.birth_date]
+    same_day: dict[tuple[str, dt.date], list[tuple[int, str]]] = {}
+    if dated:
+        rows = people.filter(
+            region__in={d.region_code for d in dated},
+            birth_date__in={d.birth_date for d in dated},
+        ).values_list("pk", "region_id", "birth_date", "search_name")
+        for pk, region, born, name in rows:
+            same_day.setdefault((region, born), []).append((pk, name))
+    strict = {d.region_code for d in dated if d.has_nik}
+    whole = {d.region_code for d, key in zip(described, keys, strict=True) if key} - strict
+    loose: dict[str, dict[int, str]] = {}
+    if strict:
+        undated = Q(birth_date__isnull=True) | Q(nik_index__isnull=True)
+        rows = people.filter(undated, region__in=strict).values_list(
+            "pk", "region_id", "search_name"
+        )
+        for pk, region, name in rows:
+            loose.setdefault(f"strict:{region}", {})[pk] = name
+    if whole:
+        rows = people.filter(region__in=whole).values_list("pk", "region_id", "search_name")
+        for pk, region, name in rows:
+            loose.setdefault(f"whole:{region}", {})[pk] = name
+    found: list[list[DuplicateCandidate]] = []
+    for d, key in zip(described, keys, strict=True):
+        if not key:
+            found.append([])
+            continue
+        kind = "strict" if d.birth_date and d.has_nik else "whole"
+        day = same_day.get((d.region_code, d.birth_date), []) if d.birth_date else []
+        found.append(_candidates_among(key, day, loose.get(f"{kind}:{d.region_code}", {})))
+    return found
 
 
 def likely_duplicates(
