@@ -89,10 +89,10 @@ def duplicate_candidates(
     loose = village
     if birth_date is not None and has_nik:
         loose = village.filter(Q(birth_date__isnull=True) | Q(nik_index__isnull=True))
-    return _candidates_among(key, same_day, dict(loose.values_list("pk", "search_name")))
+    return candidates_among(key, same_day, dict(loose.values_list("pk", "search_name")))
 
 
-def _candidates_among(
+def candidates_among(
     key: str, same_day: Iterable[tuple[int, str]], loose: dict[int, str]
 ) -> list[DuplicateCandidate]:
     """The rule of :func:`duplicate_candidates` once the village's people are read:
@@ -123,12 +123,13 @@ class Described:
     birth_date: dt.date | None
     region_code: str
     has_nik: bool
+    key: str = ""  # the folded name, when already known (``Person.search_name``)
 
 
 def duplicate_candidates_of_many(described: Sequence[Described]) -> list[list[DuplicateCandidate]]:
     """:func:`duplicate_candidates` of each of ``described`` (people not registered yet, as
     in an imported file), in at most three queries whatever their number."""
-    keys = [name_key(d.full_name) for d in described]
+    keys = [d.key or name_key(d.full_name) for d in described]
     people = Person.objects.filter(merged_into__isnull=True)
     dated = [d for d, key in zip(described, keys, strict=True) if key and d.birth_date]
     same_day: dict[tuple[str, dt.date], list[tuple[int, str]]] = {}
@@ -160,7 +161,7 @@ def duplicate_candidates_of_many(described: Sequence[Described]) -> list[list[Du
             continue
         kind = "strict" if d.birth_date and d.has_nik else "whole"
         day = same_day.get((d.region_code, d.birth_date), []) if d.birth_date else []
-        found.append(_candidates_among(key, day, loose.get(f"{kind}:{d.region_code}", {})))
+        found.append(candidates_among(key, day, loose.get(f"{kind}:{d.region_code}", {})))
     return found
 
 

@@ -10,7 +10,7 @@ finds everything as it is and changes nothing, so a run that failed half-way is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django.utils.formats import date_format
@@ -22,6 +22,7 @@ from cases import selectors
 from cases.crypto import blind_index
 from cases.models import Family, Person, RegistryImport
 from cases.registry_import.rows import Row
+from cases.registry_import.twins import FileEntry, FileTwins
 from cases.services.duplicates import record_duplicate_pairs
 from core.types import Actor
 
@@ -42,6 +43,8 @@ class NewPerson:
     kk_index: str
     row: Row
     candidates: list[selectors.DuplicateCandidate] = field(default_factory=list)
+    entry: FileEntry | None = None
+    twins: list[tuple[FileEntry, selectors.DuplicateCandidate]] = field(default_factory=list)
 
 
 @dataclass
@@ -72,6 +75,7 @@ class ExtractImport:
         )
         self.seen_niks: dict[str, int] = {}
         self.seen_families: dict[str, FirstRow] = {}
+        self.twins = FileTwins()
 
     def run_chunk(self, rows: list[Row]) -> None:
         """Check ``rows`` against the registry; write them when committing."""
@@ -217,7 +221,7 @@ class ExtractImport:
 
     def _new_person(self, row: Row) -> Person:
         values = row.values
-        return Person(
+        person = Person(
             nik=row.nik,
             full_name=values["full_name"],
             sex=values["sex"],
@@ -230,15 +234,17 @@ class ExtractImport:
             relationship=values["relationship"],
             created_by=self.actor,
         )
+        person.fill_derived_fields()  # the folded name, compared for duplicates
+        return person
 
     def _flag_duplicates(self, writes: ChunkWrites) -> None:
         """New people who look like someone registered in their village: a warning on the
         row (and an open pair for the back office once committed)."""
         described = [
             selectors.Described(
-                new.person.full_name, new.person.birth_date, new.person.region_id, has_nik=True
+                p.full_name, p.birth_date, p.region_id, has_nik=True, key=p.search_name
             )
-            for new in writes.people_new
+            for p in (new.person for new in writes.people_new)
         ]
         found = selectors.duplicate_candidates_of_many(described)
         others = Person.objects.only("full_name", "birth_date").in_bulk(
@@ -258,6 +264,33 @@ class ExtractImport:
                     )
                     % {"name": other.full_name, "date": born},
                 )
+            self._flag_twins(new)
+
+    def _flag_twins(self, new: NewPerson) -> None:
+        """The same within the file: an earlier new row that looks like this one."""
+        person = new.person
+        known = {candidate.person_id for candidate in new.candidates}
+        new.twins = [
+            (entry, candidate)
+            for entry, candidate in self.twins.match(
+                person.search_name, person.region_id, person.birth_date
+            )
+            if entry.person_id not in known  # an earlier chunk's, already found registered
+        ]
+        for entry, _candidate in new.twins[:3]:
+            new.row.warn(
+                "full_name",
+                _("Kemungkinan data ganda dengan baris %(n)d (%(name)s) di berkas ini.")
+                % {"n": entry.number, "name": entry.name},
+            )
+        new.row.values["duplicate"] = bool(new.candidates or new.twins)
+        new.entry = self.twins.add(
+            new.row.number,
+            person.search_name,
+            person.full_name,
+            person.region_id,
+            person.birth_date,
+        )
 
     def _write(self, writes: ChunkWrites) -> None:
         """One transaction for the chunk: families, then people, then duplicate pairs."""
@@ -277,7 +310,6 @@ class ExtractImport:
             )
             for new in writes.people_new:
                 new.person.family_id = family_ids[new.kk_index]
-                new.person.fill_derived_fields()
             bulk_create_with_history([new.person for new in writes.people_new], Person, **history)
             linked = list(Person.objects.in_bulk(list(writes.people_linked)).values())
             for person in linked:
@@ -286,5 +318,9 @@ class ExtractImport:
                 person.relationship = relationship or person.relationship
             bulk_update_with_history(linked, Person, ["family", "relationship"], **history)
             for new in writes.people_new:
-                if new.candidates:
-                    record_duplicate_pairs(new.person, new.candidates)
+                if new.entry is not None:
+                    new.entry.person_id = new.person.pk
+            for new in writes.people_new:
+                twins = [replace(c, person_id=e.person_id) for e, c in new.twins if e.person_id]
+                if new.candidates or twins:
+                    record_duplicate_pairs(new.person, [*new.candidates, *twins])

@@ -1,18 +1,17 @@
 """The XLSX report of an import: a summary sheet and one line per row issue (or per row
 without any), each naming the row by its number in the file and a masked NIK, never the
-whole NIK. Written as the rows go (openpyxl's write-only mode), not held in memory."""
+whole NIK. Written as the rows go (XlsxWriter's constant-memory mode: a 100,000-row report
+is not held in memory, and is written several times faster than openpyxl writes it)."""
 
 from __future__ import annotations
 
 import tempfile
-from typing import Any
+from pathlib import Path
 
+import xlsxwriter
 from django.core.files import File
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from cases.models import RegistryImport
 from cases.registry_import.rows import ERROR, Row
@@ -30,34 +29,19 @@ COUNTS = [
 ]
 
 
-def _bold(sheet: Any, values: list[str]) -> list[WriteOnlyCell]:
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    return cells
-
-
 class ReportWriter:
     def __init__(self) -> None:
-        self.book = Workbook(write_only=True)
-        self.summary = self.book.create_sheet(_("Ringkasan"))
-        self.rows = self.book.create_sheet(_("Hasil per baris"))
-        self.rows.append(
-            _bold(
-                self.rows,
-                [
-                    _("Baris"),
-                    _("NIK"),
-                    _("Nama"),
-                    _("Hasil"),
-                    _("Tindakan"),
-                    _("Kolom"),
-                    _("Keterangan"),
-                ],
-            )
+        self.directory = tempfile.TemporaryDirectory(prefix="simpul-report-")
+        self.path = Path(self.directory.name) / "report.xlsx"
+        self.book = xlsxwriter.Workbook(
+            str(self.path), {"constant_memory": True, "tmpdir": self.directory.name}
         )
+        self.summary = self.book.add_worksheet(_("Ringkasan"))
+        self.rows = self.book.add_worksheet(_("Hasil per baris"))
+        header = [_("Baris"), _("NIK"), _("Nama"), _("Hasil"), _("Tindakan"), _("Kolom")]
+        self.rows.write_row(0, 0, [*header, _("Keterangan")], self.book.add_format({"bold": 1}))
+        self.line = 1
+        self.accepted, self.error, self.warning = _("Diterima"), _("Galat"), _("Peringatan")
         self.labels = {
             "created": _("dibuat"),
             "updated": _("diperbarui"),
@@ -68,30 +52,37 @@ class ReportWriter:
         start = [row.number, row.values.get("masked_nik", ""), row.values.get("full_name", "")]
         action = self.labels.get(row.action, "")
         if not row.issues:
-            self.rows.append([*start, _("Diterima"), action, "", ""])
+            self.rows.write_row(self.line, 0, [*start, self.accepted, action])
+            self.line += 1
         for issue in row.issues:
-            result = _("Galat") if issue.level == ERROR else _("Peringatan")
-            self.rows.append([*start, result, action, issue.column, issue.message])
+            result = self.error if issue.level == ERROR else self.warning
+            self.rows.write_row(self.line, 0, [*start, result, action, issue.column, issue.message])
+            self.line += 1
 
     def close(self) -> None:
-        """Give up the workbook without saving it: its sheets' temporary files closed and
-        removed."""
-        for sheet in self.book.worksheets:
-            sheet.close()
-            sheet._writer.cleanup()
+        """Give up the report without storing it."""
+        self.directory.cleanup()
 
     def save(self, registry_import: RegistryImport) -> None:
         """The summary filled from ``registry_import``'s counts, and the workbook stored as
         its report (under a random name, as the upload)."""
-        self.summary.append([_("Berkas"), registry_import.display_name])
-        self.summary.append([_("Jenis"), registry_import.get_kind_display()])
-        state = _("Sudah diimpor") if registry_import.committed else _("Uji coba (belum diimpor)")
-        self.summary.append([_("Status"), state])
-        for name, label in COUNTS:
-            self.summary.append([str(label), getattr(registry_import, name)])
-        with tempfile.TemporaryFile() as stream:
-            self.book.save(stream)
-            stream.seek(0)
-            if registry_import.report:
-                registry_import.report.delete(save=False)
-            registry_import.report.save("report.xlsx", File(stream), save=False)
+        lines = [
+            (_("Berkas"), registry_import.display_name),
+            (_("Jenis"), registry_import.get_kind_display()),
+            (
+                _("Status"),
+                _("Sudah diimpor") if registry_import.committed else _("Uji coba (belum diimpor)"),
+            ),
+            *((str(label), getattr(registry_import, name)) for name, label in COUNTS),
+        ]
+        for number, line in enumerate(lines):
+            self.summary.write_row(number, 0, line)
+        self.summary.set_column(0, 0, 28)
+        self.book.close()
+        try:
+            with self.path.open("rb") as stream:
+                if registry_import.report:
+                    registry_import.report.delete(save=False)
+                registry_import.report.save("report.xlsx", File(stream), save=False)
+        finally:
+            self.directory.cleanup()

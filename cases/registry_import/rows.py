@@ -4,11 +4,14 @@ cleaned, and what is wrong with it, each issue naming its column and the rule.""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.limits import EARLIEST_BIRTH_DATE
 from cases.models import RegistryStatus, Relationship, Sex, rt_rw_validator
@@ -57,7 +60,12 @@ _RELATIONSHIP = {
     "cucu": Relationship.GRANDCHILD, "orangtua": Relationship.PARENT,
     "famililain": Relationship.OTHER, "lainnya": Relationship.OTHER,
 }  # fmt: skip
-DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y")
+# yyyy-mm-dd (or / .), and dd-mm-yyyy (or / .): what extracts write.
+YEAR_FIRST = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})")
+DAY_FIRST = re.compile(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})")
+BEFORE_1900 = gettext_lazy("Tanggal lahir tidak boleh sebelum tahun 1900.")
+EVENT_BEFORE_1900 = gettext_lazy("Tanggal tidak boleh sebelum tahun 1900.")
+BEFORE_DTKS = gettext_lazy("Tanggal data tidak boleh sebelum DTKS ada (2011).")
 
 
 def _word(value: str) -> str:
@@ -82,10 +90,10 @@ class Row:
     issues: list[Issue] = field(default_factory=list)
     action: str = ""
 
-    def error(self, column: str, message: str) -> None:
+    def error(self, column: str, message: str | Promise) -> None:
         self.issues.append(Issue(ERROR, LABELS.get(column, column), str(message)))
 
-    def warn(self, column: str, message: str) -> None:
+    def warn(self, column: str, message: str | Promise) -> None:
         self.issues.append(Issue(WARNING, LABELS.get(column, column), str(message)))
 
     @property
@@ -103,15 +111,16 @@ def parse_date(value: str) -> dt.date | None:
     text = value.strip().split(" ")[0].split("T")[0]
     if not text:
         return None
-    for pattern in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+    if match := YEAR_FIRST.fullmatch(text):
+        year, month, day = match.groups()
+    elif match := DAY_FIRST.fullmatch(text):
+        day, month, year = match.groups()
+    else:
+        raise ValueError(text)
+    return dt.date(int(year), int(month), int(day))  # ValueError for 31-02
 
 
-def _date(row: Row, cells: dict, column: str, *, earliest: dt.date, too_early: str) -> None:
+def _date(row: Row, cells: dict, column: str, *, earliest: dt.date, too_early: Promise) -> None:
     try:
         value = parse_date(cells.get(column, ""))
     except ValueError:
@@ -156,8 +165,7 @@ def check_extract_row(number: int, cells: dict) -> Row:
         row.error("full_name", _("Nama lebih dari 150 karakter."))
     row.values["full_name"] = name
     _sex(row, cells)
-    _date(row, cells, "birth_date", earliest=EARLIEST_BIRTH_DATE,
-          too_early=_("Tanggal lahir tidak boleh sebelum tahun 1900."))  # fmt: skip
+    _date(row, cells, "birth_date", earliest=EARLIEST_BIRTH_DATE, too_early=BEFORE_1900)
     if row.nik and not row.has_errors:
         for warning in nik_warnings(
             row.nik, birth_date=row.values.get("birth_date"), sex=row.values.get("sex")
@@ -219,8 +227,7 @@ def _registry(row: Row, cells: dict) -> None:
     if not cells.get("as_of", "").strip():
         row.error("as_of", _("Tanggal data kosong."))
         return
-    _date(row, cells, "as_of", earliest=REGISTRY_FIRST_DAY,
-          too_early=_("Tanggal data tidak boleh sebelum DTKS ada (2011)."))  # fmt: skip
+    _date(row, cells, "as_of", earliest=REGISTRY_FIRST_DAY, too_early=BEFORE_DTKS)
 
 
 def check_death_row(number: int, cells: dict, *, default_source: str) -> Row:
@@ -230,7 +237,6 @@ def check_death_row(number: int, cells: dict, *, default_source: str) -> Row:
     if not cells.get("death_date", "").strip():
         row.error("death_date", _("Tanggal meninggal kosong."))
     else:
-        _date(row, cells, "death_date", earliest=EARLIEST_BIRTH_DATE,
-              too_early=_("Tanggal tidak boleh sebelum tahun 1900."))  # fmt: skip
+        _date(row, cells, "death_date", earliest=EARLIEST_BIRTH_DATE, too_early=EVENT_BEFORE_1900)
     row.values["source"] = (cells.get("source", "").strip() or default_source)[:150]
     return row

@@ -18,6 +18,7 @@ from cases.models import (
     Person,
     RegistryStatus,
 )
+from scripts.make_registry_extract import main as make_extract
 from tests.cases.import_files import (
     KK,
     KK_2,
@@ -269,3 +270,41 @@ def test_the_command_prints_the_counts_of_a_dry_run_and_of_the_commit(staff, tmp
     call_command("import_registry", str(path), "--user", "backoffice", stdout=out)
     assert "Imported" in out.getvalue()
     assert Person.objects.count() == 2
+
+
+def test_two_rows_of_one_file_that_look_like_one_person_are_warned_and_paired(staff):
+    twin = extract_row(NIK="1904011208850009", NAMA="Boedi Santoso", NO_KK=KK_2)
+
+    checked = dry_run(staff["backoffice"], csv_file([extract_row(), twin]))
+    assert checked.duplicates == 1
+    assert "baris 2 (Budi Santoso)" in issues_of(checked, 3)[0][2]
+    done = commit(staff["backoffice"], checked)
+
+    assert done.duplicates == 1
+    pair = DuplicatePair.objects.get()
+    assert {pair.person_a.full_name, pair.person_b.full_name} == {"Budi Santoso", "Boedi Santoso"}
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_generated_extract_imports_whole_with_families_sharing_a_card(staff, tmp_path, suffix):
+    path = tmp_path / f"dtks.{suffix}"
+    villages = f"{NIBUNG},{AIR_MESU}"
+    make_extract(
+        [
+            str(path),
+            "--rows",
+            "60",
+            "--villages",
+            villages,
+            "--errors",
+            "0",
+            "--near-duplicates",
+            "0",
+        ]
+    )
+
+    done = imported(staff["backoffice"], path.read_bytes(), name=path.name)
+
+    assert (done.total_rows, done.errors, done.created) == (60, 0, 60)
+    sizes = [f.members.count() for f in Family.objects.all()]
+    assert min(sizes[:-1]) >= 2 and max(sizes) <= 6  # the last family may be cut short
