@@ -251,7 +251,8 @@ class ExtractImport:
             {c.person_id for candidates in found for c in candidates}
         )
         for new, candidates in zip(writes.people_new, found, strict=True):
-            new.candidates = candidates
+            # The best few: a crowd of look-alikes (one birth date, one village) stays linear.
+            new.candidates = candidates[: selectors.DUPLICATES_SHOWN]
             new.row.values["duplicate"] = bool(candidates)
             for candidate in candidates[:3]:
                 other = others[candidate.person_id]
@@ -276,7 +277,7 @@ class ExtractImport:
                 person.search_name, person.region_id, person.birth_date
             )
             if entry.person_id not in known  # an earlier chunk's, already found registered
-        ]
+        ][: selectors.DUPLICATES_SHOWN]
         for entry, _candidate in new.twins[:3]:
             new.row.warn(
                 "full_name",
