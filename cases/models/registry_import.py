@@ -115,6 +115,12 @@ class RegistryImport(models.Model):
         return self.state in RUNNING_STATES
 
     @property
+    def may_commit(self) -> bool:
+        """Checked, or a commit that failed half-way (run again, it finds what it wrote)."""
+        failed_commit = self.state == ImportState.FAILED and self.committed_by_id is not None
+        return self.state == ImportState.CHECKED or failed_commit
+
+    @property
     def percent(self) -> int:
         if not self.total_rows:
             return 0 if self.is_running else 100

@@ -89,14 +89,15 @@ def registry_import_create(
 
 def registry_import_commit(*, actor: Actor, import_id: int) -> RegistryImport:
     """Mark a checked import to be committed by ``actor`` (the run itself is
-    :func:`run_registry_import`, in the background). Raises ``RegistryImport.DoesNotExist``
-    for an import out of scope (as for none), ``WorkflowConflict`` (409) when it is not
-    checked (still checking, already committed, failed)."""
+    :func:`run_registry_import`, in the background); a commit that failed half-way may be
+    started again (what it wrote is then found unchanged). Raises
+    ``RegistryImport.DoesNotExist`` for an import out of scope (as for none), ``Conflict``
+    (409) when it is not ready (still checking or importing, done, or its check failed)."""
     with transaction.atomic():
         registry_import = imports_visible_to(actor).select_for_update().filter(pk=import_id).first()
         if registry_import is None:
             raise RegistryImport.DoesNotExist
-        if registry_import.state != ImportState.CHECKED:
+        if not registry_import.may_commit:
             raise Conflict(str(NOT_CHECKED))
         registry_import.state = ImportState.IMPORTING
         registry_import.committed_by = actor

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from openpyxl import load_workbook
 
@@ -16,8 +17,11 @@ from cases.models import (
     ImportState,
     LifeStatus,
     Person,
+    RegistryImport,
     RegistryStatus,
 )
+from cases.registry_import.services import registry_import_commit, registry_import_create
+from core.errors import Conflict
 from scripts.make_registry_extract import main as make_extract
 from tests.cases.import_files import (
     KK,
@@ -308,3 +312,25 @@ def test_a_generated_extract_imports_whole_with_families_sharing_a_card(staff, t
     assert (done.total_rows, done.errors, done.created) == (60, 0, 60)
     sizes = [f.members.count() for f in Family.objects.all()]
     assert min(sizes[:-1]) >= 2 and max(sizes) <= 6  # the last family may be cut short
+
+
+def test_a_commit_that_failed_half_way_can_be_run_again_and_finishes(staff):
+    checked = dry_run(staff["backoffice"], csv_file([extract_row(), WIFE]))
+    registry_import_commit(actor=staff["backoffice"], import_id=checked.pk)
+    RegistryImport.objects.filter(pk=checked.pk).update(state=ImportState.FAILED)
+
+    done = commit(staff["backoffice"], checked)
+
+    assert done.state == ImportState.DONE and Person.objects.count() == 2
+
+
+def test_an_import_still_being_checked_cannot_be_committed(staff):
+    waiting = registry_import_create(
+        actor=staff["backoffice"],
+        kind="extract",
+        file=ContentFile(csv_file([extract_row()])),
+        filename="dtks.csv",
+    )
+
+    with pytest.raises(Conflict):
+        registry_import_commit(actor=staff["backoffice"], import_id=waiting.pk)
