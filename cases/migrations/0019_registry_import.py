@@ -6,6 +6,18 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from cases.append_only import install_triggers, uninstall_triggers
+
+TABLES = ["cases_historicalregistryimport"]
+
+
+def forwards(apps, schema_editor):
+    install_triggers(schema_editor, TABLES)
+
+
+def backwards(apps, schema_editor):
+    uninstall_triggers(schema_editor, TABLES)
+
 
 class Migration(migrations.Migration):
 
@@ -92,4 +104,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['area', '-created_at'], name='cases_regis_area_id_7cf160_idx')],
             },
         ),
+        migrations.RunPython(forwards, backwards),
     ]
