@@ -49,7 +49,12 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
 class UnreadableFile(Exception):
-    """The file is neither a CSV nor an XLSX we can read, or lacks a required column."""
+    """The file is neither a CSV nor an XLSX we can read (``missing`` empty), or lacks the
+    required columns ``missing`` (our names)."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(", ".join(missing))
+        self.missing = missing
 
 
 def fold_header(header: object) -> str:
@@ -96,7 +101,7 @@ def _columns(header: tuple, kind: str) -> list[str | None]:
     columns = [_ALIASES.get(fold_header(cell)) for cell in header]
     missing = [name for name in REQUIRED[kind] if name not in columns]
     if missing:
-        raise UnreadableFile(", ".join(missing))
+        raise UnreadableFile(missing)
     return columns
 
 
@@ -114,12 +119,12 @@ def _xlsx(stream: IO[bytes], kind: str) -> Sheet:
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise UnreadableFile("xlsx") from error
+        raise UnreadableFile([]) from error
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None)
     if header is None:
-        raise UnreadableFile(", ".join(REQUIRED[kind]))
+        raise UnreadableFile(REQUIRED[kind])
     columns = _columns(header, kind)
     total = max((sheet.max_row or 1) - 1, 0)
     return Sheet(columns, total, rows)
@@ -150,5 +155,5 @@ def _csv(stream: IO[bytes], kind: str) -> Sheet:
     reader = csv.reader(text, delimiter=delimiter)
     header = next(reader, None)
     if not header:
-        raise UnreadableFile(", ".join(REQUIRED[kind]))
+        raise UnreadableFile(REQUIRED[kind])
     return Sheet(_columns(tuple(header), kind), total, (tuple(row) for row in reader))

@@ -26,7 +26,7 @@ from cases.registry_import.deaths import DeathImport
 from cases.registry_import.extract import ExtractImport
 from cases.registry_import.reading import UnreadableFile, open_sheet
 from cases.registry_import.report import ReportWriter
-from cases.registry_import.rows import Row, check_death_row, check_extract_row
+from cases.registry_import.rows import LABELS, Row, check_death_row, check_extract_row
 from core.errors import Conflict, IntakeError, NotAllowed
 from core.types import Actor, Viewer
 
@@ -145,14 +145,18 @@ def run_registry_import(import_id: int) -> RegistryImport:
     try:
         _run(registry_import)
     except UnreadableFile as error:
-        _fail(
-            registry_import,
-            _("Berkas tidak dapat dibaca atau kolom wajib tidak ada: %(what)s.") % {"what": error},
-        )
+        _fail(registry_import, _unreadable(error))
     except Exception:
         logger.exception("registry import %s failed", registry_import.pk)
         _fail(registry_import, _("Impor terhenti karena kesalahan sistem; coba jalankan lagi."))
     return registry_import
+
+
+def _unreadable(error: UnreadableFile) -> str:
+    if not error.missing:
+        return _("Berkas tidak dapat dibaca: simpan sebagai CSV atau XLSX.")
+    columns = ", ".join(LABELS.get(name, name) for name in error.missing)
+    return _("Kolom wajib tidak ada: %(columns)s.") % {"columns": columns}
 
 
 def _fail(registry_import: RegistryImport, reason: str) -> None:

@@ -244,7 +244,7 @@ def test_a_file_without_a_required_column_fails_with_the_reason(staff):
     failed = dry_run(staff["backoffice"], content)
 
     assert failed.state == ImportState.FAILED
-    assert "kk_number" in failed.failure
+    assert failed.failure == "Kolom wajib tidak ada: NO_KK, KODE_WILAYAH, STATUS, TANGGAL_DATA."
 
 
 def test_the_report_and_the_stored_file_never_hold_a_whole_nik(staff):
@@ -334,3 +334,10 @@ def test_an_import_still_being_checked_cannot_be_committed(staff):
 
     with pytest.raises(Conflict):
         registry_import_commit(actor=staff["backoffice"], import_id=waiting.pk)
+
+
+def test_a_file_that_is_no_spreadsheet_fails_with_the_reason(staff):
+    failed = dry_run(staff["backoffice"], b"PK\x03\x04 not really a zip", name="dtks.xlsx")
+
+    assert failed.state == ImportState.FAILED
+    assert failed.failure == "Berkas tidak dapat dibaca: simpan sebagai CSV atau XLSX."
