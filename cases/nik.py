@@ -69,7 +69,9 @@ def normalize_number(value: str | None) -> str:
     zero-width space between them become ``"19040112..."``. Not a validation: the result may
     still hold letters or other scripts' digits; ``parse_nik`` and ``validate_kk_number``
     check it with ``is_ascii_digits``."""
-    text = unicodedata.normalize("NFKC", value or "")
+    if value is None or is_ascii_digits(value):
+        return value or ""  # already as stored: the common case, kept fast for imports
+    text = unicodedata.normalize("NFKC", value)
     return "".join(char for char in text if not _is_separator(char))
 
 

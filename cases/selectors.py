@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy
-from rapidfuzz import fuzz, process
 
 from agencies.models import CASE_TEAM_ROLES, INTAKE_ROLES, Region, Role, Service
 from agencies.selectors import agencies_of, areas_of, covers, roles_of
@@ -16,8 +14,9 @@ from core.types import Viewer
 
 from .access import agency_case_ids
 from .crypto import blind_index
-from .models import Case, CaseStatus, DuplicateReason, Family, Person
-from .names import CLOSE_NAMES, SIMILAR_NAMES, key_similarity, name_key
+from .duplicates import duplicate_candidates
+from .models import Case, CaseStatus, Family, Person
+from .names import name_key
 from .nik import looks_like_nik, normalize_number
 
 DUPLICATES_SHOWN = 10
@@ -71,65 +70,6 @@ def live_person(person: Person) -> Person:
 
 def names_differ(a: str, b: str) -> bool:
     return name_key(a) != name_key(b)
-
-
-@dataclass(frozen=True)
-class DuplicateCandidate:
-    """A registered person who may be the one compared: their id, the name similarity
-    (0-100, ``cases.names.key_similarity``) and why (a ``DuplicateReason`` value)."""
-
-    person_id: int
-    score: int
-    reason: str
-
-
-def duplicate_candidates(
-    *,
-    full_name: str,
-    birth_date: dt.date | None,
-    region: Region | str,
-    has_nik: bool = True,
-    exclude_nik: str = "",
-    exclude_id: int | None = None,
-) -> list[DuplicateCandidate]:
-    """Registered people of the village ``region`` (a Region or its code) who may be the
-    person described, best first. SLRT practice is to look before registering (national
-    audits found a million duplicate records, ``domain.md`` section 3):
-
-    - the same birth date and a similar name (``cases.names.SIMILAR_NAMES``: old spelling,
-      short forms, order, a part left out): reason ``same_birth_date``; or
-    - where a birth date or a NIK is missing, on the described person or on the registered
-      one, a close name (``CLOSE_NAMES``: every part, in any order): reason ``close_name``.
-
-    Names are compared by their folded keys (``Person.search_name``); merged records
-    (tombstones) are never candidates. Two queries."""
-    key = name_key(full_name)
-    if not key:
-        return []
-    village = Person.objects.filter(region=region, merged_into__isnull=True)
-    if exclude_nik:
-        village = village.exclude(nik_index=blind_index(exclude_nik))
-    if exclude_id is not None:
-        village = village.exclude(pk=exclude_id)
-    found: dict[int, DuplicateCandidate] = {}
-    if birth_date is not None:
-        for pk, other in village.filter(birth_date=birth_date).values_list("pk", "search_name"):
-            score = key_similarity(key, other)
-            if score >= SIMILAR_NAMES:
-                found[pk] = DuplicateCandidate(pk, round(score), DuplicateReason.SAME_BIRTH_DATE)
-    loose = village
-    if birth_date is not None and has_nik:
-        loose = village.filter(Q(birth_date__isnull=True) | Q(nik_index__isnull=True))
-    names = dict(loose.values_list("pk", "search_name"))
-    for _name, score, pk in process.extract(
-        key, names, scorer=fuzz.token_sort_ratio, score_cutoff=CLOSE_NAMES, limit=None
-    ):
-        found.setdefault(pk, DuplicateCandidate(pk, round(score), DuplicateReason.CLOSE_NAME))
-    # A matching birth date ranks first, then the score.
-    return sorted(
-        found.values(),
-        key=lambda c: (c.reason != DuplicateReason.SAME_BIRTH_DATE, -c.score, c.person_id),
-    )
 
 
 def likely_duplicates(

@@ -20,6 +20,7 @@ from cases.models import (
     HomeVisit,
     LifeStatus,
     Person,
+    RegistryImport,
 )
 from cases.selectors import case_team_q, cases_visible_to, open_cases_of
 from core.types import Viewer
@@ -331,4 +332,23 @@ def people_needing_validation(user: Viewer) -> QuerySet[Person]:
     return Person.objects.filter(
         Q(pk__in=cases.values("beneficiary_id")) | Q(pk__in=pending.values("beneficiary_id")),
         life_status__in=INACTIVE_STATUSES,
+    )
+
+
+def cases_affected_by_import(user: Viewer, registry_import: RegistryImport) -> QuerySet[Case]:
+    """The open cases of ``user``'s case team that a death list import touches: their
+    beneficiary, or the receiver of a referral not yet delivered (a delivery pending), is
+    one of the people the import marked deceased (``RegistryImport.people_marked``)."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    marked = registry_import.people_marked.values("pk")
+    touched = Q(beneficiary__in=marked) | Q(
+        referrals__status__in=PENDING_STATUSES, referrals__beneficiary__in=marked
+    )
+    return (
+        Case.objects.filter(case_team_q(user), status=CaseStatus.OPEN)
+        .filter(touched)
+        .distinct()
+        .select_related("beneficiary", "region")
+        .order_by("-pk")
     )

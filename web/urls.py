@@ -6,6 +6,7 @@ from django.urls import path
 from . import (
     case_pages,
     duplicate_pages,
+    import_pages,
     intake_pages,
     person_pages,
     quality_pages,
@@ -77,5 +78,11 @@ urlpatterns = [
         registry_pages.person_registry_check,
         name="person_registry_check",
     ),
+    path("impor/", import_pages.import_list, name="import_list"),
+    path("impor/baru/", import_pages.import_new, name="import_new"),
+    path("impor/<id:pk>/", import_pages.import_detail, name="import_detail"),
+    path("impor/<id:pk>/progres/", import_pages.import_progress, name="import_progress"),
+    path("impor/<id:pk>/impor/", import_pages.import_commit, name="import_commit"),
+    path("impor/<id:pk>/laporan.xlsx", import_pages.import_report, name="import_report"),
     path("lampiran/<id:pk>/", person_pages.attachment_download, name="attachment_download"),
 ]

@@ -8,19 +8,26 @@ it every minute is a setting, ``BACKGROUND_ENGINE``:
 - ``celery`` (production): Celery beat schedules ``workflows.tasks.run_periodic_jobs`` on a
   Redis broker and a worker runs it (see README).
 - ``none``: nothing runs by itself (tests; or cron calling ``manage.py workflow_timers``).
+
+``start_job`` runs one long piece of work away from the request (a registry import) on the
+same engine: a thread of the web process (embedded), a Celery worker (celery), or at once,
+before it returns (none: tests and commands).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
+from celery import current_app
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections, transaction
 
 from agencies.tokens import tokens_purge_expired
 from cases.idempotency import idempotency_records_purge_expired
 from cases.pending_uploads import pending_uploads_purge_expired
+from cases.registry_import.services import run_registry_import
 
 from .escalation import check_deadlines
 from .notifications import send_pending_emails
@@ -28,6 +35,13 @@ from .notifications import send_pending_emails
 logger = logging.getLogger(__name__)
 
 PERIOD_SECONDS = 60
+JOB_TASK = "workflows.tasks.run_job"
+
+# The jobs ``start_job`` runs, by name (a Celery message names the job, not the function).
+# Arguments are ids, never objects: the job reads what it needs when it runs.
+JOBS: dict[str, Callable[..., object]] = {
+    "registry_import": run_registry_import,
+}
 
 
 def run_periodic_jobs(now=None) -> dict[str, int]:
@@ -77,3 +91,33 @@ def start_embedded_scheduler() -> EmbeddedScheduler | None:
     _scheduler = EmbeddedScheduler()
     _scheduler.start()
     return _scheduler
+
+
+def start_job(name: str, *args: int | str) -> None:
+    """Run the job ``name`` (``JOBS``) with ``args`` once the current transaction commits,
+    on the configured engine: a daemon thread of this process (embedded), a Celery worker
+    (celery), or here and now (none). The job itself records its progress and its outcome
+    (a registry import: its state and counts), so a page shows them by reading them."""
+    if name not in JOBS:
+        raise KeyError(name)
+    engine = settings.BACKGROUND_ENGINE
+    if engine == "celery":
+        transaction.on_commit(lambda: current_app.send_task(JOB_TASK, args=[name, list(args)]))
+    elif engine == "embedded":
+        thread = threading.Thread(
+            target=run_job, args=(name, list(args)), name=f"simpul-job-{name}", daemon=True
+        )
+        transaction.on_commit(thread.start)
+    else:
+        transaction.on_commit(lambda: run_job(name, list(args)))
+
+
+def run_job(name: str, args: list) -> None:
+    """Run one job (in a thread or a worker: its database connection is closed after)."""
+    try:
+        JOBS[name](*args)
+    except Exception:  # the job records its own failure; this keeps the thread quiet
+        logger.exception("background job %s failed", name)
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            connections.close_all()  # this thread's own connections

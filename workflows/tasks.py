@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from .background import run_job as run_one_job
 from .background import run_periodic_jobs as run
 
 
@@ -11,3 +12,9 @@ from .background import run_periodic_jobs as run
 def run_periodic_jobs() -> dict[str, int]:
     """Notices, escalations, e-mails, purges; safe to run twice at once (compare-and-set)."""
     return run()
+
+
+@shared_task(name="workflows.tasks.run_job", ignore_result=True)
+def run_job(name: str, args: list) -> None:
+    """One long job started by ``background.start_job`` (a registry import)."""
+    run_one_job(name, args)

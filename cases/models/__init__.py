@@ -58,6 +58,12 @@ from cases.models.registry import (
     canonical_number,
     rt_rw_validator,
 )
+from cases.models.registry_import import (
+    ImportKind,
+    ImportState,
+    RegistryImport,
+    display_name_of,
+)
 
 __all__ = [
     "stage_label",
@@ -83,6 +89,8 @@ __all__ = [
     "GENERATED_FILE_NAME",
     "HomeVisit",
     "IdempotencyRecord",
+    "ImportKind",
+    "ImportState",
     "LifeStatus",
     "MoveDecision",
     "MoveRequest",
@@ -95,12 +103,14 @@ __all__ = [
     "PersonQuerySet",
     "Priority",
     "Recommendation",
+    "RegistryImport",
     "RegistryStatus",
     "Relationship",
     "Sex",
     "Stage",
     "attachment_path",
     "canonical_number",
+    "display_name_of",
     "pending_upload_path",
     "rt_rw_validator",
 ]

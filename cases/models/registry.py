@@ -114,11 +114,16 @@ class Family(models.Model):
         return _("KK %(number)s") % {"number": mask_nik(self.kk_number)}
 
     def save(self, *args, **kwargs) -> None:
-        self.kk_number = canonical_number(self.kk_number, field="Family.kk_number")
-        self.kk_index = blind_index(self.kk_number)
+        self.fill_derived_fields()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "kk_number", "kk_index"}
         super().save(*args, **kwargs)
+
+    def fill_derived_fields(self) -> None:
+        """The KK number normalised and its blind index: what ``save`` stores, also for
+        rows written in bulk (``bulk_create`` skips ``save``)."""
+        self.kk_number = canonical_number(self.kk_number, field="Family.kk_number")
+        self.kk_index = blind_index(self.kk_number)
 
     @property
     def masked_kk_number(self) -> str:
@@ -244,19 +249,24 @@ class Person(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs) -> None:
+        self.fill_derived_fields()
+        if kwargs.get("update_fields") is not None:
+            derived = {"full_name", "search_name", "nik", "nik_index", "phone"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
+        super().save(*args, **kwargs)
+
+    def fill_derived_fields(self) -> None:
         """Stores the name without invisible characters (``cases.names.clean_name``), the
         NIK and phone normalised (``cases.nik``), the NIK's blind index and the name's
-        folded form (``cases.names.name_key``: what search and duplicate checks compare)."""
+        folded form (``cases.names.name_key``: what search and duplicate checks compare).
+        Called by ``save`` and before rows are written in bulk (``bulk_create`` skips
+        ``save``)."""
         self.full_name = clean_name(self.full_name)
         # Folding writes short forms out ("M." -> "muhamad"): kept to the column's length.
         self.search_name = name_key(self.full_name)[:SEARCH_NAME_LENGTH]
         self.nik = canonical_number(self.nik, field="Person.nik") if self.nik else None
         self.nik_index = blind_index(self.nik) if self.nik else None
         self.phone = normalize_phone(self.phone)
-        if kwargs.get("update_fields") is not None:
-            derived = {"full_name", "search_name", "nik", "nik_index", "phone"}
-            kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
-        super().save(*args, **kwargs)
 
     @property
     def masked_nik(self) -> str:

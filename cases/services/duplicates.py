@@ -17,11 +17,15 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from agencies.models import Region
-from cases.duplicates import duplicate_pairs_visible_to, may_decide_duplicates, village_duplicates
+from cases.duplicates import (
+    DuplicateCandidate,
+    duplicate_pairs_visible_to,
+    may_decide_duplicates,
+    village_duplicates,
+)
 from cases.history import changed_by
 from cases.limits import REASON
 from cases.models import DuplicatePair, DuplicateStatus, Person
-from cases.selectors import DuplicateCandidate
 from cases.services.inputs import FieldErrors
 from core.errors import Conflict, IntakeError, NotAllowed
 from core.types import Actor
@@ -31,7 +35,7 @@ def record_duplicate_pairs(person: Person, candidates: Iterable[DuplicateCandida
     """Keep each of ``candidates`` with ``person`` as an open pair for the regency's
     worklist, unless the pair is already known (open, marked "not the same" or merged: a
     decided pair is not asked again). Returns how many pairs are new. Candidates are people
-    of ``person``'s village (``cases.selectors.duplicate_candidates``)."""
+    of ``person``'s village (``cases.duplicates.duplicate_candidates``)."""
     created = 0
     for candidate in candidates:
         if candidate.person_id == person.pk:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Region, RegionLevel
-from cases import selectors
+from cases import duplicates, selectors
 from cases.history import changed_by
 from cases.models import (
     Family,
@@ -218,7 +218,7 @@ def save_person(resolved: ResolvedPerson, *, actor: Actor) -> Person:
         # confirmed): the pairs go on the regency's worklist for the back office to decide.
         record_duplicate_pairs(
             person,
-            selectors.duplicate_candidates(
+            duplicates.duplicate_candidates(
                 full_name=person.full_name,
                 birth_date=person.birth_date,
                 region=person.region_id,
