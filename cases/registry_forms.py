@@ -133,6 +133,11 @@ class FamilyForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def __init__(self, *args, **kwargs):
+        # Its own element ids: the correction form on the same page also has a ``reason``.
+        kwargs.setdefault("auto_id", "kk_%s")
+        super().__init__(*args, **kwargs)
+
 
 class PairForm(StyledForm):
     """A decision on a duplicate pair: carries the two records shown (``records``, "a,b"),

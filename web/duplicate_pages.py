@@ -118,12 +118,16 @@ def duplicate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _refused(request: HttpRequest, pk: int, error: DomainError, **forms) -> HttpResponse:
-    """A refused decision: 403 for a person now outside the user's area, otherwise the
-    pair page again with the message on the form (400, or 409 when already decided)."""
+    """A refused decision: 403 for a person now outside the user's area; otherwise the
+    pair page again, with the message on the form (400) or above the page (409: decided or
+    changed meanwhile)."""
     if error.status_code == 403:
         raise PermissionDenied(error.message)
-    form = next(iter(forms.values()))
-    add_error_to_form(form, error)
+    if error.status_code == 409:
+        # Decided or changed meanwhile: said above the page, which may no longer hold a form.
+        messages.error(request, error.message)
+    else:
+        add_error_to_form(next(iter(forms.values())), error)
     return duplicate_page(request, pk, status=error.status_code, **forms)
 
 

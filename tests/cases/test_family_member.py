@@ -38,8 +38,9 @@ def test_a_baby_without_a_nik_is_added_to_the_family_card(client, staff, budi):
     page = response.content.decode()
     assert "Putri Santoso ditambahkan ke kartu keluarga." in page
     members = page.split("data-family-members>", 1)[1].split("</ul>", 1)[0]
-    assert "Putri Santoso · Anak" in members
     putri = Person.objects.get(full_name="Putri Santoso")
+    # Listed with her relationship, linked to her own page (she has no case yet).
+    assert f'<a href="/penduduk/{putri.pk}/">Putri Santoso</a> · Anak' in members
     assert (putri.family_id, putri.relationship) == (budi.family_id, "child")
     assert (putri.region_id, putri.rt, putri.rw, putri.street) == (
         budi.region_id,

@@ -272,7 +272,7 @@ def test_the_worklist_lists_the_areas_open_pairs_only(client, staff, offices, pa
     client.force_login(staff["backoffice"])
     page = client.get(reverse("duplicate_list"))
     assert page.status_code == 200
-    assert "Boedi Santoso" in page.content.decode() and "100%" in page.content.decode()
+    assert "Boedi Santoso" in page.content.decode() and "Skor kemiripan" in page.content.decode()
     assert NIK_MALE not in page.content.decode()
 
     for who in ("petugas", "dinkes", "petugas_bks", "peksos"):

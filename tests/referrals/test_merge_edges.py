@@ -15,7 +15,7 @@ from agencies.models import Office, Role
 from cases.models import DuplicatePair, DuplicateStatus, Person
 from cases.moves import decide_move, request_move
 from cases.selectors import live_person, person_by_nik
-from cases.services.duplicates import scan_duplicates
+from cases.services.duplicates import mark_not_same, scan_duplicates
 from core.errors import DomainError, NeedsConfirmation
 from referrals.merge import merge_people
 from referrals.models import Delivery, Referral
@@ -315,3 +315,24 @@ def test_overlapping_pairs_merged_at_once_never_crash(staff):
     )
     assert all(result[0] != "CRASH" for result in results), results
     assert sorted(result[0] for result in results) in (["Conflict", "ok"], ["ok", "ok"]), results
+
+
+def test_a_decision_refused_because_the_pair_was_decided_meanwhile_says_so(client, staff, pair):
+    records = f"{pair.person_a_id},{pair.person_b_id}"
+    mark_not_same(actor=staff["backoffice"], pair_id=pair.pk, reason="Orang tua berbeda.")
+    client.force_login(staff["manajer"])
+
+    answer = client.post(
+        reverse("duplicate_merge", args=[pair.pk]),
+        {"survivor": pair.person_a_id, "decision_reason": "Sama.", "records": records},
+    )
+    assert answer.status_code == 409
+    assert "Pasangan data ini sudah diputuskan." in answer.content.decode()
+
+
+def test_a_refused_page_is_simpuls_own_in_the_readers_language(client, staff):
+    client.force_login(staff["petugas"])
+    answer = client.get(reverse("quality_overview"))
+    assert answer.status_code == 403
+    assert "Anda tidak diizinkan melakukan ini" in answer.content.decode()
+    assert "Access Forbidden" not in answer.content.decode()
