@@ -15,6 +15,7 @@ from agencies.models import code_within
 from cases.crypto import blind_index
 from cases.models import LifeStatus, Person, RegistryImport
 from cases.registry_import.rows import Row
+from cases.selectors import live_person
 from core.types import Actor
 
 LIFE_FIELDS = ["life_status", "life_status_date", "life_status_source"]
@@ -35,18 +36,16 @@ class DeathImport:
         self.seen: dict[str, int] = {}
 
     def run_chunk(self, rows: list[Row]) -> None:
-        live = [row for row in rows if not row.has_errors]
-        indexes = {blind_index(row.nik): row for row in live}
-        people = {p.nik_index: p for p in Person.objects.filter(nik_index__in=list(indexes))}
-        survivors = Person.objects.in_bulk(
-            {p.merged_into_id for p in people.values() if p.merged_into_id}
-        )
+        # Every row in file order: one NIK twice is reported on the second (``seen``).
+        indexed = [(blind_index(row.nik), row) for row in rows if not row.has_errors]
+        found = Person.objects.filter(nik_index__in={index for index, _row in indexed})
+        people = {p.nik_index: p for p in found}
+        for index, person in people.items():
+            if person.merged_into_id:  # a tombstone: the record kept, at the chain's end
+                people[index] = live_person(person)
         marked: list[Person] = []
-        for index, row in indexes.items():
-            person = people.get(index)
-            if person is not None and person.merged_into_id:
-                person = survivors.get(person.merged_into_id)
-            self._plan_row(row, index, person, marked)
+        for index, row in indexed:
+            self._plan_row(row, index, people.get(index), marked)
         if self.commit and marked:
             with transaction.atomic():
                 bulk_update_with_history(
@@ -75,6 +74,12 @@ class DeathImport:
         if person.life_status == LifeStatus.DECEASED and person.life_status_date == died:
             row.action = "unchanged"
             return
+        if person.life_status == LifeStatus.DECEASED and person.life_status_date:
+            row.warn(
+                "death_date",
+                _("Sudah tercatat meninggal pada %(date)s; diganti dengan tanggal di berkas.")
+                % {"date": person.life_status_date.isoformat()},
+            )
         person.life_status = LifeStatus.DECEASED
         person.life_status_date = died
         person.life_status_source = row.values["source"]

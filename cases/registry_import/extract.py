@@ -21,6 +21,7 @@ from agencies.models import Region, RegionLevel, code_within
 from cases import duplicates, selectors
 from cases.crypto import blind_index
 from cases.models import Family, Person, RegistryImport
+from cases.nik import mask_nik
 from cases.registry_import.rows import Row
 from cases.registry_import.twins import FileEntry, FileTwins
 from cases.services.duplicates import record_duplicate_pairs
@@ -100,7 +101,11 @@ class ExtractImport:
             if code in self.villages:
                 continue
             if code not in known:
-                row.error("region_code", _("Kode wilayah %(code)s tidak dikenal.") % {"code": code})
+                # A NIK in the wrong column is not echoed whole into the report.
+                shown = code if len(code) <= len("00.00.00.0000") else mask_nik(code)
+                row.error(
+                    "region_code", _("Kode wilayah %(code)s tidak dikenal.") % {"code": shown}
+                )
             elif known[code] != RegionLevel.VILLAGE:
                 row.error("region_code", _("Kode wilayah harus kode desa/kelurahan."))
             else:

@@ -34,7 +34,7 @@ COLUMNS = {
     "rt_rw": ["rtrw"],
     "region_code": ["kodewilayah", "kodedesa", "kodekelurahan", "kdwilayah", "kodekemendagri"],
     "decile": ["desil", "desilkesejahteraan"],
-    "status": ["status", "statusdtks", "statusdtsen", "keterangan"],
+    "status": ["status", "statusdtks", "statusdtsen"],
     "as_of": ["tanggaldata", "tgldata", "pertanggal", "periode", "tanggalupdate"],
     "relationship": ["hubungan", "hubungankeluarga", "shdk", "hubdgnkk"],
     "death_date": ["tanggalmeninggal", "tglmeninggal", "tanggalkematian", "tglkematian"],
@@ -55,6 +55,11 @@ class UnreadableFile(Exception):
     def __init__(self, missing: list[str]) -> None:
         super().__init__(", ".join(missing))
         self.missing = missing
+
+
+# Identity numbers whose every digit counts; a cell Excel holds as a number has lost one.
+NUMBER_COLUMNS = ("nik", "kk_number")
+NUMERIC_CELLS = "_numeric"
 
 
 def fold_header(header: object) -> str:
@@ -86,14 +91,21 @@ class Sheet:
     rows: Iterator[tuple]
 
     def records(self) -> Iterator[tuple[int, dict[str, str]]]:
-        """(row number as the user sees it in the file, the row's cells by our names)."""
+        """(row number as the user sees it in the file, the row's cells by our names).
+        A NIK or KK number Excel stored as a number is flagged (``NUMERIC_CELLS``): Excel
+        keeps 15 significant digits, so the 16th may have changed."""
         for number, row in enumerate(self.rows, start=2):
-            cells = {
-                name: cell_text(value)
-                for name, value in zip(self.columns, row, strict=False)
-                if name is not None
-            }
+            cells = {}
+            numeric = []
+            for name, value in zip(self.columns, row, strict=False):
+                if name is None:
+                    continue
+                cells[name] = cell_text(value)
+                if name in NUMBER_COLUMNS and isinstance(value, int | float):
+                    numeric.append(name)
             if any(cells.values()):
+                if numeric:
+                    cells[NUMERIC_CELLS] = ",".join(numeric)
                 yield number, cells
 
 
@@ -121,12 +133,14 @@ def _xlsx(stream: IO[bytes], kind: str) -> Sheet:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise UnreadableFile([]) from error
     sheet = book.worksheets[0]
+    # The size a file declares may be wrong (some exporters write "A1"): read every row.
+    sheet.reset_dimensions()
+    total = max(sum(1 for _row in sheet.iter_rows(values_only=True)) - 1, 0)
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None)
     if header is None:
         raise UnreadableFile(REQUIRED[kind])
     columns = _columns(header, kind)
-    total = max((sheet.max_row or 1) - 1, 0)
     return Sheet(columns, total, rows)
 
 

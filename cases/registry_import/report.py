@@ -34,7 +34,15 @@ class ReportWriter:
         self.directory = tempfile.TemporaryDirectory(prefix="simpul-report-")
         self.path = Path(self.directory.name) / "report.xlsx"
         self.book = xlsxwriter.Workbook(
-            str(self.path), {"constant_memory": True, "tmpdir": self.directory.name}
+            str(self.path),
+            {
+                "constant_memory": True,
+                "tmpdir": self.directory.name,
+                # Every cell is text as the file gave it: "=HYPERLINK(...)" in a name is a
+                # name, never a formula or a link the reader's Excel would follow.
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
         )
         self.summary = self.book.add_worksheet(_("Ringkasan"))
         self.rows = self.book.add_worksheet(_("Hasil per baris"))

@@ -18,6 +18,7 @@ from cases.models import RegistryStatus, Relationship, Sex, rt_rw_validator
 from cases.models.registry import SEARCH_NAME_LENGTH
 from cases.names import clean_name
 from cases.nik import mask_nik, nik_warnings, normalize_number, parse_nik, validate_kk_number
+from cases.registry_import.reading import NUMERIC_CELLS
 from cases.services.corrections import REGISTRY_FIRST_DAY
 
 ERROR, WARNING = "error", "warning"
@@ -134,8 +135,31 @@ def _date(row: Row, cells: dict, column: str, *, earliest: dt.date, too_early: P
         row.values[column] = value
 
 
+EXCEL_NUMBER = gettext_lazy(
+    "Tersimpan sebagai angka di Excel: Excel hanya menyimpan 15 digit, digit ke-16 bisa "
+    "berubah. Format kolom ini sebagai Teks dan ekspor ulang."
+)
+
+
+def dotted_region_code(code: str) -> str:
+    """A Kemendagri code as stored (``19.04.01.2003``), also when a file gives it without
+    dots (``1904012003``, as many spreadsheets do); anything else as it came."""
+    if code.isascii() and code.isdigit() and len(code) in (2, 4, 6, 10):
+        return ".".join(part for part in (code[:2], code[2:4], code[4:6], code[6:]) if part)
+    return code
+
+
+def _stored_as_number(cells: dict, column: str) -> bool:
+    return column in cells.get(NUMERIC_CELLS, "").split(",")
+
+
 def _nik(row: Row, cells: dict) -> None:
     row.nik = normalize_number(cells.get("nik", ""))
+    if row.nik and _stored_as_number(cells, "nik"):
+        row.values["masked_nik"] = mask_nik(row.nik)
+        row.error("nik", EXCEL_NUMBER)
+        row.nik = ""
+        return
     # The report names a row by its number and this, never the whole NIK.
     row.values["masked_nik"] = mask_nik(row.nik) if len(row.nik) >= 8 else "•" * len(row.nik)
     if not row.nik:
@@ -153,11 +177,15 @@ def check_extract_row(number: int, cells: dict) -> Row:
     row = Row(number, "")
     _nik(row, cells)
     kk_number = normalize_number(cells.get("kk_number", ""))
-    try:
-        validate_kk_number(kk_number)
-        row.values["kk_number"] = kk_number
-    except ValidationError as error:
-        row.error("kk_number", " ".join(error.messages) if kk_number else _("No. KK kosong."))
+    if kk_number and _stored_as_number(cells, "kk_number"):
+        row.error("kk_number", EXCEL_NUMBER)
+    else:
+        try:
+            validate_kk_number(kk_number)
+            row.values["kk_number"] = kk_number
+        except ValidationError as error:
+            message = " ".join(error.messages) if kk_number else _("No. KK kosong.")
+            row.error("kk_number", message)
     name = clean_name(cells.get("full_name", ""))
     if not name:
         row.error("full_name", _("Nama kosong."))
@@ -201,7 +229,7 @@ def _address(row: Row, cells: dict) -> None:
             row.values[column] = value
         except ValidationError as error:
             row.error(column, " ".join(error.messages))
-    row.values["region_code"] = cells.get("region_code", "").strip()
+    row.values["region_code"] = dotted_region_code(cells.get("region_code", "").strip())
     if not row.values["region_code"]:
         row.error("region_code", _("Kode wilayah kosong."))
     relationship = _word(cells.get("relationship", ""))
