@@ -26,6 +26,7 @@ from cases.registry_import.services import (
     imports_visible_to,
     registry_import_commit,
     registry_import_create,
+    registry_import_restart,
 )
 from core.errors import DomainError
 from core.forms import add_error_to_form
@@ -121,6 +122,24 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     _importer_or_403(request)
     try:
         registry_import_commit(actor=request.user, import_id=pk)
+    except RegistryImport.DoesNotExist:
+        raise Http404 from None
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        start_job("registry_import", pk)
+        messages.success(request, _("Impor berjalan."))
+    return redirect("import_detail", pk=pk)
+
+
+@login_required
+@require_POST
+@once_per_form_token
+def import_restart(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start again a run whose job was lost (``registry_import_restart``)."""
+    _importer_or_403(request)
+    try:
+        registry_import_restart(actor=request.user, import_id=pk)
     except RegistryImport.DoesNotExist:
         raise Http404 from None
     except DomainError as error:

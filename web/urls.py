@@ -83,6 +83,7 @@ urlpatterns = [
     path("impor/<id:pk>/", import_pages.import_detail, name="import_detail"),
     path("impor/<id:pk>/progres/", import_pages.import_progress, name="import_progress"),
     path("impor/<id:pk>/impor/", import_pages.import_commit, name="import_commit"),
+    path("impor/<id:pk>/ulang/", import_pages.import_restart, name="import_restart"),
     path("impor/<id:pk>/laporan.xlsx", import_pages.import_report, name="import_report"),
     path("lampiran/<id:pk>/", person_pages.attachment_download, name="attachment_download"),
 ]

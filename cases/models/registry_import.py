@@ -8,11 +8,13 @@ since a file name may hold a NIK or a person's name.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -22,6 +24,10 @@ from cases.nik import mask_nik
 
 DISPLAY_NAME_LENGTH = 120
 _LONG_NUMBER = re.compile(r"[0-9]{8,}")
+
+
+# A chunk takes seconds; a run that has not moved for this long is not running any more.
+STALLED_AFTER = dt.timedelta(minutes=15)
 
 
 def import_file_path(instance, filename: str) -> str:
@@ -99,6 +105,9 @@ class RegistryImport(models.Model):
     created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
     checked_at = models.DateTimeField(_("diperiksa"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    # When the run last moved (started, or finished a chunk): a run that has not moved for
+    # STALLED_AFTER was lost (the process restarted) and may be started again.
+    progress_at = models.DateTimeField(_("terakhir bergerak"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["processed_rows"])
 
     class Meta:
@@ -113,6 +122,12 @@ class RegistryImport(models.Model):
     @property
     def is_running(self) -> bool:
         return self.state in RUNNING_STATES
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running, but not moved for ``STALLED_AFTER``: its job was lost."""
+        last = self.progress_at or self.created_at
+        return self.is_running and last is not None and timezone.now() - last > STALLED_AFTER
 
     @property
     def may_commit(self) -> bool:

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from agencies.models import REGISTRY_DECIDER_ROLES, Region
 from agencies.selectors import areas_of, covers
+from cases.history import changed_by
 from cases.models import ImportKind, ImportState, RegistryImport, display_name_of
 from cases.registry_import.deaths import DeathImport
 from cases.registry_import.extract import ExtractImport
@@ -106,6 +107,25 @@ def registry_import_commit(*, actor: Actor, import_id: int) -> RegistryImport:
     return registry_import
 
 
+def registry_import_restart(*, actor: Actor, import_id: int) -> RegistryImport:
+    """Start again a run whose job was lost (``RegistryImport.is_stalled``: the web process
+    or worker restarted mid-run), from its first row: a dry run recomputes, a commit finds
+    what it wrote unchanged. The caller starts the job. Raises
+    ``RegistryImport.DoesNotExist`` out of scope (as for none), ``Conflict`` (409) when the
+    run is not stalled (still moving, or ended)."""
+    with transaction.atomic():
+        registry_import = imports_visible_to(actor).select_for_update().filter(pk=import_id).first()
+        if registry_import is None:
+            raise RegistryImport.DoesNotExist
+        if not registry_import.is_stalled:
+            raise Conflict(_("Impor ini tidak terhenti; tunggu sampai selesai."))
+        registry_import.processed_rows = 0
+        registry_import.progress_at = timezone.now()
+        changed_by(registry_import, actor, reason=_("Dijalankan lagi setelah terhenti."))
+        registry_import.save()
+    return registry_import
+
+
 @dataclass
 class Counts:
     accepted: int = 0
@@ -146,6 +166,15 @@ def run_registry_import(import_id: int) -> RegistryImport:
         _run(registry_import)
     except UnreadableFile as error:
         _fail(registry_import, _unreadable(error))
+    except IntegrityError:  # e.g. a NIK registered at a desk between a chunk's plan and write
+        logger.warning("registry import %s met a concurrent write", registry_import.pk)
+        _fail(
+            registry_import,
+            _(
+                "Data berubah bersamaan dengan impor (mis. NIK yang sama baru didaftarkan di "
+                "loket); jalankan impor lagi, baris yang sudah tersimpan tidak ditulis dua kali."
+            ),
+        )
     except Exception:
         logger.exception("registry import %s failed", registry_import.pk)
         _fail(registry_import, _("Impor terhenti karena kesalahan sistem; coba jalankan lagi."))
@@ -167,6 +196,7 @@ def _fail(registry_import: RegistryImport, reason: str) -> None:
 
 
 def _run(registry_import: RegistryImport) -> None:
+    RegistryImport.objects.filter(pk=registry_import.pk).update(progress_at=timezone.now())
     commit = registry_import.state == ImportState.IMPORTING
     actor = registry_import.uploaded_by
     if commit and registry_import.committed_by is not None:
@@ -234,5 +264,7 @@ def _finish_chunk(
         counts.add(row)
         report.add(row)
     processed += len(chunk)
-    RegistryImport.objects.filter(pk=registry_import.pk).update(processed_rows=processed)
+    RegistryImport.objects.filter(pk=registry_import.pk).update(
+        processed_rows=processed, progress_at=timezone.now()
+    )
     return processed

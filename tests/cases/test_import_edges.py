@@ -5,6 +5,7 @@ stored as a number, two clicks on commit, another regency."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -12,10 +13,11 @@ import zipfile
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from agencies.models import Role
-from cases.models import ImportState, LifeStatus, Person
+from cases.models import ImportState, LifeStatus, Person, RegistryImport
 from cases.registry_import.services import registry_import_create
 from tests.cases.import_files import (
     HEADER,
@@ -214,3 +216,30 @@ def test_a_nik_or_kk_excel_stored_as_a_number_is_refused_with_the_reason(staff):
     messages = [line[6] for line in lines(checked)]
     assert checked.errors == 1
     assert "Tersimpan sebagai angka di Excel" in " ".join(m or "" for m in messages)
+
+
+def test_an_import_whose_job_was_lost_can_be_started_again(
+    client, staff, django_capture_on_commit_callbacks
+):
+    lost = registry_import_create(
+        actor=staff["backoffice"],
+        kind="extract",
+        file=ContentFile(csv_file([extract_row()])),
+        filename="dtks.csv",
+    )  # its job never ran (the process restarted): it stays "checking"
+    client.force_login(staff["backoffice"])
+    url = reverse("import_detail", args=[lost.pk])
+    assert "Jalankan lagi" not in client.get(url).content.decode()  # still young
+    refused = client.post(reverse("import_restart", args=[lost.pk]), follow=True)
+    assert "tidak terhenti" in refused.content.decode()
+
+    RegistryImport.objects.filter(pk=lost.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=20)
+    )
+    assert "Jalankan lagi" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import_restart", args=[lost.pk]))
+    lost.refresh_from_db()
+    assert lost.state == ImportState.CHECKED and lost.total_rows == 1
+    client.force_login(staff["petugas"])
+    assert client.post(reverse("import_restart", args=[lost.pk])).status_code == 403
