@@ -139,6 +139,9 @@ ROOT_URLCONF = "config.urls"
 # Request bodies (core.request_limits): refused with 413 from Content-Length, unread.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)  # any body but a file upload
 REQUEST_MAX_UPLOAD_BYTES = 30 * 1024 * 1024  # a multipart body: a few 5 MB files
+# Rows of a registry import file (cases.registry_import): a regency's extract is a few
+# hundred thousand; past this the file is refused before any other work.
+REGISTRY_IMPORT_MAX_ROWS = env.int("REGISTRY_IMPORT_MAX_ROWS", default=1_500_000)
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

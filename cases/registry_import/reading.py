@@ -8,6 +8,7 @@ read-only mode: neither file is read into memory whole.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
+from django.conf import settings
 from openpyxl import load_workbook
 
 # Our column name -> the header spellings accepted (compared folded: lower case, letters and
@@ -60,6 +62,10 @@ class UnreadableFile(Exception):
 # Identity numbers whose every digit counts; a cell Excel holds as a number has lost one.
 NUMBER_COLUMNS = ("nik", "kk_number")
 NUMERIC_CELLS = "_numeric"
+
+
+class TooManyRows(Exception):
+    """The file has more rows than ``settings.REGISTRY_IMPORT_MAX_ROWS``."""
 
 
 def fold_header(header: object) -> str:
@@ -135,7 +141,7 @@ def _xlsx(stream: IO[bytes], kind: str) -> Sheet:
     sheet = book.worksheets[0]
     # The size a file declares may be wrong (some exporters write "A1"): read every row.
     sheet.reset_dimensions()
-    total = max(sum(1 for _row in sheet.iter_rows(values_only=True)) - 1, 0)
+    total = _counted(sheet.iter_rows(values_only=True))
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None)
     if header is None:
@@ -144,28 +150,52 @@ def _xlsx(stream: IO[bytes], kind: str) -> Sheet:
     return Sheet(columns, total, rows)
 
 
-def _text(stream: IO[bytes]) -> io.TextIOWrapper:
-    sample = stream.read(64 * 1024)
+def _encoding(stream: IO[bytes]) -> str:
+    """How the CSV is written: UTF-16 when it says so (Excel's "Unicode text"), UTF-8 when
+    every byte of it decodes so (a pass over the whole file, not a sample: a name far down
+    may be the first non-ASCII one), else Windows-1252 (older Excel's CSV)."""
+    head = stream.read(2)
     stream.seek(0)
-    encoding = "utf-8-sig"
+    if head in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
     try:
-        sample.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        # A multi-byte character cut at the end of the sample is still UTF-8.
-        if error.start < len(sample) - 4:
-            encoding = "cp1252"
+        while chunk := stream.read(1 << 20):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        return "cp1252"
+    finally:
+        stream.seek(0)
+
+
+def _text(stream: IO[bytes], encoding: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
 
 
+def _counted(rows: Iterator) -> int:
+    """How many data rows follow the header, refusing a file past
+    ``settings.REGISTRY_IMPORT_MAX_ROWS`` as soon as it is (before any other work)."""
+    limit = settings.REGISTRY_IMPORT_MAX_ROWS
+    total = -1
+    for total, _row in enumerate(rows):
+        if total > limit:
+            raise TooManyRows
+    return max(total, 0)
+
+
 def _csv(stream: IO[bytes], kind: str) -> Sheet:
-    counting = _text(stream)
-    total = max(sum(1 for _line in counting) - 1, 0)
+    encoding = _encoding(stream)
+    counting = _text(stream, encoding)
+    total = _counted(counting)
     counting.detach()  # the stream is read again, not closed with its reader
     stream.seek(0)
-    text = _text(stream)
+    text = _text(stream, encoding)
     first = text.readline()
     text.seek(0)
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    # Comma, or as Indonesian Excel saves it: semicolon; tab in its "Unicode text".
+    delimiter = max(",;\t", key=first.count)
     reader = csv.reader(text, delimiter=delimiter)
     header = next(reader, None)
     if not header:

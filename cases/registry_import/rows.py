@@ -141,6 +141,12 @@ EXCEL_NUMBER = gettext_lazy(
 )
 
 
+SCIENTIFIC = gettext_lazy(
+    "NIK tertulis dalam notasi ilmiah (mis. 1,90401E+15): Excel mengubahnya menjadi angka dan "
+    "digitnya hilang. Format kolom NIK sebagai Teks dan ekspor ulang."
+)
+
+
 def dotted_region_code(code: str) -> str:
     """A Kemendagri code as stored (``19.04.01.2003``), also when a file gives it without
     dots (``1904012003``, as many spreadsheets do); anything else as it came."""
@@ -154,6 +160,10 @@ def _stored_as_number(cells: dict, column: str) -> bool:
 
 
 def _nik(row: Row, cells: dict) -> None:
+    if "E+" in cells.get("nik", "").upper():
+        row.values["masked_nik"] = "•"
+        row.error("nik", SCIENTIFIC)
+        return
     row.nik = normalize_number(cells.get("nik", ""))
     if row.nik and _stored_as_number(cells, "nik"):
         row.values["masked_nik"] = mask_nik(row.nik)

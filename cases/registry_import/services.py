@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -25,7 +26,7 @@ from cases.history import changed_by
 from cases.models import ImportKind, ImportState, RegistryImport, display_name_of
 from cases.registry_import.deaths import DeathImport
 from cases.registry_import.extract import ExtractImport
-from cases.registry_import.reading import UnreadableFile, open_sheet
+from cases.registry_import.reading import TooManyRows, UnreadableFile, open_sheet
 from cases.registry_import.report import ReportWriter
 from cases.registry_import.rows import LABELS, Row, check_death_row, check_extract_row
 from core.errors import Conflict, IntakeError, NotAllowed
@@ -166,6 +167,10 @@ def run_registry_import(import_id: int) -> RegistryImport:
         _run(registry_import)
     except UnreadableFile as error:
         _fail(registry_import, _unreadable(error))
+    except TooManyRows:
+        limit = settings.REGISTRY_IMPORT_MAX_ROWS
+        message = _("Berkas lebih dari %(n)s baris; bagi per kecamatan.") % {"n": f"{limit:,}"}
+        _fail(registry_import, message)
     except IntegrityError:  # e.g. a NIK registered at a desk between a chunk's plan and write
         logger.warning("registry import %s met a concurrent write", registry_import.pk)
         _fail(

@@ -243,3 +243,32 @@ def test_an_import_whose_job_was_lost_can_be_started_again(
     assert lost.state == ImportState.CHECKED and lost.total_rows == 1
     client.force_login(staff["petugas"])
     assert client.post(reverse("import_restart", args=[lost.pk])).status_code == 403
+
+
+def test_a_windows_1252_name_far_down_the_file_is_read_as_written(staff):
+    filler = [extract_row(NIK="", NAMA=f"Baris kosong {n}") for n in range(700)]
+    rows = [*filler, extract_row(NAMA="José Ramos")]
+    content = csv_file(rows).decode().encode("cp1252")
+    assert len(content) > 64 * 1024
+    checked = dry_run(staff["backoffice"], content)
+    names = [line[2] for line in lines(checked) if line[0] == len(rows) + 1]
+    assert names == ["José Ramos"]
+
+
+def test_excels_unicode_text_is_read(staff):
+    text = csv_file([extract_row()]).decode().replace(",", "\t")
+    checked = dry_run(staff["backoffice"], text.encode("utf-16"))
+    assert checked.state == ImportState.CHECKED and checked.errors == 0, lines(checked)
+
+
+def test_a_nik_in_scientific_notation_says_so(staff):
+    checked = dry_run(staff["backoffice"], csv_file([extract_row(NIK="1.90401E+15")]))
+    assert "notasi ilmiah" in " ".join(line[6] or "" for line in lines(checked))
+
+
+def test_a_file_past_the_row_limit_is_refused_before_any_work(settings, staff):
+    settings.REGISTRY_IMPORT_MAX_ROWS = 2
+    rows = [extract_row(NIK=f"19040112088500{n:02d}") for n in range(1, 5)]
+    checked = dry_run(staff["backoffice"], csv_file(rows))
+    assert checked.state == ImportState.FAILED
+    assert "Berkas lebih dari 2 baris" in checked.failure
