@@ -14,7 +14,11 @@ def run_periodic_jobs() -> dict[str, int]:
     return run()
 
 
-@shared_task(name="workflows.tasks.run_job", ignore_result=True)
+# A registry import of a large regency runs for minutes, past the periodic jobs' limits
+# (CELERY_TASK_SOFT_TIME_LIMIT): its own, an hour.
+@shared_task(
+    name="workflows.tasks.run_job", ignore_result=True, soft_time_limit=3600, time_limit=3660
+)
 def run_job(name: str, args: list) -> None:
     """One long job started by ``background.start_job`` (a registry import)."""
     run_one_job(name, args)
