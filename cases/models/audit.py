@@ -20,6 +20,7 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", _("Mengekspor data")
     PRINT_LETTER = "print_letter", _("Mencetak surat rujukan")
     MERGE = "merge_people", _("Menggabungkan data ganda")
+    PRINT = "print", _("Mencetak dokumen")
 
 
 class AccessLog(models.Model):
