@@ -9,6 +9,8 @@ roles); an import of another area answers 404, its report download too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -114,14 +116,12 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
-@require_POST
-@once_per_form_token
-def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Commit a checked import, in the background."""
+def _start_run(request: HttpRequest, pk: int, service: Callable[..., RegistryImport]):
+    """The one path of both buttons that start a run: the service marks the import (under
+    its lock), then the background job runs it; a refusal comes back as a message."""
     _importer_or_403(request)
     try:
-        registry_import_commit(actor=request.user, import_id=pk)
+        service(actor=request.user, import_id=pk)
     except RegistryImport.DoesNotExist:
         raise Http404 from None
     except DomainError as error:
@@ -130,6 +130,14 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
         start_job("registry_import", pk)
         messages.success(request, _("Impor berjalan."))
     return redirect("import_detail", pk=pk)
+
+
+@login_required
+@require_POST
+@once_per_form_token
+def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Commit a checked import, in the background (``registry_import_commit``)."""
+    return _start_run(request, pk, registry_import_commit)
 
 
 @login_required
@@ -137,17 +145,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 @once_per_form_token
 def import_restart(request: HttpRequest, pk: int) -> HttpResponse:
     """Start again a run whose job was lost (``registry_import_restart``)."""
-    _importer_or_403(request)
-    try:
-        registry_import_restart(actor=request.user, import_id=pk)
-    except RegistryImport.DoesNotExist:
-        raise Http404 from None
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        start_job("registry_import", pk)
-        messages.success(request, _("Impor berjalan."))
-    return redirect("import_detail", pk=pk)
+    return _start_run(request, pk, registry_import_restart)
 
 
 @login_required
