@@ -5,7 +5,6 @@ from django import template
 
 from agencies.models import INTAKE_ROLES, MOVE_DECIDER_ROLES, REGISTRY_DECIDER_ROLES
 from agencies.selectors import roles_of
-from cases.registry_import.services import may_import
 
 register = template.Library()
 
@@ -19,13 +18,7 @@ def works_on_moves(user) -> bool:
 
 @register.filter
 def keeps_registry(user) -> bool:
-    """True for staff who decide on their area's registry (back office, supervisors): the
-    duplicate records worklist; no query of its own."""
+    """True for staff who keep their area's registry (``REGISTRY_DECIDER_ROLES``: back
+    office, supervisors): the data quality, duplicates and import pages; no query of its
+    own."""
     return bool(user.is_authenticated and roles_of(user) & REGISTRY_DECIDER_ROLES)
-
-
-@register.filter
-def imports_registry(user) -> bool:
-    """True for staff who import registry files (back office, supervisors): the same as
-    :func:`keeps_registry` (``cases.registry_import.services.may_import``)."""
-    return may_import(user)

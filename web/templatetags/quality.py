@@ -1,10 +1,7 @@
-"""``{% load quality %}``: the data quality page's numbers, and whether to show its link in
-the navigation."""
+"""``{% load quality %}``: the data quality page's numbers (its link in the navigation is
+``move_requests.keeps_registry``)."""
 
 from django import template
-
-from agencies.models import REGISTRY_DECIDER_ROLES
-from agencies.selectors import roles_of
 
 register = template.Library()
 
@@ -13,10 +10,3 @@ register = template.Library()
 def count_of(counts: dict[str, int], key: str) -> int:
     """One number of a row of the data quality page, by its measure's key."""
     return counts.get(key, 0)
-
-
-@register.filter
-def watches_data_quality(user) -> bool:
-    """True for the back office and supervisors (``REGISTRY_DECIDER_ROLES``); read from the
-    request's memberships, no query of its own."""
-    return bool(user.is_authenticated and roles_of(user) & REGISTRY_DECIDER_ROLES)
