@@ -10,6 +10,7 @@ from . import (
     intake_pages,
     person_pages,
     print_pages,
+    recap_pages,
     quality_pages,
     referral_pages,
     registry_pages,
@@ -20,6 +21,9 @@ urlpatterns = [
     # Tasks and notifications
     path("tugas/", task_pages.inbox, name="inbox"),
     path("dasbor/", task_pages.dashboard, name="dashboard"),
+    path("rekap/", recap_pages.recap_page, name="recap"),
+    path("rekap/rekap.pdf", recap_pages.recap_pdf, name="recap_pdf"),
+    path("rekap/rekap.xlsx", recap_pages.recap_xlsx, name="recap_xlsx"),
     path("tugas/<id:task_id>/ambil/", task_pages.task_claim, name="task_claim"),
     path("tugas/<id:task_id>/selesai/", task_pages.task_complete, name="task_complete"),
     path("tugas/<id:task_id>/alihkan/", task_pages.task_assign, name="task_assign"),
