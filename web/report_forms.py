@@ -37,7 +37,15 @@ def area_choices(user: Viewer, roles: Collection[str]) -> list[tuple[str, str]]:
 
 
 class RegionChoiceForm(forms.Form):
-    region = forms.ChoiceField(label=gettext_lazy("Wilayah"), required=False)
+    region = forms.ChoiceField(
+        label=gettext_lazy("Wilayah"),
+        required=False,
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "Wilayah ini bukan wilayah kerja Anda: pilih salah satu dari daftar."
+            )
+        },
+    )
 
     def __init__(self, data, *, user: Viewer, roles: Collection[str]):
         super().__init__(data)

@@ -37,6 +37,8 @@ def shown(value: Any) -> str:
         return "-"
     if isinstance(value, float):
         return formats.number_format(value, 1)
+    if isinstance(value, int):
+        return formats.number_format(value, force_grouping=True)
     return str(value)
 
 
@@ -155,9 +157,9 @@ def _draw_table(pdf, table: Table) -> None:
     if pdf.get_y() + 30 > pdf.page_break_trigger:
         pdf.add_page()
     paragraph(pdf, table.title, bold=True, gap=1)
-    pdf.set_font("Helvetica", "", 8.5 if len(table.headers) > 4 else 10)
-    first = 3 if len(table.headers) > 4 else 2
-    widths = [first] + [1] * (len(table.headers) - 1)
+    wide = len(table.headers) > 4
+    pdf.set_font("Helvetica", "", 8 if wide else 10)
+    widths = [2 if wide else 3] + [1] * (len(table.headers) - 1)
     with pdf.table(
         col_widths=widths,
         text_align=["LEFT"] + ["RIGHT"] * (len(table.headers) - 1),
