@@ -19,9 +19,9 @@ from agencies.selectors import handling_office, roles_of
 from cases.access import log_access
 from cases.models import AccessAction
 from core.pdf import regency_title
-from web.report_forms import RECAP_ROLES, RecapForm
 from workflows.recap import Recap, monthly_recap
 from workflows.recap_files import recap_tables, recap_title, render_recap_pdf, render_recap_xlsx
+from workflows.report_forms import RECAP_ROLES, RecapForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -33,8 +33,8 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 
-from django.db.models import Count, DateTimeField, Exists, F, OuterRef, Q, QuerySet, When
 from django.db.models import Case as Conditional
+from django.db.models import Count, DateTimeField, Exists, F, OuterRef, Q, QuerySet, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 

@@ -173,9 +173,7 @@ def _complaints(complaints: QuerySet[Case], now: dt.datetime) -> list[dict]:
             received=Count("pk"),
             on_time=Count("pk", filter=Q(handling_done__lte=F("handling_due"))),
             late=Count("pk", filter=Q(handling_done__gt=F("handling_due"))),
-            open_overdue=Count(
-                "pk", filter=Q(handling_done__isnull=True, handling_due__lt=now)
-            ),
+            open_overdue=Count("pk", filter=Q(handling_done__isnull=True, handling_due__lt=now)),
         )
         .order_by("complaint_tier")
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from agencies.selectors import roles_of
-from web.report_forms import RECAP_ROLES
+from workflows.report_forms import RECAP_ROLES
 
 register = template.Library()
 

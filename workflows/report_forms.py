@@ -77,7 +77,9 @@ class DashboardForm(RegionChoiceForm):
         if "from_" in self.errors or "to" in self.errors:
             return cleaned
         if start > end:
-            raise forms.ValidationError(_("Tanggal awal harus sebelum atau sama dengan tanggal akhir."))
+            raise forms.ValidationError(
+                _("Tanggal awal harus sebelum atau sama dengan tanggal akhir.")
+            )
         if (end - start).days >= MAX_DAYS:
             raise forms.ValidationError(
                 _("Rentang paling panjang %(days)s hari.") % {"days": MAX_DAYS}
