@@ -70,7 +70,7 @@ def recap_tables(recap: Recap) -> list[Table]:
             _("Rujukan per instansi"),
             [
                 _("Instansi"),
-                _("Diterima"),
+                _("Jumlah rujukan"),
                 _("Diterima instansi"),
                 _("Ditolak"),
                 _("Disalurkan"),

@@ -158,3 +158,32 @@ def test_recap_page_queries_do_not_grow_with_the_data(client, staff, django_asse
     with CaptureQueriesContext(connection) as full:
         client.get(reverse("recap"), OCTOBER)
     assert len(full.captured_queries) == len(empty.captured_queries)
+
+
+def test_a_long_table_repeats_its_header_on_each_page(staff):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from agencies.models import Office, Region
+    from workflows.recap import Recap
+    from workflows.recap_files import render_recap_pdf
+
+    rows = [
+        {"key": f"19.04.{n:02d}", "label": f"Kecamatan {n}", "received": n, "closed": 0}
+        for n in range(1, 121)
+    ]
+    recap = Recap(
+        region=Region.objects.get(code="19.04"),
+        month=dt.date(2026, 10, 1),
+        generated_at=timezone.now(),
+        by_district=rows,
+    )
+    office = Office.objects.get(area_id="19.04")
+    content = render_recap_pdf(recap, office=office, government="X", user_name="manajer")
+    pages = PdfReader(io.BytesIO(content)).pages
+    assert len(pages) >= 3
+    for page in pages[1:3]:
+        assert "Kecamatan Diterima Selesai" in " ".join(page.extract_text().split())
+    text = pdf_text(content)
+    assert "Kecamatan 120 120 0" in text and "Jumlah 7.260 0" in text
