@@ -151,5 +151,6 @@ def _median_days_to_close(closed: QuerySet[Case]) -> float | None:
     durations = [
         (closed_at - opened_at).total_seconds() / DAY
         for opened_at, closed_at in closed.values_list("opened_at", "closed_at")
+        if closed_at is not None
     ]
     return round(statistics.median(durations), 1) if durations else None

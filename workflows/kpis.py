@@ -125,34 +125,33 @@ def agency_kpis(
         .order_by("month", "agency__name")
     )
     answer_days, delivery_days = _durations(qs)
-    result = []
-    for row in rows:
-        key = (row["agency_id"], _month_of(row["month"]))
-        result.append(
-            {
-                "agency_code": row["agency__code"],
-                "agency_name": row["agency__name"],
-                "month": key[1],
-                **{
-                    name: row[name]
-                    for name in (
-                        "received",
-                        "accepted",
-                        "rejected",
-                        "answered",
-                        "due",
-                        "answered_on_time",
-                        "delivered",
-                        "overdue_now",
-                    )
-                },
-                "on_time_share": share(row["answered_on_time"], row["due"]),
-                "delivered_share": share(row["delivered"], row["received"]),
-                "median_days_to_answer": median_days(answer_days.get(key, [])),
-                "median_days_to_delivery": median_days(delivery_days.get(key, [])),
-            }
-        )
-    return result
+    return [_kpi_row(row, answer_days, delivery_days) for row in rows]
+
+
+COUNTS = (
+    "received",
+    "accepted",
+    "rejected",
+    "answered",
+    "due",
+    "answered_on_time",
+    "delivered",
+    "overdue_now",
+)
+
+
+def _kpi_row(row: dict, answer_days: dict, delivery_days: dict) -> dict:
+    key = (row["agency_id"], _month_of(row["month"]))
+    return {
+        "agency_code": row["agency__code"],
+        "agency_name": row["agency__name"],
+        "month": key[1],
+        **{name: row[name] for name in COUNTS},
+        "on_time_share": share(row["answered_on_time"], row["due"]),
+        "delivered_share": share(row["delivered"], row["received"]),
+        "median_days_to_answer": median_days(answer_days.get(key, [])),
+        "median_days_to_delivery": median_days(delivery_days.get(key, [])),
+    }
 
 
 def _month_of(value: dt.date | dt.datetime) -> dt.date:

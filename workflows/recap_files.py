@@ -42,9 +42,13 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-def _moves(key: str, title: str, first: str, rows: list[dict]) -> Table:
+def _moves(key: str, title: str, first: str, rows: list[dict], *, total: bool = True) -> Table:
+    """Cases received and closed per ``first``; with a total row unless a case may count in
+    several rows (a case requesting two services)."""
     body = [[r["label"] or "-", r["received"], r["closed"]] for r in rows]
-    body.append([_("Jumlah"), sum(r["received"] for r in rows), sum(r["closed"] for r in rows)])
+    if total:
+        received, closed = sum(r["received"] for r in rows), sum(r["closed"] for r in rows)
+        body.append([_("Jumlah"), received, closed])
     return Table(key, title, [first, _("Diterima"), _("Selesai")], body)
 
 
@@ -62,68 +66,86 @@ def recap_tables(recap: Recap) -> list[Table]:
             ],
         ),
         _moves("kind", _("Kasus per jenis"), _("Jenis"), recap.by_kind),
-        _moves("service", _("Kasus per layanan yang dimohon"), _("Layanan"), recap.by_service),
+        _moves(
+            "service",
+            _("Kasus per layanan yang dimohon"),
+            _("Layanan"),
+            recap.by_service,
+            total=False,
+        ),
         _moves("channel", _("Kasus per saluran"), _("Saluran"), recap.by_channel),
         _moves("district", _("Kasus per kecamatan"), _("Kecamatan"), recap.by_district),
-        Table(
-            "referrals",
-            _("Rujukan per instansi"),
-            [
-                _("Instansi"),
-                _("Jumlah rujukan"),
-                _("Diterima instansi"),
-                _("Ditolak"),
-                _("Disalurkan"),
-                _("Dijawab tepat waktu (%)"),
-                _("Median hari sampai jawaban"),
-                _("Median hari sampai penyaluran"),
-                _("Terlambat kini"),
-            ],
-            [
-                [
-                    r["agency_name"],
-                    r["received"],
-                    r["accepted"],
-                    r["rejected"],
-                    r["delivered"],
-                    r["on_time_share"],
-                    r["median_days_to_answer"],
-                    r["median_days_to_delivery"],
-                    r["overdue_now"],
-                ]
-                for r in recap.referrals
-            ],
-        ),
-        Table(
-            "deliveries",
-            _("Penyaluran per program"),
-            [_("Program"), _("Penyaluran"), _("Nilai (Rp)")],
-            [[r["label"], r["count"], int(r["amount"])] for r in recap.deliveries],
-        ),
-        Table(
-            "complaints",
-            _("Pengaduan per tingkat"),
-            [
-                _("Tingkat"),
-                _("Diterima"),
-                _("Tepat waktu"),
-                _("Terlambat"),
-                _("Belum ditangani, lewat tenggat"),
-                _("Dijawab dalam tenggat (%)"),
-            ],
-            [
-                [
-                    r["label"],
-                    r["received"],
-                    r["on_time"],
-                    r["late"],
-                    r["open_overdue"],
-                    r["on_time_share"],
-                ]
-                for r in recap.complaints
-            ],
-        ),
+        _referrals(recap),
+        _deliveries(recap),
+        _complaints(recap),
     ]
+
+
+def _referrals(recap: Recap) -> Table:
+    return Table(
+        "referrals",
+        _("Rujukan per instansi"),
+        [
+            _("Instansi"),
+            _("Jumlah rujukan"),
+            _("Diterima instansi"),
+            _("Ditolak"),
+            _("Disalurkan"),
+            _("Dijawab tepat waktu (%)"),
+            _("Median hari sampai jawaban"),
+            _("Median hari sampai penyaluran"),
+            _("Terlambat kini"),
+        ],
+        [
+            [
+                r["agency_name"],
+                r["received"],
+                r["accepted"],
+                r["rejected"],
+                r["delivered"],
+                r["on_time_share"],
+                r["median_days_to_answer"],
+                r["median_days_to_delivery"],
+                r["overdue_now"],
+            ]
+            for r in recap.referrals
+        ],
+    )
+
+
+def _deliveries(recap: Recap) -> Table:
+    return Table(
+        "deliveries",
+        _("Penyaluran per program"),
+        [_("Program"), _("Penyaluran"), _("Nilai (Rp)")],
+        [[r["label"], r["count"], int(r["amount"])] for r in recap.deliveries],
+    )
+
+
+def _complaints(recap: Recap) -> Table:
+    return Table(
+        "complaints",
+        _("Pengaduan per tingkat"),
+        [
+            _("Tingkat"),
+            _("Diterima"),
+            _("Tepat waktu"),
+            _("Terlambat"),
+            _("Belum ditangani, lewat tenggat"),
+            _("Dijawab dalam tenggat (%)"),
+        ],
+        [
+            [
+                r["label"],
+                r["received"],
+                r["on_time"],
+                r["late"],
+                r["open_overdue"],
+                r["on_time_share"],
+            ]
+            for r in recap.complaints
+        ],
+    )
 
 
 def recap_title(recap: Recap) -> str:

@@ -31,9 +31,7 @@ def test_supervisor_opens_the_monthly_recap_and_downloads_pdf_and_xlsx(browse, s
     referrals = page.locator('[data-recap-table="referrals"]')
     expect(referrals).to_contain_text("Dinas Kesehatan Bangka Tengah")
     expect(referrals).to_contain_text("50,0")
-    expect(page.locator('[data-recap-table="complaints"]')).to_contain_text(
-        "Ringan (2 hari kerja)"
-    )
+    expect(page.locator('[data-recap-table="complaints"]')).to_contain_text("Ringan (2 hari kerja)")
     screenshot(page, "recap-manajer-1280")
 
     FILES.mkdir(parents=True, exist_ok=True)
