@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.form_tokens import once_per_form_token, posted_token
-from cases.models import Stage
 from cases.moves import pending_moves_to_decide
 from cases.pending_uploads import keep_form_uploads
 from cases.selectors import cases_visible_to
@@ -23,7 +22,6 @@ from core.forms import add_error_to_form, add_error_to_messages
 from core.pages import page_of
 from web.case_pages import render_case_page
 from workflows import notifications, selectors, services
-from workflows.dashboard import dashboard_figures
 from workflows.forms import WaiveForm, form_for
 from workflows.models import Notification, WorkItem
 
@@ -44,28 +42,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "now": now,
             "moves_to_decide": moves["total"],
             "moves_overdue": moves["overdue"],
-        },
-    )
-
-
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """Supervisor's view of the region: stages, late work by agency and district, trends."""
-    data = dashboard_figures(request.user)
-    weeks = data["weeks"]
-    peak = max([w["opened"] for w in weeks] + [w["closed"] for w in weeks] + [1])
-    for week in weeks:
-        week["opened_pct"] = round(100 * week["opened"] / peak)
-        week["closed_pct"] = round(100 * week["closed"] / peak)
-    return render(
-        request,
-        "workflows/dashboard.html",
-        {
-            "data": data,
-            "stages": [
-                (value, label, data["by_stage"].get(value, 0)) for value, label in Stage.choices
-            ],
-            "overdue_rows": selectors.overdue_for_supervisor(request.user),
         },
     )
 

@@ -5,12 +5,14 @@ from django.urls import path
 
 from . import (
     case_pages,
+    dashboard_pages,
     duplicate_pages,
     import_pages,
     intake_pages,
     person_pages,
     print_pages,
     quality_pages,
+    recap_pages,
     referral_pages,
     registry_pages,
     task_pages,
@@ -19,7 +21,10 @@ from . import (
 urlpatterns = [
     # Tasks and notifications
     path("tugas/", task_pages.inbox, name="inbox"),
-    path("dasbor/", task_pages.dashboard, name="dashboard"),
+    path("dasbor/", dashboard_pages.dashboard, name="dashboard"),
+    path("rekap/", recap_pages.recap_page, name="recap"),
+    path("rekap/rekap.pdf", recap_pages.recap_pdf, name="recap_pdf"),
+    path("rekap/rekap.xlsx", recap_pages.recap_xlsx, name="recap_xlsx"),
     path("tugas/<id:task_id>/ambil/", task_pages.task_claim, name="task_claim"),
     path("tugas/<id:task_id>/selesai/", task_pages.task_complete, name="task_complete"),
     path("tugas/<id:task_id>/alihkan/", task_pages.task_assign, name="task_assign"),

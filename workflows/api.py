@@ -10,6 +10,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from agencies.models import Role
 from cases import limits
 from cases.models import Case, Channel, FollowUpOutcome, Outcome, Recommendation
 from core.api import DueFirstCursor, flat_field_errors
@@ -26,6 +27,7 @@ from .models import (
     TaskKind,
     WorkItem,
 )
+from .report_forms import DashboardForm
 
 
 class TaskOut(serializers.Serializer):
@@ -271,23 +273,61 @@ class WeekOut(serializers.Serializer):
     closed = serializers.IntegerField()
 
 
+class AgencyKpiOut(serializers.Serializer):
+    """One agency's KPIs for one month (definitions: ``workflows.kpis``, README)."""
+
+    agency = serializers.CharField(source="agency_code")
+    name = serializers.CharField(source="agency_name")
+    month = serializers.DateField()
+    received = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    due = serializers.IntegerField()
+    answered_on_time = serializers.IntegerField()
+    on_time_share = serializers.FloatField(allow_null=True)
+    delivered = serializers.IntegerField()
+    delivered_share = serializers.FloatField(allow_null=True)
+    median_days_to_answer = serializers.FloatField(allow_null=True)
+    median_days_to_delivery = serializers.FloatField(allow_null=True)
+    overdue_now = serializers.IntegerField()
+
+
 class DashboardOut(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    region = serializers.CharField()
     by_stage = serializers.DictField(child=serializers.IntegerField())
     open_cases = serializers.IntegerField()
-    overdue_tasks = serializers.IntegerField()
-    at_risk_tasks = serializers.IntegerField()
+    overdue_cases = serializers.IntegerField()
+    at_risk_cases = serializers.IntegerField()
     by_agency = serializers.ListField(child=serializers.DictField())
     by_district = serializers.ListField(child=serializers.DictField())
     weeks = WeekOut(many=True)
+    opened = serializers.IntegerField()
+    closed = serializers.IntegerField()
     median_days_to_close = serializers.FloatField(allow_null=True)
+    kpis = AgencyKpiOut(many=True)
 
 
 class Dashboard(APIView):
-    """Counts in the caller's scope: cases by stage, overdue and at-risk tasks."""
+    """Counts in the caller's scope (``workflows.dashboard``): cases by stage, cases with
+    overdue and at-risk tasks, per agency and district, now; cases opened and closed per
+    week and the agencies' KPIs over ``from``..``to`` (YYYY-MM-DD, by default the last eight
+    weeks), in ``region`` (one of the caller's areas, by default all of them)."""
 
     @extend_schema(responses=DashboardOut)
     def get(self, request):
-        data = dashboard_figures(request.user)
+        form = DashboardForm(request.query_params, user=request.user, roles=frozenset(Role.values))
+        if not form.is_valid():
+            errors = {("from" if k == "from_" else k): list(v) for k, v in form.errors.items()}
+            raise WorkflowError(field_errors=errors)
+        data = dashboard_figures(
+            request.user,
+            start=form.cleaned_data["from_"],
+            end=form.cleaned_data["to"],
+            region=form.cleaned_data["region"],
+        )
         data["by_agency"] = [
             {
                 "agency": r["agency__code"],

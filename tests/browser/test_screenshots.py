@@ -55,6 +55,7 @@ def test_main_pages_at_desktop_and_phone_width(browse, staff, cases):
         ],
         "manajer": [
             ("dashboard", "/dasbor/", "Dasbor wilayah", True),
+            ("recap", "/rekap/?region=19.04", "Rekap bulanan", True),
             ("case-referred", referred, f"Kasus {cases['referred'].number}", True),
         ],
         "dinkes": [

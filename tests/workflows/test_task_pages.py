@@ -295,19 +295,22 @@ def test_supervisor_dashboard_shows_overdue_work_and_reassigns(client, staff):
     assert cases[0].number not in client.get(reverse("dashboard")).content.decode()
 
 
-def test_dashboard_takes_exactly_twelve_queries(client, staff, django_assert_num_queries):
+def test_dashboard_takes_exactly_sixteen_queries(client, staff, django_assert_num_queries):
     """The supervisor dashboard's query count, pinned (Zulip's ``assert_database_query_count``
     habit), the same on SQLite and PostgreSQL, with overdue tasks to show (without any,
-    query 11 is skipped):
+    query 15 is skipped):
 
     1. the session; 2. the signed-in user; 3. the user's memberships with their agency,
     office and area (once per request, ``config.middleware.MembershipCacheMiddleware``);
-    ``workflows.dashboard.dashboard_figures``: 4. cases by stage; 5. overdue and at-risk tasks by
-    agency; 6. the same by district; 7. cases opened per week; 8. cases closed per week;
-    9. opening and closing times of closed cases (the median days to close);
-    ``workflows.selectors.overdue_for_supervisor``: 10. the overdue tasks with holder, case,
-    agency and district joined in; 11. the officers they could be handed to, in one query;
-    12. the bell's unread notifications (``workflows.context_processors``).
+    the region chooser (``workflows.report_forms.area_choices``): 4. the areas' names;
+    5. the offices inside them; ``workflows.dashboard.dashboard_figures``: 6. cases by stage
+    with those overdue and at risk; 7. cases opened per week; 8. cases closed per week;
+    9. cases with overdue and at-risk tasks by agency; 10. the same by district; 11. opening
+    and closing times of the cases closed (the median days to close); ``workflows.kpis``:
+    12. the referrals' answer and delivery times; 13. the agencies' counts;
+    ``workflows.selectors.overdue_for_supervisor``: 14. the overdue tasks with holder, case,
+    agency and district joined in; 15. the officers they could be handed to, in one query;
+    16. the bell's unread notifications (``workflows.context_processors``).
     """
     from tests.conftest import referred_case
 
@@ -320,7 +323,7 @@ def test_dashboard_takes_exactly_twelve_queries(client, staff, django_assert_num
         )
     referred_case(staff, nik="1904011208800010", services=["pbi-jk"])
     client.force_login(staff["manajer"])
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(16):
         body = client.get(reverse("dashboard")).content.decode()
     assert "Tugas terlambat" in body and all(case.number in body for case in cases)
     assert "Dinas Kesehatan Bangka Tengah" in body
