@@ -15,7 +15,7 @@ from core.types import Viewer
 from .access import agency_case_ids
 from .crypto import blind_index
 from .duplicates import duplicate_candidates
-from .models import Case, CaseStatus, Family, Person
+from .models import AccessLog, Case, CaseStatus, Family, Person
 from .names import name_key
 from .nik import looks_like_nik, normalize_number
 
@@ -234,6 +234,19 @@ def people_visible_to(user: Viewer) -> QuerySet[Person]:
         | Q(pk__in=cases.values("applicant_id"))
         | Q(pk__in=cases.values("beneficiary_id"))
     )
+
+
+def access_log_q(user: Viewer) -> Q:
+    """Access-log filter: entries about cases the user sees whole (visible and on the case
+    team) or about people they may see. The admin and the "Log akses" page both read it."""
+    team = cases_visible_to(user).filter(case_team_q(user))
+    return Q(case__in=team) | Q(person__in=people_visible_to(user))
+
+
+def access_log_visible_to(user: Viewer) -> QuerySet[AccessLog]:
+    if not user.is_authenticated or not user.is_active:
+        return AccessLog.objects.none()
+    return AccessLog.objects.filter(access_log_q(user))
 
 
 def is_supervisor_for(user: Viewer, region_code: str) -> bool:
