@@ -182,4 +182,3 @@ def export_again(request: HttpRequest, pk: int) -> HttpResponse:
         start_job("export", pk)
         messages.success(request, _("Ekspor berjalan lagi."))
     return redirect("export_detail", pk=pk)
-

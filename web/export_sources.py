@@ -247,10 +247,7 @@ def dashboard_tables(user: Viewer) -> list[Table]:
         Table(
             _("Per kecamatan"),
             [_("Kecamatan"), late, risky],
-            [
-                (r["region__parent__name"], r["overdue"], r["at_risk"])
-                for r in data["by_district"]
-            ],
+            [(r["region__parent__name"], r["overdue"], r["at_risk"]) for r in data["by_district"]],
         ),
         Table(
             _("Per minggu"),

@@ -86,11 +86,7 @@ class Export(models.Model):
     def is_stalled(self) -> bool:
         """Queued or running, but not moved for ``EXPORT_STALLED_AFTER``: its job was lost."""
         last = self.progress_at or self.created_at
-        return (
-            self.is_running
-            and last is not None
-            and timezone.now() - last > EXPORT_STALLED_AFTER
-        )
+        return self.is_running and last is not None and timezone.now() - last > EXPORT_STALLED_AFTER
 
     @property
     def percent(self) -> int:

@@ -190,9 +190,7 @@ def test_unknown_export_or_format_is_refused(client, staff):
     assert client.get(reverse(START, args=["cases"])).status_code == 405
 
 
-def test_supervisor_of_another_regency_sees_no_access_log_entries_of_ours(
-    client, staff, offices
-):
+def test_supervisor_of_another_regency_sees_no_access_log_entries_of_ours(client, staff, offices):
     from tests.conftest import make_user
 
     case = open_cases(staff, 1)[0]
@@ -236,7 +234,9 @@ def test_a_list_past_the_threshold_runs_in_the_background_for_its_requester(
     assert "Unduh berkas" in page
     assert made.file.name.startswith("exports/") and "." not in made.file.name.split("/")[1]
     download = client.get(reverse("export_download", args=[made.pk]))
-    assert download.status_code == 200 and 'filename="daftar-kasus-' in download["Content-Disposition"]
+    assert (
+        download.status_code == 200 and 'filename="daftar-kasus-' in download["Content-Disposition"]
+    )
     raw = b"".join(download.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(raw)))
     assert "Tahap:" in rows[0][0] and sorted(r[0] for r in rows[2:]) == sorted(
@@ -244,7 +244,10 @@ def test_a_list_past_the_threshold_runs_in_the_background_for_its_requester(
     )
     assert "••••" in rows[2][5] and NIK_MALE not in raw
     routes = list(AccessLog.objects.filter(action="export").values_list("route", "purpose"))
-    assert sorted(routes) == [("export_cases_download", "2 baris"), ("export_cases_start", "2 baris")]
+    assert sorted(routes) == [
+        ("export_cases_download", "2 baris"),
+        ("export_cases_start", "2 baris"),
+    ]
     assert client.get(reverse("export_list")).status_code == 200
 
 

@@ -11,18 +11,20 @@ from openpyxl import load_workbook
 
 from core.spreadsheets import Table, csv_chunks, first_line, xlsx_bytes
 
-EVIL = ["=HYPERLINK(\"http://x\")", "+62 812", "-1+1", "@SUM(A1)", "\tx", "aman"]
+EVIL = ['=HYPERLINK("http://x")', "+62 812", "-1+1", "@SUM(A1)", "\tx", "aman"]
 
 
 def test_cells_starting_like_a_formula_are_kept_as_text_in_csv_and_xlsx():
     table = Table("Data", ["=judul"], [EVIL, [-5, 2.5]])
-    rows = list(csv.reader(io.StringIO(b"".join(csv_chunks("=baris", [table])).decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(b"".join(csv_chunks("=baris", [table])).decode("utf-8-sig")))
+    )
     assert rows[0] == ["'=baris"] and rows[1] == ["'=judul"]
-    assert rows[2] == ["'=HYPERLINK(\"http://x\")", "'+62 812", "'-1+1", "'@SUM(A1)", "'\tx", "aman"]
+    assert rows[2] == ['\'=HYPERLINK("http://x")', "'+62 812", "'-1+1", "'@SUM(A1)", "'\tx", "aman"]
     assert rows[3] == ["-5", "2.5"]  # numbers stay numbers
     sheet = load_workbook(io.BytesIO(xlsx_bytes("=baris", [table]))).active
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert values[2][:4] == ["'=HYPERLINK(\"http://x\")", "'+62 812", "'-1+1", "'@SUM(A1)"]
+    assert values[2][:4] == ['\'=HYPERLINK("http://x")', "'+62 812", "'-1+1", "'@SUM(A1)"]
     assert values[3][:2] == [-5, 2.5]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
