@@ -214,6 +214,19 @@ def test_each_streamed_export_writes_one_access_log_row_without_a_nik(client, st
     assert nik(0) not in entry.route + entry.purpose
 
 
+def test_supervisors_see_exports_by_their_areas_staff_in_the_access_log(client, staff, offices):
+    from tests.conftest import make_user
+
+    open_cases(staff, 1)
+    client.force_login(staff["backoffice"])
+    export(client, "cases", "csv")
+    client.force_login(staff["manajer"])
+    rows = csv_rows(export(client, "access_log", "csv", action="export"))
+    assert [(r[1], r[6], r[7]) for r in rows[2:]] == [("backoffice", "export_cases", "1 baris")]
+    client.force_login(make_user("manajer.bks", "supervisor", "14.03", office=offices["slrt_bks"]))
+    assert csv_rows(export(client, "access_log", "csv", action="export"))[2:] == []
+
+
 # --- Streaming vs background ----------------------------------------------------------------
 
 
