@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import NotAllowed
-from core.types import Viewer
+from core.types import Actor, Viewer
 
 from .models import EXPORT_RUNNING_STATES, Export, ExportState
 
@@ -38,7 +38,7 @@ def exports_of(user: Viewer) -> QuerySet[Export]:
 
 def export_create(
     *,
-    actor: Viewer,
+    actor: Actor,
     kind: str,
     format: str,
     filters: dict[str, list[str]],
@@ -48,7 +48,7 @@ def export_create(
     """Record a background export of ``kind`` with the page's ``filters``; the caller
     starts the job (``workflows.background.start_job("export", pk)``)."""
     return Export.objects.create(
-        requested_by_id=actor.pk,
+        requested_by=actor,
         kind=kind,
         format=format,
         filters=filters,

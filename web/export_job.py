@@ -18,6 +18,7 @@ from agencies.selectors import memberships_cached
 from cases.exports import export_claim, export_fail, export_finish, export_progress
 from cases.models import Export, ExportFormat
 from core.spreadsheets import first_line, write_csv, write_xlsx
+from core.types import Actor
 
 from .export_sources import SOURCES, ExportSource
 
@@ -32,7 +33,7 @@ def params_of(filters: dict[str, list[str]]) -> QueryDict:
     return data
 
 
-def export_line(user, source: ExportSource) -> str:
+def export_line(user: Actor, source: ExportSource) -> str:
     return first_line(
         user_name=user.get_full_name() or user.get_username(),
         at=timezone.now(),

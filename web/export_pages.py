@@ -22,6 +22,7 @@ from django.http import (
     QueryDict,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -57,7 +58,7 @@ def _rows_purpose(count: int) -> str:
 
 @login_required
 @require_POST
-def export_start(request: HttpRequest, kind: str) -> HttpResponse:
+def export_start(request: HttpRequest, kind: str) -> HttpResponseBase:
     """Export the page ``kind`` with its parameters (the POST): at once when short, else
     in the background (then the export's progress page)."""
     build = SOURCES.get(kind)
@@ -89,10 +90,13 @@ def export_start(request: HttpRequest, kind: str) -> HttpResponse:
     return redirect("export_detail", pk=export.pk)
 
 
-def _streamed(request: HttpRequest, kind: str, source: ExportSource, format: str):
+def _streamed(
+    request: HttpRequest, kind: str, source: ExportSource, format: str
+) -> HttpResponse | StreamingHttpResponse:
     """The file at once: the rows are read here (the request's scope), then written."""
-    tables = [Table(t.title, t.headers, list(t.rows)) for t in source.tables()]
-    count = sum(len(t.rows) for t in tables)  # type: ignore[arg-type]
+    read = [(t, list(t.rows)) for t in source.tables()]
+    tables = [Table(t.title, t.headers, rows) for t, rows in read]
+    count = sum(len(rows) for _t, rows in read)
     log_access(
         user=request.user,
         action=AccessAction.EXPORT,
@@ -106,10 +110,14 @@ def _streamed(request: HttpRequest, kind: str, source: ExportSource, format: str
     else:
         response = HttpResponse(xlsx_bytes(line, tables), content_type=XLSX_CONTENT_TYPE)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return _as_download(response, f"{source.name}-{stamp}.{format}")
+    _as_download(response, f"{source.name}-{stamp}.{format}")
+    return response
 
 
-def _as_download(response, filename: str):
+Download = HttpResponse | StreamingHttpResponse | FileResponse
+
+
+def _as_download(response: Download, filename: str) -> Download:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -165,7 +173,8 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
         export.file.open("rb"),
         content_type=XLSX_CONTENT_TYPE if export.format == ExportFormat.XLSX else CSV_CONTENT_TYPE,
     )
-    return _as_download(response, f"{stem}-{stamp}.{export.format}")
+    _as_download(response, f"{stem}-{stamp}.{export.format}")
+    return response
 
 
 @login_required

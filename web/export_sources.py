@@ -10,6 +10,7 @@ runs, with the stored parameters, in the requester's scope of that moment.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.models import Case, CaseKind, CaseStatus, Stage
+from cases.models import AccessLog, Case, CaseKind, CaseStatus, Stage
 from cases.nik import looks_like_nik, mask_nik
 from core.spreadsheets import Table
 from core.types import Viewer
@@ -163,7 +164,7 @@ def _task_headers() -> list[str]:
     ]
 
 
-def _task_row(item: WorkItem, now) -> list[Any]:
+def _task_row(item: WorkItem, now: dt.datetime) -> list[Any]:
     owner = item.task.owner
     state = ""
     if item.due_at < now:
@@ -281,7 +282,7 @@ def dashboard_source(user: Viewer, data: QueryDict) -> ExportSource:
     )
 
 
-def _access_row(entry) -> list[Any]:
+def _access_row(entry: AccessLog) -> list[Any]:
     person = entry.person
     return [
         entry.at,
