@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib import admin
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,7 +22,7 @@ from .models import (
     Note,
     Person,
 )
-from .selectors import people_visible_to
+from .selectors import access_log_q, people_visible_to
 
 
 class MemberInline(admin.TabularInline):
@@ -177,9 +176,7 @@ class AccessLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
 
     def scope(self, request, queryset):
-        return queryset.filter(
-            Q(case__in=team_cases(request.user)) | Q(person__in=people_visible_to(request.user))
-        )
+        return queryset.filter(access_log_q(request.user))
 
     def access_subjects(self, request, obj: AccessLog) -> Iterable[Subject]:
         return [(obj.case, obj.person)]

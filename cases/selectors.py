@@ -8,14 +8,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
-from agencies.models import CASE_TEAM_ROLES, INTAKE_ROLES, Region, Role, Service
+from agencies.models import CASE_TEAM_ROLES, INTAKE_ROLES, Membership, Region, Role, Service
 from agencies.selectors import agencies_of, areas_of, covers, roles_of
 from core.types import Viewer
 
 from .access import agency_case_ids
 from .crypto import blind_index
 from .duplicates import duplicate_candidates
-from .models import Case, CaseStatus, Family, Person
+from .models import AccessLog, Case, CaseStatus, Family, Person
 from .names import name_key
 from .nik import looks_like_nik, normalize_number
 
@@ -234,6 +234,27 @@ def people_visible_to(user: Viewer) -> QuerySet[Person]:
         | Q(pk__in=cases.values("applicant_id"))
         | Q(pk__in=cases.values("beneficiary_id"))
     )
+
+
+def access_log_q(user: Viewer) -> Q:
+    """Access-log filter: entries about cases the user sees whole (visible and on the case
+    team) or about people they may see, and entries about no one in particular (an export
+    of a list, an import's report) written by staff whose memberships lie in the user's
+    case-team areas. The admin and the "Log akses" page both read it."""
+    team = cases_visible_to(user).filter(case_team_q(user))
+    areas = areas_of(user, CASE_TEAM_ROLES)
+    colleagues = Membership.objects.active().filter(Region.within_any_q(areas, field="area"))
+    return (
+        Q(case__in=team)
+        | Q(person__in=people_visible_to(user))
+        | Q(case__isnull=True, person__isnull=True, user__in=colleagues.values("user_id"))
+    )
+
+
+def access_log_visible_to(user: Viewer) -> QuerySet[AccessLog]:
+    if not user.is_authenticated or not user.is_active:
+        return AccessLog.objects.none()
+    return AccessLog.objects.filter(access_log_q(user))
 
 
 def is_supervisor_for(user: Viewer, region_code: str) -> bool:

@@ -142,6 +142,10 @@ REQUEST_MAX_UPLOAD_BYTES = 30 * 1024 * 1024  # a multipart body: a few 5 MB file
 # Rows of a registry import file (cases.registry_import): a regency's extract is a few
 # hundred thousand; past this the file is refused before any other work.
 REGISTRY_IMPORT_MAX_ROWS = env.int("REGISTRY_IMPORT_MAX_ROWS", default=1_500_000)
+# Exports (issue 15): up to this many rows stream at once, more run in the background; a
+# background export's file is kept this many hours.
+EXPORT_STREAM_MAX_ROWS = env.int("EXPORT_STREAM_MAX_ROWS", default=500)
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

@@ -8,3 +8,12 @@ class WebConfig(AppConfig):
 
     name = "web"
     verbose_name = "Simpul (halaman)"
+
+    def ready(self) -> None:
+        # The export job reads the pages' selectors (this layer): registered from here so
+        # workflows.background never imports upward.
+        from workflows.background import register_job
+
+        from .export_job import run_export
+
+        register_job("export", run_export)

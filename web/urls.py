@@ -4,9 +4,11 @@ dashboard, the agency queue and referrals."""
 from django.urls import path
 
 from . import (
+    access_log_pages,
     case_pages,
     dashboard_pages,
     duplicate_pages,
+    export_pages,
     import_pages,
     intake_pages,
     person_pages,
@@ -93,4 +95,12 @@ urlpatterns = [
     path("impor/<id:pk>/ulang/", import_pages.import_restart, name="import_restart"),
     path("impor/<id:pk>/laporan.xlsx", import_pages.import_report, name="import_report"),
     path("lampiran/<id:pk>/", person_pages.attachment_download, name="attachment_download"),
+    # Exports (issue 15) and the access log
+    path("ekspor/", export_pages.export_list, name="export_list"),
+    path("ekspor/baru/<slug:kind>/", export_pages.export_start, name="export_start"),
+    path("ekspor/<id:pk>/", export_pages.export_detail, name="export_detail"),
+    path("ekspor/<id:pk>/progres/", export_pages.export_progress, name="export_progress"),
+    path("ekspor/<id:pk>/unduh/", export_pages.export_download, name="export_download"),
+    path("ekspor/<id:pk>/ulang/", export_pages.export_again, name="export_again"),
+    path("log-akses/", access_log_pages.access_log, name="access_log"),
 ]

@@ -9,9 +9,11 @@ it every minute is a setting, ``BACKGROUND_ENGINE``:
   Redis broker and a worker runs it (see README).
 - ``none``: nothing runs by itself (tests; or cron calling ``manage.py workflow_timers``).
 
-``start_job`` runs one long piece of work away from the request (a registry import) on the
-same engine: a thread of the web process (embedded), a Celery worker (celery), or at once,
-before it returns (none: tests and commands).
+``start_job`` runs one long piece of work away from the request (a registry import, a big
+export) on the same engine: a thread of the web process (embedded), a Celery worker
+(celery), or at once, before it returns (none: tests and commands). A job whose code lives
+in an upper layer (an export reads the pages' selectors) is registered from there with
+``register_job`` when its app is ready, so this module never imports upward.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.conf import settings
 from django.db import close_old_connections, connections, transaction
 
 from agencies.tokens import tokens_purge_expired
+from cases.exports import exports_purge_expired
 from cases.idempotency import idempotency_records_purge_expired
 from cases.pending_uploads import pending_uploads_purge_expired
 from cases.registry_import.services import run_registry_import
@@ -54,7 +57,14 @@ def run_periodic_jobs(now=None) -> dict[str, int]:
         "idempotency_records_purged": idempotency_records_purge_expired(now),
         "expired_tokens_purged": tokens_purge_expired(now),
         "pending_uploads_purged": pending_uploads_purge_expired(now),
+        "exports_expired": exports_purge_expired(now),
     }
+
+
+def register_job(name: str, job: Callable[..., object]) -> None:
+    """Make ``job`` runnable by ``start_job(name, ...)``: called by an upper layer's
+    ``AppConfig.ready`` (``web`` registers the export job)."""
+    JOBS[name] = job
 
 
 class EmbeddedScheduler(threading.Thread):

@@ -29,6 +29,12 @@ from cases.models.case import (
     stage_label,
 )
 from cases.models.duplicates import DuplicatePair, DuplicateReason, DuplicateStatus
+from cases.models.exports import (
+    EXPORT_RUNNING_STATES,
+    Export,
+    ExportFormat,
+    ExportState,
+)
 from cases.models.move_request import (
     MoveDecision,
     MoveRequest,
@@ -84,6 +90,10 @@ __all__ = [
     "DuplicateStatus",
     "Family",
     "FamilyQuerySet",
+    "EXPORT_RUNNING_STATES",
+    "Export",
+    "ExportFormat",
+    "ExportState",
     "FollowUp",
     "FollowUpOutcome",
     "GENERATED_FILE_NAME",

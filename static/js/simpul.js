@@ -252,15 +252,22 @@
   // server also answers a repeat of the form's one-time token with the first result).
   // Disabled just after the browser has read the form, so the pressed button still sends
   // its name and value; a form whose sending was stopped (offline draft) stays usable.
+  // A download form (data-download: the answer is a file, the page stays) is usable again
+  // after a few seconds.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (event.defaultPrevented || (form.method || "").toLowerCase() !== "post") return;
     var buttons = form.querySelectorAll("button:not([type=button]):not([type=reset]), input[type=submit]");
-    window.setTimeout(function () {
+    function setDisabled(disabled) {
       buttons.forEach(function (button) {
-        button.disabled = true;
-        button.dataset.submitting = "1";
+        button.disabled = disabled;
+        if (disabled) button.dataset.submitting = "1";
+        else delete button.dataset.submitting;
       });
+    }
+    window.setTimeout(function () {
+      setDisabled(true);
+      if (form.hasAttribute("data-download")) window.setTimeout(setDisabled, 3000, false);
     }, 0);
   });
   // Back to a page kept by the browser (back button): its buttons work again.
