@@ -12,6 +12,7 @@ number is never a URL parameter: ``q`` holds one only in a POSTed search
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import django_filters
 from django import forms
@@ -148,11 +149,15 @@ class CaseListFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Jenis"), choices=CaseKind.choices)
     channel = django_filters.ChoiceFilter(label=_("Saluran"), choices=Channel.choices)
     service = django_filters.ModelChoiceFilter(
-        label=_("Layanan"), queryset=Service.objects.order_by("name"), to_field_name="code",
+        label=_("Layanan"),
+        queryset=Service.objects.order_by("name"),
+        to_field_name="code",
         method="with_service",
     )
     agency = django_filters.ModelChoiceFilter(
-        label=_("Instansi"), queryset=Agency.objects.none(), to_field_name="code",
+        label=_("Instansi"),
+        queryset=Agency.objects.none(),
+        to_field_name="code",
         method="with_agency",
     )
     stage = django_filters.ChoiceFilter(label=_("Tahap"), choices=Stage.choices)
@@ -194,7 +199,11 @@ class CaseListFilter(django_filters.FilterSet):
             queryset = case_list(self.user)
         super().__init__(data, queryset, request=request, **kwargs)
         chosen = str(data.get("region", "")).strip() if data is not None else ""
-        self.filters["region"].extra["choices"] = region_choices(self.user, chosen)
+        # Read when the form validates a region or is drawn: the API without one asks nothing.
+        user = self.user
+        self.filters["region"].extra["choices"] = functools.cache(
+            lambda: region_choices(user, chosen)
+        )
         self.filters["agency"].queryset = agencies_for(self.user)
 
     @property

@@ -20,31 +20,30 @@ def fill_from_history(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0008_catalogue_english_names'),
-        ('cases', '0024_access_log_print'),
-        ('viewflow', '0015_task_scheduled'),
+        ("agencies", "0008_catalogue_english_names"),
+        ("cases", "0024_access_log_print"),
+        ("viewflow", "0015_task_scheduled"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='terakhir diubah'),
+            model_name="case",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="terakhir diubah"),
         ),
         migrations.RunPython(fill_from_history, migrations.RunPython.noop),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['-updated_at', '-id'], name='case_updated'),
+            model_name="case",
+            index=models.Index(fields=["-updated_at", "-id"], name="case_updated"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['stage', '-updated_at'], name='case_stage_updated'),
+            model_name="case",
+            index=models.Index(fields=["stage", "-updated_at"], name="case_stage_updated"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['stage', '-opened_at'], name='case_stage_opened'),
+            model_name="case",
+            index=models.Index(fields=["stage", "-opened_at"], name="case_stage_opened"),
         ),
     ]
