@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,7 +56,7 @@ DEFAULT_SORT = "-opened"
 class FlagField(forms.Field):
     """``true``/``1`` or ``false``/``0``; empty means "not filtered"; anything else an error."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> bool | None:
         if value in (None, ""):
             return None
         text = str(value).strip().lower()
@@ -75,7 +76,7 @@ class CaseListForm(forms.Form):
 
     allow_number_search = False
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
@@ -87,8 +88,8 @@ class CaseListForm(forms.Form):
             raise forms.ValidationError(NUMBER_IN_URL, code="number_in_url")
         return q
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         for start, end in (("opened_from", "opened_to"), ("closed_from", "closed_to")):
             if data.get(start) and data.get(end) and data[start] > data[end]:
                 self.add_error(end, forms.ValidationError(RANGE_BACKWARDS, code="backwards"))
@@ -100,7 +101,7 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _date_filter(label, method: str) -> django_filters.DateFilter:
+def _date_filter(label: Any, method: str) -> django_filters.DateFilter:
     return django_filters.DateFilter(
         label=label,
         method=method,
@@ -184,16 +185,19 @@ class CaseListFilter(django_filters.FilterSet):
 
     def __init__(
         self,
-        data=None,
-        queryset=None,
+        data: QueryDict | None = None,
+        queryset: QuerySet[Case] | None = None,
         *,
-        request=None,
+        request: HttpRequest | None = None,
         user: Viewer | None = None,
         allow_number_search: bool = False,
-        **kwargs,
-    ):
+        **kwargs: Any,
+    ) -> None:
         # The API's filter backend passes the request; the page and exports pass the user.
-        self.user = user if user is not None else request.user
+        if user is None:
+            assert request is not None, "CaseListFilter needs the user or the request"
+            user = request.user
+        self.user: Viewer = user
         self.allow_number_search = allow_number_search
         if queryset is None:
             queryset = case_list(self.user)
@@ -214,52 +218,52 @@ class CaseListFilter(django_filters.FilterSet):
 
     # --- the filters' methods ---------------------------------------------------------------
 
-    def search(self, queryset, name, value):
+    def search(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
         return search_cases(queryset, value)
 
-    def in_region(self, queryset, name, value):
+    def in_region(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
         return queryset.filter(Region.within_q(value))
 
-    def with_service(self, queryset, name, value):
+    def with_service(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
         referred = Referral.objects.filter(service=value).values("case_id")
         requested = Case.requested_services.through.objects.filter(service=value)
         return queryset.filter(Q(pk__in=referred) | Q(pk__in=requested.values("case_id")))
 
-    def with_agency(self, queryset, name, value):
+    def with_agency(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
         """Cases referred to the agency (and complaints forwarded to it)."""
         referred = Referral.objects.filter(agency=value).values("case_id")
         return queryset.filter(Q(pk__in=referred) | Q(forwarded_agency=value))
 
-    def opened_since(self, queryset, name, value):
+    def opened_since(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
         return queryset.filter(opened_at__gte=_start_of(value))
 
-    def opened_until(self, queryset, name, value):
+    def opened_until(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
         return queryset.filter(opened_at__lt=_start_of(value + dt.timedelta(days=1)))
 
-    def closed_since(self, queryset, name, value):
+    def closed_since(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
         return queryset.filter(closed_at__gte=_start_of(value))
 
-    def closed_until(self, queryset, name, value):
+    def closed_until(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
         return queryset.filter(closed_at__lt=_start_of(value + dt.timedelta(days=1)))
 
-    def _open_tasks(self, condition: Q):
+    def _open_tasks(self, condition: Q) -> Exists:
         """Open tasks of the row's case meeting ``condition``; with ``agency``, its tasks."""
         tasks = WorkItem.objects.open().filter(condition, case=OuterRef("pk"))
         agency = self.form.cleaned_data.get("agency")
         return Exists(tasks.filter(agency=agency) if agency else tasks)
 
-    def with_overdue_task(self, queryset, name, value):
+    def with_overdue_task(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
         overdue = self._open_tasks(overdue_q(timezone.now()))
         return queryset.filter(overdue if value else ~overdue)
 
-    def with_task_at_risk(self, queryset, name, value):
+    def with_task_at_risk(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
         at_risk = self._open_tasks(at_risk_q(timezone.now()))
         return queryset.filter(at_risk if value else ~at_risk)
 
-    def opened_by_me(self, queryset, name, value):
+    def opened_by_me(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
         return queryset.filter(opened_by=self.user.pk) if value else queryset
 
-    def sorted_by(self, queryset, name, value):
+    def sorted_by(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
         return queryset.order_by(*SORTS[value][1])
 
 
@@ -276,7 +280,7 @@ def filter_cases(
     return CaseListFilter(data or QueryDict(), user=user, allow_number_search=allow_number_search)
 
 
-def _shown(filterset: CaseListFilter, name: str, value) -> str:
+def _shown(filterset: CaseListFilter, name: str, value: Any) -> str:
     """A filter's value as a person reads it: names for codes, dates in words."""
     if name == "q":
         return mask_nik(normalize_number(value)) if looks_like_nik(value) else value
