@@ -40,6 +40,7 @@ NUMBER_IN_URL = _(
 RANGE_BACKWARDS = _("Tanggal akhir tidak boleh sebelum tanggal awal.")
 NOT_A_FLAG = _("Nilai tidak dikenal: pakai true atau false.")
 DATE_FORMAT = "%Y-%m-%d"
+ANY_VALUE = _("Semua")
 
 # sort value -> (label, ordering). Cases without an open task's deadline come last either way.
 SORTS = {
@@ -209,6 +210,9 @@ class CaseListFilter(django_filters.FilterSet):
             lambda: region_choices(user, chosen)
         )
         self.filters["agency"].queryset = agencies_for(self.user)
+        for name, item in self.filters.items():
+            if (name != "sort" and "choices" in item.extra) or name in ("service", "agency"):
+                item.extra["empty_label"] = ANY_VALUE
 
     @property
     def form(self) -> CaseListForm:

@@ -29,7 +29,7 @@ from core.errors import DomainError
 from core.forms import add_error_to_form, add_error_to_messages
 from core.pages import page_of
 from web import selectors as web_selectors
-from web.case_filters import FILTER_NAMES, filter_cases
+from web.case_filters import DEFAULT_SORT, FILTER_NAMES, filter_cases
 from web.timeline import case_timeline
 from workflows.forms import ReopenForm, WaiveForm, form_for
 from workflows.selectors import case_tasks, may_reopen_case
@@ -105,12 +105,12 @@ OUTSIDE_THE_PANEL = ("q", "sort", "mine", "overdue", "at_risk")
 
 
 def list_url(data: QueryDict) -> str:
-    """The case list's address for the filters in ``data`` (empty ones and anything not a
-    filter left out, the filters in their form order)."""
+    """The case list's address for the filters in ``data`` (empty ones, the default sort and
+    anything not a filter left out, the filters in their form order)."""
     query = QueryDict(mutable=True)
     for name in FILTER_NAMES:
         value = str(data.get(name, "")).strip()
-        if value:
+        if value and not (name == "sort" and value == DEFAULT_SORT):
             query[name] = value
     return f"{reverse('home')}?{query.urlencode()}" if query else reverse("home")
 
