@@ -225,8 +225,8 @@ def test_case_list_takes_exactly_nine_queries(petugas_client, staff, django_asse
     4. the paginator's COUNT of the visible cases; 5. the bell's unread notifications
     (``workflows.context_processors``); 6. the page's cases, with beneficiary, region, PPKS
     category, opener and the nearest open-task deadline joined in (``web.selectors.case_list``);
-    7-9. the filter form's choices: the regions, services and agencies the user may pick
-    (``web.case_filters``).
+    and, drawn with the filter form, the regions, services and agencies the user may pick
+    (``web.case_filters``): nine in all.
     """
     _open_many(staff["petugas"], 3)
     numbers = list(Case.objects.values_list("number", flat=True))

@@ -229,8 +229,8 @@ FILTERED = {
 
 def test_the_filtered_list_takes_pinned_queries_at_any_size(manajer, staff, world):
     """1. session; 2. user; 3. memberships; 4-6. the chosen region (the choices, read once),
-    service and agency checked; 7. the page's COUNT; 8. the bell; 9. the page's rows; 10-11.
-    the service and agency choices drawn. The same with 30 more cases."""
+    service and agency checked; 7. the page's COUNT; 8. the bell; 9-10. the service and
+    agency choices drawn; 11. the page's rows. The same with 30 more cases."""
     with CaptureQueriesContext(connection) as small:
         assert manajer.get(reverse("home"), FILTERED).status_code == 200
     _many(staff, 100, 30)
