@@ -158,12 +158,20 @@ def cases_visible_to(user: Viewer) -> QuerySet[Case]:
 
 
 def search_cases(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
-    """By full NIK (through the blind index), case number, or beneficiary name (its folded
-    key, ``cases.names.name_key``: "Jusuf" finds "Yusuf"; each part, in any order)."""
+    """By full NIK or KK number (through the blind indexes: the cases whose beneficiary or
+    applicant has that NIK or belongs to that family card), case number, or beneficiary name
+    (its folded key, ``cases.names.name_key``: "Jusuf" finds "Yusuf"; each part, in any
+    order). A NIK and a KK number are both 16 digits: the term is looked up as each."""
     q = q.strip()
     if looks_like_nik(q):
         index = blind_index(normalize_number(q))
-        return qs.filter(Q(beneficiary__nik_index=index) | Q(applicant__nik_index=index))
+        family = Family.objects.filter(kk_index=index).values("pk")
+        return qs.filter(
+            Q(beneficiary__nik_index=index)
+            | Q(applicant__nik_index=index)
+            | Q(beneficiary__family_id__in=family)
+            | Q(applicant__family_id__in=family)
+        )
     if not q:
         return qs
     matches = Q(number__icontains=q)

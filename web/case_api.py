@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import django_filters
-from django.db.models import Exists, OuterRef
+import datetime as dt
+
+from django.db.models import DateTimeField, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -15,12 +16,11 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from agencies.models import DocumentType, Region
+from agencies.models import DocumentType
 from cases import limits, selectors
 from cases.access import log_access
 from cases.attachments import download_response
-from cases.models import AccessAction, Attachment, AttachmentKind, Case, CaseKind, CaseStatus, Stage
-from cases.nik import looks_like_nik
+from cases.models import AccessAction, Attachment, AttachmentKind, Case
 from cases.serializers import (
     AttachmentOut,
     CaseCreatedOut,
@@ -34,51 +34,45 @@ from cases.serializers import (
 )
 from cases.services import DocumentInput, add_documents
 from core.api import NewestFirstCursor
-from core.deadlines import at_risk_q, overdue_q
 from core.errors import IntakeError, NotAllowed
 from referrals.selectors import downloadable_attachment
 from web import selectors as web_selectors
+from web.case_filters import DEFAULT_SORT, CaseListFilter
 from web.timeline import case_timeline
-from workflows.models import WorkItem
 from workflows.selectors import tasks_visible_to
 from workflows.services import edit_case, open_case, reopen_case
 
 
-class CaseFilter(django_filters.FilterSet):
-    stage = django_filters.ChoiceFilter(choices=Stage.choices)
-    status = django_filters.ChoiceFilter(choices=CaseStatus.choices)
-    kind = django_filters.ChoiceFilter(choices=CaseKind.choices)
-    region = django_filters.CharFilter(method="in_region", help_text="Region code prefix")
-    overdue = django_filters.BooleanFilter(method="with_overdue_task")
-    at_risk = django_filters.BooleanFilter(method="with_task_at_risk")
-    q = django_filters.CharFilter(method="search", help_text="Case number, name or full NIK")
+class CaseListCursor(NewestFirstCursor):
+    """The list's cursor, in the order ``sort`` asks for (``web.case_filters.SORTS``); by the
+    nearest open-task deadline, cases without one come last either way."""
 
-    class Meta:
-        model = Case
-        fields = ["stage", "status", "kind"]
+    ORDERINGS = {
+        "-opened": ("-opened_at", "-id"),
+        "opened": ("opened_at", "id"),
+        "-updated": ("-updated_at", "-id"),
+        "updated": ("updated_at", "id"),
+        "due": ("due_key", "-id"),
+        "-due": ("-due_key", "-id"),
+    }
+    NO_DEADLINE = {
+        "due": dt.datetime.max.replace(tzinfo=dt.UTC) - dt.timedelta(days=1),
+        "-due": dt.datetime.min.replace(tzinfo=dt.UTC) + dt.timedelta(days=1),
+    }
 
-    def in_region(self, queryset, name, value):
-        code = value.strip().rstrip(".")
-        return queryset.filter(Region.within_q(code))
+    def _sort(self, request) -> str:
+        sort = request.query_params.get("sort") or DEFAULT_SORT
+        return sort if sort in self.ORDERINGS else DEFAULT_SORT
 
-    def _tasks(self, **lookups):
-        return WorkItem.objects.open().filter(case=OuterRef("pk"), **lookups)
+    def paginate_queryset(self, queryset, request, view=None):
+        sort = self._sort(request)
+        if sort in self.NO_DEADLINE:
+            far = Value(self.NO_DEADLINE[sort], output_field=DateTimeField())
+            queryset = queryset.annotate(due_key=Coalesce("next_due", far))
+        return super().paginate_queryset(queryset, request, view)
 
-    def with_overdue_task(self, queryset, name, value):
-        overdue = Exists(self._tasks().filter(overdue_q(timezone.now())))
-        return queryset.filter(overdue if value else ~overdue)
-
-    def with_task_at_risk(self, queryset, name, value):
-        at_risk = Exists(self._tasks().filter(at_risk_q(timezone.now())))
-        return queryset.filter(at_risk if value else ~at_risk)
-
-    def search(self, queryset, name, value):
-        if looks_like_nik(value):
-            message = _(
-                "NIK tidak boleh ada di alamat (URL): cari lewat POST /api/v1/cases/search/."
-            )
-            raise serializers.ValidationError({"q": [message]})
-        return selectors.search_cases(queryset, value)
+    def get_ordering(self, request, queryset, view):
+        return self.ORDERINGS[self._sort(request)]
 
 
 class CaseSearchIn(serializers.Serializer):
@@ -156,11 +150,12 @@ class CaseListCreate(generics.ListAPIView):
     """Cases in the caller's scope (GET), or open a new case (POST)."""
 
     serializer_class = CaseListOut
-    pagination_class = NewestFirstCursor
-    filterset_class = CaseFilter
+    pagination_class = CaseListCursor
+    # The case list page's filters and sorts, the same parameters (``web.case_filters``).
+    filterset_class = CaseListFilter
 
     def get_queryset(self):
-        return selectors.cases_visible_to(self.request.user).select_related("beneficiary", "region")
+        return web_selectors.case_list(self.request.user)
 
     @extend_schema(
         request=CaseIn,

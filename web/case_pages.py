@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +21,7 @@ from cases.forms import (
     DocumentForm,
     NoteForm,
 )
-from cases.models import AccessAction, Case, CaseKind, CaseStatus, Stage
+from cases.models import AccessAction, Case, CaseKind, CaseStatus
 from cases.nik import looks_like_nik
 from cases.pending_uploads import keep_form_uploads
 from cases.services import add_documents, add_note
@@ -31,6 +29,7 @@ from core.errors import DomainError
 from core.forms import add_error_to_form, add_error_to_messages
 from core.pages import page_of
 from web import selectors as web_selectors
+from web.case_filters import DEFAULT_SORT, FILTER_NAMES, filter_cases
 from web.timeline import case_timeline
 from workflows.forms import ReopenForm, WaiveForm, form_for
 from workflows.selectors import case_tasks, may_reopen_case
@@ -61,38 +60,59 @@ def start(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def home(request: HttpRequest) -> HttpResponse:
-    """The case list. The search form posts, so a NIK typed into it never lands in a URL
-    (browser history, proxy and server logs): a NIK search is answered at once, any other
-    search is redirected to a bookmarkable GET."""
-    params = request.POST if request.method == "POST" else request.GET
-    q = params.get("q", "").strip()
-    stage = params.get("stage", "")
-    stage = stage if stage in Stage.values else ""
-    mine = params.get("mine") == "1"
-    if looks_like_nik(q):
-        if request.method == "GET":
-            messages.warning(request, _("Cari NIK lewat kotak pencarian, bukan lewat alamat."))
-            return redirect("home")
-    elif request.method == "POST":
-        query = {
-            k: v for k, v in {"q": q, "stage": stage, "mine": "1" if mine else ""}.items() if v
-        }
-        return redirect(f"{reverse('home')}?{urlencode(query)}" if query else reverse("home"))
-    rows = web_selectors.case_list(request.user, q=q, stage=stage, mine=mine)
-    page = page_of(request, rows)
+    """The case list, filtered and sorted by the URL's parameters (``web.case_filters``).
+
+    The search form posts, so a NIK or KK number typed into it never lands in a URL
+    (browser history, proxy and server logs): such a search is answered at once, any other
+    is redirected to a bookmarkable GET carrying the filters."""
+    if request.method == "POST":
+        if not looks_like_nik(request.POST.get("q", "")):
+            return redirect(list_url(request.POST))
+        filters = filter_cases(request.user, request.POST, allow_number_search=True)
+    elif looks_like_nik(request.GET.get("q", "")):
+        messages.warning(request, _("Cari NIK atau nomor KK lewat kotak pencarian, bukan alamat."))
+        return redirect("home")
+    else:
+        filters = filter_cases(request.user, request.GET)
+    valid = filters.is_valid()
+    # An invalid filter shows its message and no rows, never rows filtered otherwise.
+    page = page_of(request, filters.qs if valid else Case.objects.none())
+    form = filters.form
     return render(
         request,
         "cases/case_list.html",
         {
             "page": page,
-            "q": q,
-            "stage": stage,
-            "mine": mine,
-            "stages": Stage.choices,
+            "filters": filters,
+            "form": form,
+            "panel": [form[name] for name in FILTER_NAMES if name not in OUTSIDE_THE_PANEL],
+            "q": form.cleaned_data.get("q", "") if valid else "",
+            "filtered": any(filters.data.get(name) for name in FILTER_NAMES if name != "sort"),
+            "checked": {
+                name
+                for name in ("overdue", "at_risk", "mine")
+                if str(filters.data.get(name, "")).lower() in ("true", "1", "on")
+            },
             "now": timezone.now(),
             "can_open": selectors.can_open_cases(request.user),
         },
+        status=200 if valid else 400,
     )
+
+
+# Filters shown beside the search box (or as check boxes), not in the collapsible panel.
+OUTSIDE_THE_PANEL = ("q", "sort", "mine", "overdue", "at_risk")
+
+
+def list_url(data: QueryDict) -> str:
+    """The case list's address for the filters in ``data`` (empty ones, the default sort and
+    anything not a filter left out, the filters in their form order)."""
+    query = QueryDict(mutable=True)
+    for name in FILTER_NAMES:
+        value = str(data.get(name, "")).strip()
+        if value and not (name == "sort" and value == DEFAULT_SORT):
+            query[name] = value
+    return f"{reverse('home')}?{query.urlencode()}" if query else reverse("home")
 
 
 def render_case_page(

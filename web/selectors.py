@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Min, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from agencies.models import Agency, Service
@@ -42,12 +42,14 @@ def case_list(user: Viewer, *, q: str = "", stage: str = "", mine: bool = False)
         qs = qs.filter(stage=stage)
     if mine:
         qs = qs.filter(opened_by=user.pk)
-    qs = qs.annotate(
-        next_due=Min(
-            "work_items__due_at",
-            filter=Q(work_items__task__status__in=OPEN_TASK_STATUSES),
-        )
+    # A subquery per row shown, not an aggregate: GROUP BY would make PostgreSQL aggregate
+    # every visible case before it could sort by an index and take one page.
+    nearest = (
+        WorkItem.objects.filter(case=OuterRef("pk"), task__status__in=OPEN_TASK_STATUSES)
+        .order_by("due_at")
+        .values("due_at")[:1]
     )
+    qs = qs.annotate(next_due=Subquery(nearest))
     return search_cases(qs, q).order_by("-opened_at", "-pk")
 
 

@@ -166,7 +166,10 @@ class Case(models.Model):
     )
     opened_at = models.DateTimeField(_("dibuka pada"), db_index=True)
     closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
-    history = HistoricalRecords(m2m_fields=[requested_services])
+    # Last change of the case row (the case list's "updated" sort). ``save`` keeps it current
+    # for partial saves too; there are no ``.update()`` writes on cases.
+    updated_at = models.DateTimeField(_("terakhir diubah"), auto_now=True)
+    history = HistoricalRecords(m2m_fields=[requested_services], excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("kasus")
@@ -180,10 +183,21 @@ class Case(models.Model):
             models.Index(
                 fields=["region"], name="case_region_prefix", opclasses=["varchar_pattern_ops"]
             ),
+            # The case list's sorts (``web.case_filters``), newest change / opening first.
+            models.Index(fields=["-updated_at", "-id"], name="case_updated"),
+            models.Index(fields=["stage", "-updated_at"], name="case_stage_updated"),
+            models.Index(fields=["stage", "-opened_at"], name="case_stage_opened"),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs) -> None:
+        # A partial save (``update_fields``) is a change too: ``auto_now`` only fills the
+        # fields being written.
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
 
     def get_stage_display(self) -> str:
         """The stage's name for this kind of case (``stage_label``)."""
