@@ -117,12 +117,13 @@ def user_areas(user: Viewer) -> list[str]:
 
 
 def region_choices(user: Viewer, chosen: str = "") -> list[tuple[str, str]]:
-    """The districts within the user's areas; under the chosen district (or the chosen
-    village's), that district's villages. Nothing outside the user's areas."""
+    """The user's own areas above district level (a regency: the dashboard's links name
+    it), the districts within the user's areas and, under the chosen district (or the
+    chosen village's), that district's villages. Nothing outside the user's areas."""
     areas = user_areas(user)
     inside = Region.regions_within_any_q(areas)
     district = ".".join(chosen.split(".")[:3]) if chosen.count(".") >= 2 else ""
-    wanted = Q(level=RegionLevel.DISTRICT)
+    wanted = Q(level=RegionLevel.DISTRICT) | Q(code__in=[a for a in areas if a.count(".") < 2])
     if district:
         wanted |= Q(level=RegionLevel.VILLAGE, parent_id=district)
     rows = Region.objects.filter(inside & wanted).order_by("code").values_list("code", "name")

@@ -20,7 +20,7 @@ from cases.models import Export, ExportFormat
 from core.spreadsheets import first_line, write_csv, write_xlsx
 from core.types import Actor
 
-from .export_sources import SOURCES, ExportSource
+from .export_sources import SOURCES, ExportRefused, ExportSource
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,8 @@ def run_export(export_id: int) -> None:
             _write(export)
     except (PermissionDenied, Http404):
         export_fail(export, _("Anda tidak lagi berhak melihat data ini."))
+    except ExportRefused as refused:  # a filter no longer valid (a region no longer theirs)
+        export_fail(export, refused.message[:300])
     except Exception:  # recorded on the export; the requester may start it again
         logger.exception("export %s failed", export.pk)
         export_fail(export, _("Ekspor gagal karena galat sistem. Coba jalankan lagi."))

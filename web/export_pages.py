@@ -37,7 +37,7 @@ from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Table, csv_ch
 from workflows.background import start_job
 
 from .export_job import export_line
-from .export_sources import FILE_NAMES, KIND_LABELS, SOURCES, ExportSource
+from .export_sources import FILE_NAMES, KIND_LABELS, SOURCES, ExportRefused, ExportSource
 
 # Form fields that are not the page's filters.
 _NOT_FILTERS = {"csrfmiddlewaretoken", "format", "form_token", "page"}
@@ -67,7 +67,10 @@ def export_start(request: HttpRequest, kind: str) -> HttpResponseBase:
         raise Http404
     if format not in ExportFormat.values:
         return HttpResponseBadRequest(_("Format ekspor tidak dikenal."))
-    source = build(request.user, request.POST)
+    try:
+        source = build(request.user, request.POST)
+    except ExportRefused as refused:
+        return HttpResponseBadRequest(str(refused))
     total = source.count()
     if total <= settings.EXPORT_STREAM_MAX_ROWS or not source.may_run_in_background:
         return _streamed(request, kind, source, format)

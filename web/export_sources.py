@@ -25,15 +25,16 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import AccessLog, Case, CaseKind, CaseStatus, Stage
 from cases.nik import looks_like_nik, mask_nik
+from core.errors import DomainError
 from core.spreadsheets import Table
 from core.types import Viewer
-from web import selectors as web_selectors
 from workflows import selectors as task_selectors
 from workflows.dashboard import dashboard_figures
 from workflows.models import TaskKind, WorkItem
 from workflows.report_forms import DashboardForm
 
 from .access_log import access_log_rows, may_read_access_log
+from .case_filters import describe_filters, filter_cases
 from .dashboard_pages import ALL_ROLES
 
 # Rows read from the database at a time by a long export.
@@ -57,6 +58,11 @@ FILE_NAMES = {
 }
 
 
+class ExportRefused(DomainError):
+    """The page's parameters are not valid filters (the message names the field and the
+    rule): the export answers 400, as the page does."""
+
+
 @dataclass
 class ExportSource:
     """One export's content: ``tables()`` reads the rows (lazily), ``count()`` says how
@@ -78,22 +84,22 @@ def _rows(qs: QuerySet, row: Callable[[Any], Sequence[Any]]) -> Iterator[Sequenc
 
 
 def case_rows(user: Viewer, data: QueryDict) -> tuple[QuerySet[Case], list[tuple[str, str]]]:
-    """The case list's rows for the parameters in ``data``, read as the list page reads
-    them, and the filters in words. The one place the export reads the case list's filters:
-    with ``web.case_filters`` it becomes ``fs = filter_cases(user, data)`` returning
-    ``fs.qs, describe_filters(fs)``."""
-    q = data.get("q", "").strip()
-    stage = data.get("stage", "")
-    stage = stage if stage in Stage.values else ""
-    mine = data.get("mine") == "1"
-    described: list[tuple[str, str]] = []
-    if q:
-        described.append((_("Cari"), mask_nik(q) if looks_like_nik(q) else q))
-    if stage:
-        described.append((_("Tahap"), str(Stage(stage).label)))
-    if mine:
-        described.append((_("Kasus yang saya buka"), _("ya")))
-    return web_selectors.case_list(user, q=q, stage=stage, mine=mine), described
+    """The case list's rows for the parameters in ``data`` (the page's filters, sort and
+    search: ``web.case_filters``), and the filters in words. ``data`` is the export button's
+    POST, so a NIK or KK number in ``q`` is allowed here as in the page's search box.
+
+    Raises ``ExportRefused`` (400 with the message) when a filter is not valid."""
+    filterset = filter_cases(user, data, allow_number_search=True)
+    if not filterset.is_valid():
+        raise ExportRefused(
+            "; ".join(
+                f"{filterset.form.fields[name].label}: {' '.join(errors)}"
+                if name in filterset.form.fields
+                else " ".join(errors)
+                for name, errors in filterset.form.errors.items()
+            )
+        )
+    return filterset.qs, describe_filters(filterset)
 
 
 # The columns of a case row, read as plain values (no model instances: 100,000 rows).

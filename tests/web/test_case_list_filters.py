@@ -138,6 +138,13 @@ def test_region_choices_are_districts_and_the_chosen_districts_villages(manajer,
     assert f'value="{NIBUNG}"' in chosen and 'value="19.04.02.2004"' not in chosen
 
 
+def test_the_dashboards_regency_link_is_a_region_the_list_takes(manajer, world):
+    # The dashboard links a regency-wide figure with region=19.04 (the supervisor's area).
+    listed = _listed(manajer, {"region": "19.04", "status": "open"})
+    assert world.budi.number in listed and world.bengkalis.number not in listed
+    assert manajer.get(reverse("home"), {"region": "14.03"}).status_code == 400
+
+
 BAD = [
     ({"opened_from": "2026-13-01"}, "Dibuka sejak"),
     ({"closed_to": "1/6/2026"}, "Ditutup sampai"),

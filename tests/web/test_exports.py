@@ -93,6 +93,27 @@ def test_case_list_exports_to_csv_with_the_stage_filter(client, staff):
     assert csv_rows(export(client, "cases", "csv", stage="closed"))[2:] == []
 
 
+def test_case_list_export_applies_every_filter_of_the_list(client, staff):
+    cases = open_cases(staff, 3)
+    client.force_login(staff["manajer"])
+    today = timezone.localdate().isoformat()
+    params = {"region": "19.04", "kind": "service_request", "opened_from": today, "sort": "opened"}
+    rows = csv_rows(export(client, "cases", "csv", **params))
+    assert [r[0] for r in rows[2:]] == [c.number for c in cases]  # oldest first, as sorted
+    assert "Jenis: Permohonan layanan" in rows[0][0] and "Dibuka sejak: " in rows[0][0]
+    assert csv_rows(export(client, "cases", "csv", kind="complaint"))[2:] == []
+
+
+def test_case_list_export_refuses_a_bad_filter_naming_the_field(client, staff):
+    open_cases(staff, 1)
+    client.force_login(staff["manajer"])
+    response = export(client, "cases", "csv", opened_from="2026-13-01")
+    assert response.status_code == 400
+    assert "Dibuka sejak" in response.content.decode()
+    response = export(client, "cases", "xlsx", region=KOTA_BENGKALIS)
+    assert response.status_code == 400 and "Wilayah" in response.content.decode()
+
+
 def test_a_nik_search_exports_with_the_nik_masked_in_the_first_line(client, staff):
     open_cases(staff, 2)
     client.force_login(staff["backoffice"])

@@ -22,7 +22,7 @@ def fill_from_history(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("agencies", "0008_catalogue_english_names"),
-        ("cases", "0024_access_log_print"),
+        ("cases", "0025_export"),
         ("viewflow", "0015_task_scheduled"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
