@@ -204,10 +204,8 @@ def _draw_referrals(pdf: FPDF, referrals: list[Referral], case: Case) -> None:
         service = r.service.name
         if r.beneficiary_id and r.beneficiary_id != case.beneficiary_id:
             service += " " + _("(penerima: %(name)s)") % {"name": r.beneficiary.full_name}
-        rows.append(
-            [service, r.agency.name, r.get_status_display(), _when(r.sent_at), _when(r.due_at)]
-            + [_outcome(r)]
-        )
+        state = r.get_status_display()
+        rows.append([service, r.agency.name, state, _when(r.sent_at), _when(r.due_at), _outcome(r)])
     if rows:
         headings = [_("Layanan"), _("Instansi"), _("Status"), _("Dikirim"), _("Tenggat")]
         draw_table(pdf, [*headings, _("Hasil")], rows, [4, 4, 3, 2.4, 2.4, 4])

@@ -17,7 +17,7 @@ from agencies.models import Region
 from agencies.selectors import handling_office
 from cases import selectors
 from cases.access import log_access
-from cases.models import AccessAction, Case, HomeVisit
+from cases.models import AccessAction, Case, HomeVisit, Person
 from cases.receipts import ReceiptContext, render_receipt
 from cases.visit_minutes import MinutesContext, render_visit_minutes
 from core.pdf import regency_title
@@ -49,7 +49,13 @@ def _regency(case: Case) -> tuple[str, str]:
 
 
 def _printed(
-    request: HttpRequest, case: Case, route: str, content: bytes, name: str, *, person=None
+    request: HttpRequest,
+    case: Case,
+    route: str,
+    content: bytes,
+    name: str,
+    *,
+    person: Person | None = None,
 ) -> HttpResponse:
     """The PDF response named ``name`` (the case number, never a NIK), access-logged: one
     row per printout, ``route`` naming which, ``person`` whose data it shows (the

@@ -188,3 +188,16 @@ def test_the_case_page_offers_the_minutes_of_each_visit_to_the_case_team_only(cl
     assert url in page and "Cetak berita acara" in page
     client.force_login(staff["dinkes"])
     assert url not in client.get(reverse("case_detail", args=[case.number])).content.decode()
+
+
+def test_an_officer_reading_english_prints_the_minutes_in_bahasa_indonesia(client, staff):
+    case, visit = visited_family_case(staff)
+    client.force_login(staff["peksos"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("case_detail", args=[case.number])).content.decode()
+    assert '<html lang="en">' in page
+
+    text = text_of(pdf_of(client.get(minutes_url(case, visit))))
+
+    assert "Hasil kunjungan" in text and "Kondisi rumah tangga" in text
+    assert "dinilai: Layak" in text and "Istri/suami" in text

@@ -218,3 +218,17 @@ def test_the_case_page_offers_the_summary_to_the_case_team_only(client, staff):
         summary_url(case)
         not in client.get(reverse("case_detail", args=[case.number])).content.decode()
     )
+
+
+def test_an_officer_reading_english_prints_the_summary_in_bahasa_indonesia(client, staff):
+    case = served_case(staff)
+    client.force_login(staff["peksos"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("case_detail", args=[case.number])).content.decode()
+    assert '<html lang="en">' in page
+
+    text = text_of(pdf_of(client.get(summary_url(case))))
+
+    assert "Kasus dibuka" in text and "Case opened" not in text
+    assert "Tindak lanjut: Membaik" in text and "Disalurkan" in text
+    assert "PBI-JK / KIS (jaminan kesehatan bersubsidi)" in text
