@@ -9,6 +9,9 @@ officer's interface is in: callers draw inside ``translation.override(LANGUAGE_C
 fpdf2's built-in Helvetica covers Latin-1 only; names and notes are typed by people, so
 every text goes through :func:`latin1` first (curly quotes, dashes and accented letters
 are folded, anything else becomes ``?``) rather than failing the download.
+
+Longer printouts (the case summary, the home-visit minutes) add tables whose heading row
+repeats on each page, photos drawn small, and a row of signature blocks.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
+from PIL import Image, ImageOps
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +56,13 @@ LABEL_WIDTH = 46.0
 LOGO_HEIGHT = 22.0  # mm
 SIGNATURE_SPACE = 18.0  # mm left blank for the wet signature and stamp
 SIGNATURE_HEIGHT = 3 + 2 * LINE + SIGNATURE_SPACE + 2 * LINE + 2  # mm
+TABLE_LINE = 4.2  # mm, a table's line height (9 pt)
+PHOTOS_PER_ROW = 3
+PHOTO_GAP = 5.0  # mm between photos
+PHOTO_MAX_HEIGHT = 45.0  # mm
+# A photo is embedded at most this many pixels on its longer side (about 190 dpi at the
+# size it is drawn): a phone photo of several megabytes becomes some 50 kB.
+PHOTO_PIXELS = 400
 
 
 def latin1(text: object) -> str:
@@ -212,3 +224,129 @@ def draw_signature(pdf: FPDF, *, heading: list[str], name: str, nip: str = "") -
         pdf.multi_cell(
             0, LINE, latin1(_("NIP. %(nip)s") % {"nip": nip}), new_x=XPos.LMARGIN, new_y=YPos.NEXT
         )
+
+
+def draw_table(pdf: FPDF, headings: list[str], rows: list[list[str]], widths: list[float]) -> None:
+    """A bordered table across the text width (``widths`` in proportion), 9 pt, its cells
+    wrapped; a table running past the page goes on over the next with its heading row
+    repeated."""
+    pdf.set_font("Helvetica", "", 9)
+    with pdf.table(
+        col_widths=widths,
+        width=pdf.epw,
+        line_height=TABLE_LINE,
+        text_align="LEFT",
+        v_align="TOP",
+        padding=1,
+        repeat_headings=1,
+        headings_style=FontFace(emphasis="BOLD", fill_color=(230, 230, 230)),
+    ) as table:
+        table.row([latin1(text) for text in headings])
+        for row in rows:
+            table.row([latin1(text) or "-" for text in row])
+    pdf.set_font("Helvetica", "", 11)
+    pdf.ln(3)
+
+
+def small_image(data: bytes) -> tuple[bytes, float] | None:
+    """An image file (any format Pillow reads) as a small JPEG (``PHOTO_PIXELS``), turned
+    upright as the camera meant it, with its height-to-width ratio; None when it cannot be
+    read as an image."""
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.draft("RGB", (PHOTO_PIXELS, PHOTO_PIXELS))  # JPEG: decode at a fraction
+            image = ImageOps.exif_transpose(opened).convert("RGB")
+        image.thumbnail((PHOTO_PIXELS, PHOTO_PIXELS))
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=75)
+    except Exception:  # a broken or unknown file must not stop the printout
+        logger.warning("an image could not be read for a printout", exc_info=True)
+        return None
+    return out.getvalue(), image.height / image.width
+
+
+def draw_photos(pdf: FPDF, photos: list[tuple[str, bytes | None]], *, unreadable: str) -> None:
+    """``(caption, file content)`` pairs drawn small, ``PHOTOS_PER_ROW`` to a row, each row
+    kept on one page; a photo that is missing (None) or cannot be read leaves a framed
+    box saying ``unreadable`` in its place."""
+    width = (pdf.epw - PHOTO_GAP * (PHOTOS_PER_ROW - 1)) / PHOTOS_PER_ROW
+    for start in range(0, len(photos), PHOTOS_PER_ROW):
+        row = [
+            (caption, small_image(data) if data is not None else None)
+            for caption, data in photos[start : start + PHOTOS_PER_ROW]
+        ]
+        sizes = [_photo_size(image, width) for _caption, image in row]
+        height = max(h for _w, h in sizes)
+        if pdf.get_y() + height + LINE > pdf.page_break_trigger:
+            pdf.add_page()
+        top = pdf.get_y()
+        for index, ((caption, image), (w, h)) in enumerate(zip(row, sizes, strict=True)):
+            left = pdf.l_margin + index * (width + PHOTO_GAP)
+            _draw_photo(pdf, image, left, top, w, h, unreadable)
+            pdf.set_xy(left, top + height)
+            pdf.set_font("Helvetica", "", 8)
+            pdf.cell(width, LINE - 1, latin1(caption), align="C")
+        pdf.set_font("Helvetica", "", 11)
+        pdf.set_xy(pdf.l_margin, top + height + LINE + 1)
+
+
+def _photo_size(image: tuple[bytes, float] | None, width: float) -> tuple[float, float]:
+    """(width, height) in mm: the column's width, or less for a tall photo."""
+    if image is None:
+        return width, PHOTO_MAX_HEIGHT * 0.6
+    height = width * image[1]
+    if height > PHOTO_MAX_HEIGHT:
+        return PHOTO_MAX_HEIGHT / image[1], PHOTO_MAX_HEIGHT
+    return width, height
+
+
+def _draw_photo(
+    pdf: FPDF,
+    image: tuple[bytes, float] | None,
+    left: float,
+    top: float,
+    width: float,
+    height: float,
+    unreadable: str,
+) -> None:
+    if image is not None:
+        pdf.image(io.BytesIO(image[0]), x=left, y=top, w=width, h=height)
+        return
+    pdf.set_draw_color(150)
+    pdf.rect(left, top, width, height)
+    pdf.set_draw_color(0)
+    pdf.set_font("Helvetica", "I", 8)
+    pdf.set_xy(left + 2, top + height / 2 - LINE)
+    pdf.multi_cell(width - 4, LINE - 1, latin1(unreadable), align="C")
+
+
+def draw_signature_row(pdf: FPDF, blocks: list[tuple[list[str], str]], *, dated: str = "") -> None:
+    """Signature blocks side by side, kept on one page with the place and date (``dated``,
+    right-aligned above them): minutes signed by several people. Each block has its
+    ``heading`` lines, room to sign and the name underlined, or a dotted line for a name
+    to be written by hand."""
+    height = 3 + (LINE if dated else 0) + 2 * LINE + SIGNATURE_SPACE + 2 * LINE
+    if pdf.get_y() + height > pdf.page_break_trigger:
+        pdf.add_page()
+    pdf.ln(3)
+    if dated:
+        pdf.set_font("Helvetica", "", 11)
+        pdf.cell(0, LINE, latin1(dated), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    width = pdf.epw / len(blocks)
+    top = pdf.get_y()
+    bottom = top
+    pdf.set_font("Helvetica", "", 10)
+    for index, (heading, _name) in enumerate(blocks):
+        pdf.set_xy(pdf.l_margin + index * width, top)
+        for text in heading:
+            pdf.multi_cell(width, LINE, latin1(text), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        bottom = max(bottom, pdf.get_y())
+    end = bottom
+    for index, (_heading, name) in enumerate(blocks):
+        pdf.set_xy(pdf.l_margin + index * width, bottom + SIGNATURE_SPACE)
+        pdf.set_font("Helvetica", "BU" if name else "", 10)
+        text = latin1(name) if name else "(" + "." * 36 + ")"
+        pdf.multi_cell(width, LINE, text, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        end = max(end, pdf.get_y())
+    pdf.set_font("Helvetica", "", 11)
+    pdf.set_xy(pdf.l_margin, end + LINE)

@@ -22,6 +22,7 @@ from fpdf.enums import XPos, YPos
 
 from agencies.models import Agency, Office
 from cases.models import Case, HomeVisit, Person, Priority
+from cases.print_parts import address
 from core.pdf import (
     LINE,
     draw_letterhead,
@@ -55,19 +56,6 @@ class LetterContext:
     visit: HomeVisit | None
     sender_role: str
     verification_url: str
-
-
-def _address(person) -> str:
-    village = person.region
-    parts = [person.street.strip()] if person.street.strip() else []
-    if person.rt or person.rw:
-        parts.append(f"RT {person.rt or '-'}/RW {person.rw or '-'}")
-    parts.append(village.name)
-    if village.parent:
-        parts.append(_("Kec. %(name)s") % {"name": village.parent.name})
-        if village.parent.parent:
-            parts.append(village.parent.parent.name)
-    return ", ".join(parts)
 
 
 def _verification(case, visit: HomeVisit | None) -> str:
@@ -210,7 +198,7 @@ def _draw_beneficiary(
     )
     field(pdf, _("Tempat, tanggal lahir"), birth)
     field(pdf, _("Jenis kelamin"), person.get_sex_display())
-    field(pdf, _("Alamat"), _address(person))
+    field(pdf, _("Alamat"), address(person))
     field(pdf, _("Nomor kasus"), case.number)
     field(pdf, _("Layanan yang dimohon"), referral.service.name)
     # This referral's own reason only: the citizen's request and the back office's notes

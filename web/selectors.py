@@ -58,12 +58,9 @@ def case_page(user: Viewer, case: Case) -> dict:
     whole = sees_whole_case(user, case)
     referrals = referrals_visible_to(user).filter(case=case)
     referrals = referrals.select_related("service", "agency", "delivery", "sent_by", "beneficiary")
-    shares_sensitive = any(r.service.shares_sensitive_category for r in referrals)
     registry = current_registry_findings(case)
     return {
-        "show_category": whole
-        or not (case.ppks_category and case.ppks_category.is_sensitive)
-        or shares_sensitive,
+        "show_category": shows_category(case, whole=whole, referrals=list(referrals)),
         "registry": registry,
         "inactive_people": inactive_people_of(case) if whole else [],
         "registry_status_label": RegistryStatus(
@@ -83,6 +80,17 @@ def case_page(user: Viewer, case: Case) -> dict:
             else {"documents": [], "checklist": [], "missing_documents": []}
         ),
     }
+
+
+def shows_category(case: Case, *, whole: bool, referrals: list[Referral]) -> bool:
+    """Whether the case's PPKS category is shown (page, API, printouts): to the case team
+    (``whole``), when it is not a sensitive one, and to an agency whose referred service
+    needs it (``referrals``: the ones the reader sees, services loaded)."""
+    return (
+        whole
+        or not (case.ppks_category and case.ppks_category.is_sensitive)
+        or any(r.service.shares_sensitive_category for r in referrals)
+    )
 
 
 def _service_decision(case: Case) -> dict:

@@ -60,6 +60,12 @@ urlpatterns = [
     path("kasus/<str:number>/catatan/", case_pages.case_add_note, name="case_add_note"),
     path("kasus/<str:number>/buka-kembali/", case_pages.case_reopen, name="case_reopen"),
     path("kasus/<str:number>/tanda-terima.pdf", print_pages.case_receipt, name="case_receipt"),
+    path("kasus/<str:number>/ringkasan.pdf", print_pages.case_summary, name="case_summary"),
+    path(
+        "kasus/<str:number>/kunjungan/<id:pk>/berita-acara.pdf",
+        print_pages.case_visit_minutes,
+        name="case_visit_minutes",
+    ),
     path("kasus/<str:number>/tingkat/", case_pages.case_change_tier, name="case_change_tier"),
     path("penduduk/<id:pk>/", person_pages.person_detail, name="person_detail"),
     path("penduduk/<id:pk>/ekspor/", person_pages.person_export, name="person_export"),
