@@ -4,7 +4,6 @@ regent) and as an XLSX workbook (openpyxl, one sheet per table)."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,9 +11,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from fpdf.fonts import FontFace
-from openpyxl import Workbook
 
+from core import spreadsheets
 from core.pdf import draw_letterhead, latin1, long_date, new_pdf, paragraph
+from core.spreadsheets import xlsx_bytes
 
 from .recap import Recap
 
@@ -201,21 +201,15 @@ def _draw_table(pdf, table: Table) -> None:
 
 
 def render_recap_xlsx(recap: Recap, *, user_name: str) -> bytes:
-    """The recap as an XLSX workbook, one sheet per table; each sheet's first line names the
-    recap, the region, the month, when and by whom it was made."""
-    workbook = Workbook(write_only=True)
+    """The recap as an XLSX workbook (``core.spreadsheets``, the writer of every export), one
+    sheet per table; each sheet's first line names the recap, the region, the month, when
+    and by whom it was made."""
     first_line = _("%(title)s · dibuat %(when)s oleh %(user)s") % {
         "title": recap_title(recap),
         "when": formats.date_format(timezone.localtime(recap.generated_at), "Y-m-d H:i"),
         "user": user_name,
     }
-    for table in recap_tables(recap):
-        sheet = workbook.create_sheet(title=table.title[:31])
-        sheet.append([first_line])
-        sheet.append([])
-        sheet.append(table.headers)
-        for values in table.rows:
-            sheet.append(values)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(
+        first_line,
+        [spreadsheets.Table(t.title, t.headers, t.rows) for t in recap_tables(recap)],
+    )

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import intake, open_task, person
+from tests.conftest import api_token, intake, open_task, person, referred_case
 from tests.workflows.recap_month import build_month
 from workflows.models import WorkItem
 
@@ -58,7 +58,6 @@ def test_a_bad_range_or_region_is_refused_with_a_clear_message(client, staff, pa
 
 
 def test_api_refuses_a_bad_range_with_the_field(client, staff):
-    from tests.conftest import api_token
 
     response = client.get(
         "/api/v1/dashboard/",
@@ -137,7 +136,6 @@ def test_overdue_counts_cases_not_tasks_and_links_per_agency_and_district(client
 
 
 def test_agency_rows_link_with_the_agency_code(client, staff):
-    from tests.conftest import referred_case
 
     case = referred_case(staff, nik="1904011208850032", services=["pbi-jk"])
     WorkItem.objects.filter(case=case, kind="referral_review").update(

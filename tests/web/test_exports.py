@@ -17,7 +17,8 @@ from openpyxl import load_workbook
 
 from cases.exports import exports_purge_expired
 from cases.models import AccessLog, Export, ExportState
-from tests.conftest import KOTA_BENGKALIS, NIK_MALE, intake, person, referred_case
+from tests.conftest import KOTA_BENGKALIS, NIK_MALE, intake, make_user, person, referred_case
+from web.export_job import run_export
 from workflows.background import run_periodic_jobs
 
 START = "export_start"
@@ -236,7 +237,6 @@ def test_unknown_export_or_format_is_refused(client, staff):
 
 
 def test_supervisor_of_another_regency_sees_no_access_log_entries_of_ours(client, staff, offices):
-    from tests.conftest import make_user
 
     case = open_cases(staff, 1)[0]
     client.force_login(staff["backoffice"])
@@ -260,7 +260,6 @@ def test_each_streamed_export_writes_one_access_log_row_without_a_nik(client, st
 
 
 def test_supervisors_see_exports_by_their_areas_staff_in_the_access_log(client, staff, offices):
-    from tests.conftest import make_user
 
     open_cases(staff, 1)
     client.force_login(staff["backoffice"])
@@ -320,7 +319,6 @@ def test_background_export_reapplies_the_scope_when_it_runs(
     assert made.state == ExportState.QUEUED
     staff["manajer"].is_active = False
     staff["manajer"].save()
-    from web.export_job import run_export
 
     run_export(made.pk)
     made.refresh_from_db()

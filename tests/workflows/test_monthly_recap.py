@@ -3,10 +3,13 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from viewflow.workflow.models import Task
 
 from agencies.models import Region
+from referrals.models import Referral
 from tests.workflows.recap_month import MONTH, NOW, at, build_month
 from workflows.kpis import agency_kpis
+from workflows.models import WorkItem
 from workflows.recap import monthly_recap
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +96,6 @@ def test_complaints_by_tier_and_the_share_answered_within_the_tier_deadline(staf
 
 
 def test_an_unanswered_referral_not_yet_due_is_not_a_miss(staff):
-    from referrals.models import Referral
 
     cases = build_month(staff)
     Referral.objects.filter(case=cases["c"]).update(
@@ -104,13 +106,10 @@ def test_an_unanswered_referral_not_yet_due_is_not_a_miss(staff):
 
 
 def test_a_referral_open_past_its_deadline_is_overdue_now(staff):
-    from referrals.models import Referral
-    from workflows.models import WorkItem
 
     cases = build_month(staff)
     Referral.objects.filter(case=cases["c"]).update(status="sent", ended_at=None)
     item = WorkItem.objects.filter(referral__case=cases["c"], kind="referral_review").get()
-    from viewflow.workflow.models import Task
 
     Task.objects.filter(pk=item.pk).update(status="NEW")
     WorkItem.objects.filter(pk=item.pk).update(due_at=at(20))
