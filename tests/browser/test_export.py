@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -43,6 +44,23 @@ def test_a_supervisor_exports_the_filtered_case_list(browse, staff, settings, tm
     sheet = load_workbook(saved, read_only=True).worksheets[0]
     assert [r[4] for r in sheet.iter_rows(min_row=3, values_only=True)] == ["Siti Aminah"]
     screenshot(page, "export-case-list-filtered")
+
+    # The filter panel: a kind and the oldest first; the file keeps both.
+    page.goto("/")
+    page.locator("#saringan summary").click()
+    page.get_by_label("Jenis").select_option("service_request")
+    page.get_by_label("Urutkan").select_option("opened")
+    page.get_by_role("button", name="Terapkan").click()
+    expect(page).to_have_url(re.compile(r"kind=service_request"))
+    expect(page.locator("tbody tr")).to_have_count(3)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Unduh CSV").click()
+    saved = files / ("panel-" + download.value.suggested_filename)
+    download.value.save_as(saved)
+    rows = list(csv.reader(io.StringIO(saved.read_bytes().decode("utf-8-sig"))))
+    assert "Jenis: Permohonan layanan" in rows[0][0] and "Terlama dibuka" in rows[0][0]
+    assert [r[4] for r in rows[2:]] == ["Budi Santoso", "Siti Aminah", "Agus Salim"]
+    screenshot(page, "export-case-list-filter-panel")
 
     settings.EXPORT_STREAM_MAX_ROWS = 1
     page.goto("/")
