@@ -73,5 +73,6 @@ def test_a_supervisor_exports_the_filtered_case_list(browse, staff, settings, tm
     download.value.save_as(saved)
     sheet = load_workbook(saved, read_only=True).worksheets[0]
     assert len(list(sheet.iter_rows(min_row=3))) == 3
+    page.get_by_role("button", name="Laporan").click()
     page.get_by_role("link", name="Ekspor saya").first.click()
     expect(page.locator("tbody")).to_contain_text("Siap diunduh")

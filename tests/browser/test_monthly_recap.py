@@ -17,6 +17,7 @@ FILES = SCREENSHOT_DIR.parent / "files"
 def test_supervisor_opens_the_monthly_recap_and_downloads_pdf_and_xlsx(browse, staff):
     build_month(staff)
     page = browse("manajer")
+    page.get_by_role("button", name="Laporan").click()
     page.get_by_role("link", name="Rekap bulanan").click()
     expect(page.get_by_role("heading", name="Rekap bulanan", exact=True)).to_be_visible()
     page.get_by_label("Bulan").fill("2026-10")

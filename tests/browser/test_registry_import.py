@@ -22,6 +22,7 @@ def test_the_back_office_imports_an_extract_after_its_dry_run(browse, staff, set
     extract.write_bytes(csv_file(ROWS))
     page = browse("backoffice")
     page.goto("/")
+    page.get_by_role("button", name="Data penduduk").click()
     page.get_by_role("link", name="Impor data").click()
 
     page.get_by_label("Ekstrak DTKS/DTSEN").check()

@@ -45,6 +45,7 @@ def test_the_back_office_merges_two_records_of_one_person(browse, staff):
     )
     page = browse("backoffice")
     page.goto("/")
+    page.get_by_role("button", name="Data penduduk").click()
     page.get_by_role("link", name="Data ganda").click()
     expect(page.locator("main")).to_contain_text("Boedi Santoso")
     page.get_by_role("link", name="Periksa").click()
