@@ -33,7 +33,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .access import log_access
 from .models import AccessAction, Case, Person
-from .nik import looks_like_nik, mask_nik
+from .nik import holds_id_number, mask_nik
 from .selectors import case_team_q, cases_visible_to
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ class ScopedAdminMixin:
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
         """A NIK or No. KK is never searched here: it would travel in the URL (the case list
         page searches by NIK in a POST body)."""
-        if looks_like_nik(search_term):
+        if holds_id_number(search_term):
             return queryset.none(), False
         return super().get_search_results(request, queryset, search_term)
 

@@ -88,6 +88,29 @@ def looks_like_nik(value: str) -> bool:
     return len(number) == NIK_LENGTH and number.isdecimal()
 
 
+# A run of 12 or more digits, with any separators people type between them: a NIK or a KK
+# number (16), a mistyped one (15, 17), or one written "NIK 1904...", "nik:1904...".
+_ID_NUMBER_RUN = re.compile(r"\d(?:[\W_]*\d){11,}")
+
+
+def holds_id_number(value: str) -> bool:
+    """Whether a search term holds something that may be a NIK or KK number (a run of 12 or
+    more digits in any script, separators allowed, anywhere in the term): such a term is
+    answered from a POST body and never put in a URL, a redirect or a log line."""
+    return _ID_NUMBER_RUN.search(unicodedata.normalize("NFKC", value or "")) is not None
+
+
+def mask_id_numbers_in(value: str) -> str:
+    """``value`` with each run ``holds_id_number`` finds shown as its first four and last
+    four digits (as ``mask_nik``), for a search term repeated on a page or in a file."""
+
+    def masked(match: re.Match) -> str:
+        digits = re.sub(r"\D", "", match.group())
+        return digits[:4] + "\u2022" * (len(digits) - 8) + digits[-4:]
+
+    return _ID_NUMBER_RUN.sub(masked, unicodedata.normalize("NFKC", value or ""))
+
+
 def parse_nik(value: str) -> NikParts:
     """Split a NIK into its parts, or raise ValidationError saying which rule it breaks.
 

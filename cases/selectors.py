@@ -157,6 +157,10 @@ def cases_visible_to(user: Viewer) -> QuerySet[Case]:
     return Case.objects.filter(scope)
 
 
+# A name search matches on at most this many words (a pasted paragraph is not a name).
+SEARCH_PARTS = 6
+
+
 def search_cases(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
     """By full NIK or KK number (through the blind indexes: the cases whose beneficiary or
     applicant has that NIK or belongs to that family card), case number, or beneficiary name
@@ -175,7 +179,7 @@ def search_cases(qs: QuerySet[Case], q: str) -> QuerySet[Case]:
     if not q:
         return qs
     matches = Q(number__icontains=q)
-    parts = name_key(q).split()
+    parts = name_key(q).split()[:SEARCH_PARTS]
     if parts:  # a case number folds to nothing: it must not match every name
         # Every part, in any order ("Yusuf Muhammad" finds "Muhammad Yusuf").
         name = Q()

@@ -3,14 +3,32 @@ one way a page shows a domain error (``add_error_to_form``, ``add_error_to_messa
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
+
+# The years a filter or a report date may name: a typo such as 0001 or 9999 would overflow
+# the time-zone arithmetic (local midnight to UTC) instead of meaning anything.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def validate_year_in_range(value: dt.date) -> None:
+    """Refuse a date outside ``FIRST_YEAR``..``LAST_YEAR`` (code ``year_out_of_range``)."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            gettext_lazy("Tahun harus antara %(first)s dan %(last)s."),
+            code="year_out_of_range",
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+
 
 _CHECKS = (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)
 

@@ -20,4 +20,5 @@ def access_log(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     rows, _described, form = access_log_rows(request.user, request.GET)
     page = page_of(request, rows, per_page=50)
-    return render(request, "web/access_log.html", {"page": page, "form": form})
+    status = 200 if form.is_valid() else 400
+    return render(request, "web/access_log.html", {"page": page, "form": form}, status=status)

@@ -25,9 +25,10 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency, Region, RegionLevel, Role, Service
 from agencies.selectors import areas_of
 from cases.models import Case, CaseKind, CaseStatus, Channel, Outcome, Stage
-from cases.nik import looks_like_nik, mask_nik, normalize_number
+from cases.nik import holds_id_number, mask_id_numbers_in
 from cases.selectors import search_cases
 from core.deadlines import at_risk_q, overdue_q
+from core.forms import validate_year_in_range
 from core.types import Viewer
 from referrals.models import Referral
 from web.selectors import case_list
@@ -40,6 +41,7 @@ NUMBER_IN_URL = _(
 RANGE_BACKWARDS = _("Tanggal akhir tidak boleh sebelum tanggal awal.")
 NOT_A_FLAG = _("Nilai tidak dikenal: pakai true atau false.")
 DATE_FORMAT = "%Y-%m-%d"
+SEARCH_MAX_LENGTH = 100
 ANY_VALUE = _("Semua")
 
 # sort value -> (label, ordering). Cases without an open task's deadline come last either way.
@@ -85,7 +87,7 @@ class CaseListForm(forms.Form):
 
     def clean_q(self) -> str:
         q = (self.cleaned_data.get("q") or "").strip()
-        if looks_like_nik(q) and not self.allow_number_search:
+        if holds_id_number(q) and not self.allow_number_search:
             raise forms.ValidationError(NUMBER_IN_URL, code="number_in_url")
         return q
 
@@ -107,6 +109,7 @@ def _date_filter(label: Any, method: str) -> django_filters.DateFilter:
         label=label,
         method=method,
         input_formats=[DATE_FORMAT],
+        validators=[validate_year_in_range],
         widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
     )
 
@@ -118,12 +121,17 @@ def user_areas(user: Viewer) -> list[str]:
 
 def region_choices(user: Viewer, chosen: str = "") -> list[tuple[str, str]]:
     """The user's own areas above district level (a regency: the dashboard's links name
-    it), the districts within the user's areas and, under the chosen district (or the
-    chosen village's), that district's villages. Nothing outside the user's areas."""
+    it), the districts within the user's areas or holding one (a village officer's
+    district: the dashboard's district rows link it; the list stays within the user's
+    scope), and under the chosen district (or the chosen village's) its villages within
+    the user's areas."""
     areas = user_areas(user)
     inside = Region.regions_within_any_q(areas)
     district = ".".join(chosen.split(".")[:3]) if chosen.count(".") >= 2 else ""
-    wanted = Q(level=RegionLevel.DISTRICT) | Q(code__in=[a for a in areas if a.count(".") < 2])
+    above = [a for a in areas if a.count(".") < 2]  # a regency (the dashboard links it)
+    around = [".".join(a.split(".")[:3]) for a in areas if a.count(".") == 3]  # a village's
+    wanted = Q(level=RegionLevel.DISTRICT) | Q(code__in=above)
+    inside |= Q(code__in=around)
     if district:
         wanted |= Q(level=RegionLevel.VILLAGE, parent_id=district)
     rows = Region.objects.filter(inside & wanted).order_by("code").values_list("code", "name")
@@ -144,7 +152,10 @@ class CaseListFilter(django_filters.FilterSet):
     """The case list's filters (see the module docstring for the parameters)."""
 
     q = django_filters.CharFilter(
-        label=_("Cari"), method="search", help_text="Case number or name (a NIK/KK only by POST)"
+        label=_("Cari"),
+        method="search",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text="Case number or name (a NIK/KK only by POST)",
     )
     region = django_filters.ChoiceFilter(
         label=_("Wilayah"), method="in_region", help_text="District or village code"
@@ -288,7 +299,7 @@ def filter_cases(
 def _shown(filterset: CaseListFilter, name: str, value: Any) -> str:
     """A filter's value as a person reads it: names for codes, dates in words."""
     if name == "q":
-        return mask_nik(normalize_number(value)) if looks_like_nik(value) else value
+        return mask_id_numbers_in(value)
     if name == "region":
         region = Region.objects.filter(code=value).values_list("name", flat=True).first()
         return f"{region} ({value})" if region else value

@@ -22,7 +22,7 @@ from cases.forms import (
     NoteForm,
 )
 from cases.models import AccessAction, Case, CaseKind, CaseStatus
-from cases.nik import looks_like_nik
+from cases.nik import holds_id_number
 from cases.pending_uploads import keep_form_uploads
 from cases.services import add_documents, add_note
 from core.errors import DomainError
@@ -63,13 +63,15 @@ def home(request: HttpRequest) -> HttpResponse:
     """The case list, filtered and sorted by the URL's parameters (``web.case_filters``).
 
     The search form posts, so a NIK or KK number typed into it never lands in a URL
-    (browser history, proxy and server logs): such a search is answered at once, any other
-    is redirected to a bookmarkable GET carrying the filters."""
+    (browser history, proxy and server logs): such a search is answered at once, as are
+    filters with an error (shown on the form); any other is redirected to a bookmarkable GET
+    carrying the filters."""
     if request.method == "POST":
-        if not looks_like_nik(request.POST.get("q", "")):
+        number_search = holds_id_number(request.POST.get("q", ""))
+        filters = filter_cases(request.user, request.POST, allow_number_search=number_search)
+        if not number_search and filters.is_valid():
             return redirect(list_url(request.POST))
-        filters = filter_cases(request.user, request.POST, allow_number_search=True)
-    elif looks_like_nik(request.GET.get("q", "")):
+    elif holds_id_number(request.GET.get("q", "")):
         messages.warning(request, _("Cari NIK atau nomor KK lewat kotak pencarian, bukan alamat."))
         return redirect("home")
     else:

@@ -10,6 +10,8 @@ route naming which export, the purpose its row count); file names and URLs carry
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -52,8 +54,17 @@ def filters_of(data: QueryDict) -> dict[str, list[str]]:
     }
 
 
-def _rows_purpose(count: int) -> str:
-    return f"{count} baris"
+def _rows_purpose(count: int, filters: Sequence[tuple[str, str]] = ()) -> str:
+    """The access-log row's purpose: how many rows and with which filters (as the file's
+    first line names them; a NIK or KK in a search is already masked there), cut to the
+    column's 200 characters."""
+    shown = ", ".join(f"{label}: {value}" for label, value in filters)
+    return (f"{count} baris; {shown}" if shown else f"{count} baris")[:200]
+
+
+def _parameters(filters: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """A stored export's page parameters as the access log names them (``stage=...``)."""
+    return [(key, " ".join(values)) for key, values in filters.items() if any(values)]
 
 
 @login_required
@@ -86,7 +97,7 @@ def export_start(request: HttpRequest, kind: str) -> HttpResponseBase:
         user=request.user,
         action=AccessAction.EXPORT,
         route=f"export_{kind}_start",
-        purpose=_rows_purpose(total),
+        purpose=_rows_purpose(total, source.filters),
     )
     start_job("export", export.pk)
     messages.success(request, _("Ekspor berjalan; berkasnya siap di halaman ini."))
@@ -104,7 +115,7 @@ def _streamed(
         user=request.user,
         action=AccessAction.EXPORT,
         route=f"export_{kind}",
-        purpose=_rows_purpose(count),
+        purpose=_rows_purpose(count, source.filters),
     )
     line = export_line(request.user, source)
     response: HttpResponse | StreamingHttpResponse
@@ -168,7 +179,7 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
         user=request.user,
         action=AccessAction.EXPORT,
         route=f"export_{export.kind}_download",
-        purpose=_rows_purpose(export.rows_total),
+        purpose=_rows_purpose(export.rows_total, _parameters(export.filters)),
     )
     stamp = timezone.localtime(export.finished_at).strftime("%Y%m%d-%H%M")
     stem = FILE_NAMES.get(export.kind, "ekspor")

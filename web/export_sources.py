@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import AccessLog, Case, CaseKind, CaseStatus, Stage
-from cases.nik import looks_like_nik, mask_nik
+from cases.nik import holds_id_number, mask_nik
 from core.errors import DomainError
 from core.spreadsheets import Table
 from core.types import Viewer
@@ -63,6 +64,18 @@ class ExportRefused(DomainError):
     rule): the export answers 400, as the page does."""
 
 
+def refusal(form: forms.Form) -> ExportRefused:
+    """The page's form errors as one refusal: "<field label>: <message>; ..."."""
+    return ExportRefused(
+        "; ".join(
+            f"{form.fields[name].label}: {' '.join(errors)}"
+            if name in form.fields
+            else " ".join(errors)
+            for name, errors in form.errors.items()
+        )
+    )
+
+
 @dataclass
 class ExportSource:
     """One export's content: ``tables()`` reads the rows (lazily), ``count()`` says how
@@ -91,14 +104,7 @@ def case_rows(user: Viewer, data: QueryDict) -> tuple[QuerySet[Case], list[tuple
     Raises ``ExportRefused`` (400 with the message) when a filter is not valid."""
     filterset = filter_cases(user, data, allow_number_search=True)
     if not filterset.is_valid():
-        raise ExportRefused(
-            "; ".join(
-                f"{filterset.form.fields[name].label}: {' '.join(errors)}"
-                if name in filterset.form.fields
-                else " ".join(errors)
-                for name, errors in filterset.form.errors.items()
-            )
-        )
+        raise refusal(filterset.form)
     return filterset.qs, describe_filters(filterset)
 
 
@@ -150,7 +156,7 @@ def case_source(user: Viewer, data: QueryDict) -> ExportSource:
         count=rows.order_by().count,
         filters=described,
         # A NIK search finds one person's cases: streamed, never stored with the NIK.
-        may_run_in_background=not looks_like_nik(data.get("q", "").strip()),
+        may_run_in_background=not holds_id_number(data.get("q", "")),
     )
 
 
@@ -312,7 +318,7 @@ def dashboard_source(user: Viewer, data: QueryDict) -> ExportSource:
     streamed."""
     form = DashboardForm(data, user=user, roles=ALL_ROLES)
     if not form.is_valid():
-        raise Http404
+        raise refusal(form)
     figures = dashboard_figures(
         user,
         start=form.cleaned_data["from_"],
@@ -351,7 +357,9 @@ def access_log_source(user: Viewer, data: QueryDict) -> ExportSource:
     """The access log in the supervisor's scope (403 for anyone else, as the page)."""
     if not may_read_access_log(user):
         raise PermissionDenied
-    rows, described, _form = access_log_rows(user, data)
+    rows, described, form = access_log_rows(user, data)
+    if not form.is_valid():
+        raise refusal(form)
     headers = [
         _("Waktu"),
         _("Pengguna"),

@@ -8,12 +8,14 @@ import datetime as dt
 from collections.abc import Collection
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agencies.models import Office, Region, Role
+from agencies.models import Office, Region, RegionLevel, Role
 from agencies.selectors import areas_of
+from core.forms import validate_year_in_range
 from core.types import Viewer
 
 # Who opens the monthly recap: supervisors and the back office, over their own areas.
@@ -23,14 +25,17 @@ MAX_DAYS = 366
 
 
 def area_choices(user: Viewer, roles: Collection[str]) -> list[tuple[str, str]]:
-    """The user's areas in ``roles``, each followed by the active offices inside it (a
-    regency's SLRT, a village's Puskesos), by code; two queries."""
+    """The user's areas in ``roles``, each followed by the districts (kecamatan) inside it
+    and the active offices inside it (a regency's SLRT, a village's Puskesos), by code; two
+    queries."""
     areas = sorted(set(areas_of(user, roles)))
     if not areas:
         return []
-    names = dict(Region.objects.filter(code__in=areas).values_list("code", "name"))
+    districts = Q(level=RegionLevel.DISTRICT) & Region.regions_within_any_q(areas)
+    names = dict(Region.objects.filter(Q(code__in=areas) | districts).values_list("code", "name"))
     offices = Office.objects.filter(Region.within_any_q(areas, "area"), is_active=True)
     choices = {code: names.get(code, code) for code in areas}
+    choices.update({code: f"— {name}" for code, name in names.items() if code not in choices})
     for code, name, area_name in offices.values_list("area_id", "name", "area__name"):
         choices.setdefault(code, f"{name} ({area_name})")
     return sorted(choices.items())
@@ -60,8 +65,12 @@ class DashboardForm(RegionChoiceForm):
     """``from`` and ``to`` (local dates, inclusive; by default the last eight weeks, Monday
     to today) and ``region``."""
 
-    from_ = forms.DateField(label=gettext_lazy("Dari tanggal"), required=False)
-    to = forms.DateField(label=gettext_lazy("Sampai tanggal"), required=False)
+    from_ = forms.DateField(
+        label=gettext_lazy("Dari tanggal"), required=False, validators=[validate_year_in_range]
+    )
+    to = forms.DateField(
+        label=gettext_lazy("Sampai tanggal"), required=False, validators=[validate_year_in_range]
+    )
 
     def __init__(self, data, *, user: Viewer, roles: Collection[str]):
         data = data.copy() if data is not None else {}
@@ -94,12 +103,14 @@ def default_start(end: dt.date) -> dt.date:
 
 
 class RecapForm(RegionChoiceForm):
-    """``month`` (YYYY-MM, by default the last whole month) and ``region`` (required)."""
+    """``month`` (YYYY-MM, by default the last whole month) and ``region`` (required, but
+    by default the user's area when they have only one)."""
 
     month = forms.DateField(
         label=gettext_lazy("Bulan"),
         input_formats=["%Y-%m"],
         required=False,
+        validators=[validate_year_in_range],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
 
@@ -107,6 +118,10 @@ class RecapForm(RegionChoiceForm):
         super().__init__(data, user=user, roles=roles)
         self.fields["region"].choices = self.area_choices
         self.fields["region"].required = True
+        areas = set(areas_of(user, roles))
+        if self.is_bound and not self.data.get("region") and len(areas) == 1:
+            self.data = self.data.copy()
+            self.data["region"] = areas.pop()
 
     def clean_month(self) -> dt.date:
         month = self.cleaned_data.get("month")

@@ -95,5 +95,10 @@ class Export(models.Model):
         return min(100, 100 * self.rows_done // self.rows_total) if self.rows_total else 0
 
     @property
+    def is_expired(self) -> bool:
+        """Past its keeping time, whether or not the purge has deleted the file yet."""
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
     def may_download(self) -> bool:
-        return self.state == ExportState.DONE and bool(self.file)
+        return self.state == ExportState.DONE and bool(self.file) and not self.is_expired

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 
 import pytest
 from django.db import connection
@@ -181,7 +182,8 @@ def test_dashboard_export_takes_the_pages_date_range_and_region(client, staff):
     in_range = export(client, "dashboard", "csv", **{"from": today.isoformat()})
     assert ["Per minggu"] in csv_rows(in_range)
     # A region outside the supervisor's areas is refused like the page refuses it.
-    assert export(client, "dashboard", "csv", region=KOTA_BENGKALIS).status_code == 404
+    refused = export(client, "dashboard", "csv", region=KOTA_BENGKALIS)
+    assert refused.status_code == 400 and "Wilayah" in refused.content.decode()
 
 
 def test_access_log_exports_for_a_supervisor_with_its_filters(client, staff):
@@ -255,7 +257,8 @@ def test_each_streamed_export_writes_one_access_log_row_without_a_nik(client, st
     client.force_login(staff["manajer"])
     export(client, "cases", "xlsx", q=nik(0))
     entry = AccessLog.objects.get(action="export")
-    assert (entry.user, entry.route, entry.purpose) == (staff["manajer"], "export_cases", "1 baris")
+    assert (entry.user, entry.route) == (staff["manajer"], "export_cases")
+    assert entry.purpose == "1 baris; Cari: 1904••••••••0010"
     assert nik(0) not in entry.route + entry.purpose
 
 
@@ -302,8 +305,8 @@ def test_a_list_past_the_threshold_runs_in_the_background_for_its_requester(
     assert "••••" in rows[2][5] and NIK_MALE not in raw
     routes = list(AccessLog.objects.filter(action="export").values_list("route", "purpose"))
     assert sorted(routes) == [
-        ("export_cases_download", "2 baris"),
-        ("export_cases_start", "2 baris"),
+        ("export_cases_download", "2 baris; stage: verification"),
+        ("export_cases_start", "2 baris; Tahap: Verifikasi"),
     ]
     assert client.get(reverse("export_list")).status_code == 200
 
@@ -357,8 +360,6 @@ def test_an_export_expires_after_a_day_its_file_deleted(
     assert report["exports_expired"] == 1
     made.refresh_from_db()
     assert made.state == ExportState.EXPIRED and not made.file
-    import os
-
     assert not os.path.exists(path)
     assert client.get(reverse("export_download", args=[made.pk])).status_code == 404
     assert "sudah dihapus" in client.get(reverse("export_detail", args=[made.pk])).content.decode()
