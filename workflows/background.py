@@ -7,7 +7,8 @@ it every minute is a setting, ``BACKGROUND_ENGINE``:
 - ``embedded`` (the demo's default): a daemon thread inside the web process; no broker.
 - ``celery`` (production): Celery beat schedules ``workflows.tasks.run_periodic_jobs`` on a
   Redis broker and a worker runs it (see README).
-- ``none``: nothing runs by itself (tests; or cron calling ``manage.py workflow_timers``).
+- ``none``: nothing runs by itself (tests; or cron calling ``manage.py run_periodic_jobs``
+  every minute).
 
 ``start_job`` runs one long piece of work away from the request (a registry import, a big
 export) on the same engine: a thread of the web process (embedded), a Celery worker

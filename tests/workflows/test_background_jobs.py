@@ -3,9 +3,12 @@ configured engine; the Celery engine sends it to a worker as ``workflows.tasks.r
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from celery import current_app
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 
 from cases.models import ImportState, RegistryImport
 from cases.registry_import.services import registry_import_create
@@ -53,3 +56,10 @@ def test_the_celery_engine_sends_the_job_to_a_worker_by_name(
 def test_an_unknown_job_is_refused_at_once(db):
     with pytest.raises(KeyError):
         start_job("no_such_job", 1)
+
+
+def test_cron_runs_the_periodic_jobs_through_our_command_not_viewflows(db):
+    # "workflow_timers" was shadowed by viewflow's command of that name: cron ran nothing.
+    out = io.StringIO()
+    call_command("run_periodic_jobs", stdout=out)
+    assert "exports_expired: 0" in out.getvalue() and "overdue_notices: 0" in out.getvalue()
