@@ -1,3 +1,4 @@
+import datetime as dt
 from io import StringIO
 
 from django.contrib.auth import get_user_model
@@ -67,6 +68,10 @@ def test_demo_loads_a_living_dataset_and_a_second_run_adds_nothing(db):
         "closed",
     }
     now = timezone.now()
+    # Closed over weeks, not in the load's few seconds: the dashboard and the recap read so.
+    closings = Case.objects.filter(closed_at__isnull=False).values_list("closed_at", flat=True)
+    assert max(closings) - min(closings) > dt.timedelta(weeks=4)
+    assert all(c.closed_at > c.opened_at for c in Case.objects.filter(closed_at__isnull=False))
     assert WorkItem.objects.overdue(now).exists()
     assert WorkItem.objects.at_risk(now).exists()
     assert Notification.objects.filter(kind="overdue").exists()

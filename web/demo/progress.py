@@ -226,6 +226,40 @@ def _age_open_tasks(rng: random.Random) -> None:
             )
 
 
+def _date_finished_work(rng: random.Random) -> None:
+    """Spread what the flows just finished over each closed case's life instead of the load's
+    few seconds, so the dashboard's weeks, the monthly recap and the agency KPIs read like an
+    office's: each closed case took 4 to 45 days (never past now); its referrals were sent,
+    answered and delivered within that span, in that order."""
+    now = timezone.now() - dt.timedelta(hours=1)
+    closed = Case.objects.filter(
+        region__code__startswith=BANGKA_TENGAH + ".", closed_at__isnull=False
+    )
+    for case in closed.order_by("pk"):
+        span = min(now - case.opened_at, dt.timedelta(days=rng.uniform(4, 45)))
+        Case.objects.filter(pk=case.pk).update(closed_at=case.opened_at + span)
+        for referral in Referral.objects.filter(case=case).select_related("delivery"):
+            sent = case.opened_at + span * rng.uniform(0.15, 0.3)
+            answered = sent + span * rng.uniform(0.05, 0.4)
+            # The answer deadline keeps its length (the service's working days) from the new
+            # sending time: some answers now come late, as in an office.
+            dates = {
+                "sent_at": sent,
+                "due_at": sent + (referral.due_at - referral.sent_at),
+                "at_risk_at": sent + (referral.at_risk_at - referral.sent_at),
+            }
+            if referral.accepted_at:
+                dates["accepted_at"] = answered
+            if referral.ended_at:
+                dates["ended_at"] = answered + span * rng.uniform(0.1, 0.3)
+            Referral.objects.filter(pk=referral.pk).update(**dates)
+            delivery = getattr(referral, "delivery", None)
+            if delivery is not None:
+                type(delivery).objects.filter(pk=delivery.pk).update(
+                    delivered_at=dates.get("ended_at", answered)
+                )
+
+
 def advance_cases(seed: int = 7) -> None:
     """Spread the demo cases over every stage: the older ones closed, the newer ones open."""
     rng = random.Random(seed)
@@ -239,4 +273,5 @@ def advance_cases(seed: int = 7) -> None:
         else:
             step = 3 if old else rng.randint(0, 2)
         _advance(case, step, rng)
+    _date_finished_work(rng)
     _age_open_tasks(rng)
