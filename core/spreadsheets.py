@@ -39,13 +39,19 @@ class Table:
 
 
 def first_line(*, user_name: str, at: dt.datetime, filters: Sequence[tuple[str, str]]) -> str:
-    """``Diekspor oleh <user> pada <local time>; filter: <label: value, ...>``."""
+    """``Diekspor oleh <user> pada <local time and zone, e.g. WIB>; filter: <label: value,
+    ...>``."""
     shown = ", ".join(f"{label}: {value}" for label, value in filters) or _("tanpa filter")
     return _("Diekspor oleh %(user)s pada %(time)s; filter: %(filters)s") % {
         "user": user_name,
-        "time": date_format(timezone.localtime(at), "Y-m-d H:i"),
+        "time": date_format(timezone.localtime(at), "Y-m-d H:i T"),
         "filters": shown,
     }
+
+
+def filter_date(day: dt.date) -> str:
+    """A date as every export's first line writes a filter's date: "1 November 2026"."""
+    return date_format(day, "j F Y")
 
 
 def safe_text(value: str) -> str:

@@ -17,6 +17,7 @@ from agencies.selectors import roles_of
 from cases.models import AccessAction, AccessLog
 from cases.selectors import access_log_visible_to
 from core.forms import validate_year_in_range
+from core.spreadsheets import filter_date
 from core.types import Viewer
 
 _DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
@@ -68,10 +69,10 @@ def access_log_rows(
         picked = form.cleaned_data
         if picked["date_from"]:
             rows = rows.filter(at__gte=_start_of(picked["date_from"]))
-            described.append((str(_("Dari tanggal")), picked["date_from"].isoformat()))
+            described.append((str(_("Dari tanggal")), filter_date(picked["date_from"])))
         if picked["date_to"]:
             rows = rows.filter(at__lt=_start_of(picked["date_to"] + dt.timedelta(days=1)))
-            described.append((str(_("Sampai tanggal")), picked["date_to"].isoformat()))
+            described.append((str(_("Sampai tanggal")), filter_date(picked["date_to"])))
         if picked["action"]:
             rows = rows.filter(action=picked["action"])
             described.append((str(_("Tindakan")), str(AccessAction(picked["action"]).label)))

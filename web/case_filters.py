@@ -19,7 +19,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import HttpRequest, QueryDict
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region, RegionLevel, Role, Service
@@ -29,6 +29,7 @@ from cases.nik import holds_id_number, mask_id_numbers_in
 from cases.selectors import search_cases
 from core.deadlines import at_risk_q, overdue_q
 from core.forms import validate_year_in_range
+from core.spreadsheets import filter_date
 from core.types import Viewer
 from referrals.models import Referral
 from web.selectors import case_list
@@ -308,7 +309,7 @@ def _shown(filterset: CaseListFilter, name: str, value: Any) -> str:
     if isinstance(value, Service):
         return value.display_name
     if isinstance(value, dt.date):
-        return formats.date_format(value, "j F Y")
+        return filter_date(value)
     if isinstance(value, bool):
         return str(_("Ya") if value else _("Tidak"))
     if name == "sort":

@@ -20,14 +20,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, QueryDict
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import AccessLog, Case, CaseKind, CaseStatus, Stage
 from cases.nik import holds_id_number, mask_nik
 from core.errors import DomainError
-from core.spreadsheets import Table
+from core.spreadsheets import Table, filter_date
 from core.types import Viewer
 from workflows import selectors as task_selectors
 from workflows.dashboard import dashboard_figures
@@ -331,8 +331,8 @@ def dashboard_source(user: Viewer, data: QueryDict) -> ExportSource:
         tables=lambda: dashboard_tables(figures),
         count=lambda: 0,
         filters=[
-            (_("Dari tanggal"), formats.date_format(figures["start"], "SHORT_DATE_FORMAT")),
-            (_("Sampai tanggal"), formats.date_format(figures["end"], "SHORT_DATE_FORMAT")),
+            (_("Dari tanggal"), filter_date(figures["start"])),
+            (_("Sampai tanggal"), filter_date(figures["end"])),
             (_("Wilayah"), str(region)),
         ],
         may_run_in_background=False,

@@ -41,5 +41,5 @@ def test_times_are_written_in_local_time():
 def test_first_line_names_who_when_and_the_filters():
     at = timezone.make_aware(dt.datetime(2026, 3, 2, 6, 30))
     line = first_line(user_name="Ani", at=at, filters=[("Tahap", "Asesmen"), ("Cari", "Budi")])
-    assert line == "Diekspor oleh Ani pada 2026-03-02 06:30; filter: Tahap: Asesmen, Cari: Budi"
+    assert line == "Diekspor oleh Ani pada 2026-03-02 06:30 WIB; filter: Tahap: Asesmen, Cari: Budi"
     assert first_line(user_name="Ani", at=at, filters=[]).endswith("filter: tanpa filter")
