@@ -185,7 +185,10 @@ def _draw_table(pdf, table: Table) -> None:
     with pdf.table(
         col_widths=widths,
         text_align=["LEFT"] + ["RIGHT"] * (len(table.headers) - 1),
-        headings_style=FontFace(emphasis="BOLD", fill_color=(230, 230, 230)),
+        # Wide tables' headings a point smaller, so "penyaluran" fits its column whole.
+        headings_style=FontFace(
+            emphasis="BOLD", fill_color=(230, 230, 230), size_pt=7 if wide else None
+        ),
         line_height=4.6,
         repeat_headings=1,
     ) as drawn:

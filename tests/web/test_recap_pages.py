@@ -97,6 +97,8 @@ def test_the_pdf_is_the_recap_on_the_letterhead_and_is_logged(client, staff):
     for title in ("Kasus per jenis", "Rujukan per instansi", "Penyaluran per program"):
         assert title in text
     assert "Pengaduan per tingkat" in text and "Ringan (2 hari kerja)" in text
+    # The referral table's nine columns: each heading word whole, never broken mid-word.
+    assert "sampai penyaluran Terlambat" in text  # was "penyalura n"
     assert "Dinas Kesehatan Bangka Tengah 2 1 1 1 50,0 6,0 17,0 0" in text
     assert "Ringan (2 hari kerja) 2 0 1 1 0,0" in text and "Pangkalan Baru 1 1" in text
     assert "150.000" in text
