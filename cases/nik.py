@@ -88,13 +88,14 @@ def looks_like_nik(value: str) -> bool:
     return len(number) == NIK_LENGTH and number.isdecimal()
 
 
-# A run of 12 or more digits, with any separators people type between them: a NIK or a KK
-# number (16), a mistyped one (15, 17), or one written "NIK 1904...", "nik:1904...".
-_ID_NUMBER_RUN = re.compile(r"\d(?:[\W_]*\d){11,}")
+# A run of 15 or more digits, with any separators people type between them: a NIK or a KK
+# number (16), a mistyped one (15, 17), or one written "NIK 1904...", "nik:1904...". A case
+# number ("1904-2026-000123") has 14 and stays a plain search.
+_ID_NUMBER_RUN = re.compile(r"\d(?:[\W_]*\d){14,}")
 
 
 def holds_id_number(value: str) -> bool:
-    """Whether a search term holds something that may be a NIK or KK number (a run of 12 or
+    """Whether a search term holds something that may be a NIK or KK number (a run of 15 or
     more digits in any script, separators allowed, anywhere in the term): such a term is
     answered from a POST body and never put in a URL, a redirect or a log line."""
     return _ID_NUMBER_RUN.search(unicodedata.normalize("NFKC", value or "")) is not None

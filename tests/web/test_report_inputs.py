@@ -39,6 +39,12 @@ def test_a_search_holding_an_id_number_is_answered_from_the_post_never_redirecte
     assert refused.status_code == 302 and refused["Location"] == reverse("home")
 
 
+def test_a_case_number_is_still_a_plain_bookmarkable_search(manajer, staff):
+    case = intake(staff["petugas"], applicant=person(nik=NIK_MALE)).case
+    response = manajer.post(reverse("home"), {"q": case.number})
+    assert response.status_code == 302 and case.number in response["Location"]
+
+
 def test_the_api_refuses_an_id_number_anywhere_in_q(client, staff):
     token = api_token(staff["manajer"])
     response = client.get(
