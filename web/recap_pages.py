@@ -19,11 +19,10 @@ from agencies.selectors import handling_office, roles_of
 from cases.access import log_access
 from cases.models import AccessAction
 from core.pdf import regency_title
+from core.spreadsheets import XLSX_CONTENT_TYPE
 from workflows.recap import Recap, monthly_recap
 from workflows.recap_files import recap_tables, recap_title, render_recap_pdf, render_recap_xlsx
 from workflows.report_forms import RECAP_ROLES, RecapForm
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _recap_or_form(request: HttpRequest) -> tuple[RecapForm, Recap | None]:
@@ -44,9 +43,7 @@ def _file_name(recap: Recap, ext: str) -> str:
     return f"rekap-{recap.region.code}-{recap.month:%Y-%m}.{ext}"
 
 
-@login_required
-def recap_page(request: HttpRequest) -> HttpResponse:
-    form, recap = _recap_or_form(request)
+def _page(request: HttpRequest, form: RecapForm, recap: Recap | None) -> HttpResponse:
     status = 400 if form.is_bound and recap is None else 200
     context = {
         "form": form,
@@ -58,19 +55,26 @@ def recap_page(request: HttpRequest) -> HttpResponse:
     return render(request, "web/recap.html", context, status=status)
 
 
-def _download(request: HttpRequest) -> tuple[Recap | None, HttpResponse]:
-    """The recap asked for, or (None, the page with the form's errors)."""
-    _form, recap = _recap_or_form(request)
-    if recap is None:
-        return None, recap_page(request)
-    return recap, HttpResponse()
+@login_required
+def recap_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, *_recap_or_form(request))
+
+
+def _download(request: HttpRequest) -> Recap | HttpResponse:
+    """The recap asked for, or the page with the form's errors (400)."""
+    form, recap = _recap_or_form(request)
+    return recap if recap is not None else _page(request, form, None)
+
+
+def _purpose(recap: Recap) -> str:
+    return f"{recap.region.code} {recap.month:%Y-%m}"
 
 
 @login_required
 def recap_pdf(request: HttpRequest) -> HttpResponse:
-    recap, refused = _download(request)
-    if recap is None:
-        return refused
+    recap = _download(request)
+    if isinstance(recap, HttpResponse):
+        return recap
     office = Office.objects.filter(area=recap.region, is_active=True).order_by("pk").first()
     office = office or handling_office(recap.region.code, request.user.pk)
     regency = Region.objects.filter(code=recap.region.regency_code).first() or recap.region
@@ -80,7 +84,9 @@ def recap_pdf(request: HttpRequest) -> HttpResponse:
         government=regency_title(regency.name)[0],
         user_name=_user_name(request),
     )
-    log_access(user=request.user, action=AccessAction.PRINT, route="recap_pdf")
+    log_access(
+        user=request.user, action=AccessAction.PRINT, route="recap_pdf", purpose=_purpose(recap)
+    )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{_file_name(recap, "pdf")}"'
     response["Cache-Control"] = "private, no-store"
@@ -89,12 +95,14 @@ def recap_pdf(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def recap_xlsx(request: HttpRequest) -> HttpResponse:
-    recap, refused = _download(request)
-    if recap is None:
-        return refused
+    recap = _download(request)
+    if isinstance(recap, HttpResponse):
+        return recap
     content = render_recap_xlsx(recap, user_name=_user_name(request))
-    log_access(user=request.user, action=AccessAction.EXPORT, route="recap_xlsx")
-    response = HttpResponse(content, content_type=XLSX)
+    log_access(
+        user=request.user, action=AccessAction.EXPORT, route="recap_xlsx", purpose=_purpose(recap)
+    )
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_file_name(recap, "xlsx")}"'
     response["Cache-Control"] = "private, no-store"
     return response

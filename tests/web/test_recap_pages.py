@@ -147,7 +147,7 @@ def test_the_xlsx_has_one_sheet_per_table_with_the_first_line_and_is_logged(clie
     summary = list(book["Ringkasan"].iter_rows(min_row=3, values_only=True))
     assert ("Median hari sampai selesai", 10.0) in summary
     log = AccessLog.objects.get()
-    assert (log.action, log.route) == ("export", "recap_xlsx")
+    assert (log.action, log.route, log.purpose) == ("export", "recap_xlsx", "19.04 2026-10")
 
 
 def test_recap_page_queries_do_not_grow_with_the_data(client, staff):
