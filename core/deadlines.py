@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q
+from django.utils import timezone
 
 
 def overdue_q(now: dt.datetime) -> Q:
@@ -21,3 +22,9 @@ def overdue_q(now: dt.datetime) -> Q:
 def at_risk_q(now: dt.datetime) -> Q:
     """Filter: less than a quarter of the allowed time left (``at_risk_at``), not yet overdue."""
     return Q(at_risk_at__lte=now, due_at__gte=now)
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The start of ``day`` in the office's time zone (``TIME_ZONE``, WIB): where a filter's
+    or a report's local date begins (``< local_midnight(day + 1 day)`` ends it)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

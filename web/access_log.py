@@ -9,13 +9,13 @@ import datetime as dt
 from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Role
 from agencies.selectors import roles_of
 from cases.models import AccessAction, AccessLog
 from cases.selectors import access_log_visible_to
+from core.deadlines import local_midnight
 from core.forms import validate_year_in_range
 from core.spreadsheets import filter_date
 from core.types import Viewer
@@ -50,10 +50,6 @@ def may_read_access_log(user: Viewer) -> bool:
     return Role.SUPERVISOR in roles_of(user)
 
 
-def _start_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def access_log_rows(
     user: Viewer, data: QueryDict
 ) -> tuple[QuerySet[AccessLog], list[tuple[str, str]], AccessLogFilterForm]:
@@ -68,10 +64,10 @@ def access_log_rows(
     if form.is_valid():
         picked = form.cleaned_data
         if picked["date_from"]:
-            rows = rows.filter(at__gte=_start_of(picked["date_from"]))
+            rows = rows.filter(at__gte=local_midnight(picked["date_from"]))
             described.append((str(_("Dari tanggal")), filter_date(picked["date_from"])))
         if picked["date_to"]:
-            rows = rows.filter(at__lt=_start_of(picked["date_to"] + dt.timedelta(days=1)))
+            rows = rows.filter(at__lt=local_midnight(picked["date_to"] + dt.timedelta(days=1)))
             described.append((str(_("Sampai tanggal")), filter_date(picked["date_to"])))
         if picked["action"]:
             rows = rows.filter(action=picked["action"])

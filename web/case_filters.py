@@ -27,7 +27,7 @@ from agencies.selectors import areas_of
 from cases.models import Case, CaseKind, CaseStatus, Channel, Outcome, Stage
 from cases.nik import holds_id_number, mask_id_numbers_in
 from cases.selectors import search_cases
-from core.deadlines import at_risk_q, overdue_q
+from core.deadlines import at_risk_q, local_midnight, overdue_q
 from core.forms import validate_year_in_range
 from core.spreadsheets import filter_date
 from core.types import Viewer
@@ -98,11 +98,6 @@ class CaseListForm(forms.Form):
             if data.get(start) and data.get(end) and data[start] > data[end]:
                 self.add_error(end, forms.ValidationError(RANGE_BACKWARDS, code="backwards"))
         return data
-
-
-def _start_of(day: dt.date) -> dt.datetime:
-    """Midnight at the start of ``day`` in the office's time zone (dates are local)."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def _date_filter(label: Any, method: str) -> django_filters.DateFilter:
@@ -252,16 +247,16 @@ class CaseListFilter(django_filters.FilterSet):
         return queryset.filter(Q(pk__in=referred) | Q(forwarded_agency=value))
 
     def opened_since(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
-        return queryset.filter(opened_at__gte=_start_of(value))
+        return queryset.filter(opened_at__gte=local_midnight(value))
 
     def opened_until(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
-        return queryset.filter(opened_at__lt=_start_of(value + dt.timedelta(days=1)))
+        return queryset.filter(opened_at__lt=local_midnight(value + dt.timedelta(days=1)))
 
     def closed_since(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
-        return queryset.filter(closed_at__gte=_start_of(value))
+        return queryset.filter(closed_at__gte=local_midnight(value))
 
     def closed_until(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
-        return queryset.filter(closed_at__lt=_start_of(value + dt.timedelta(days=1)))
+        return queryset.filter(closed_at__lt=local_midnight(value + dt.timedelta(days=1)))
 
     def _open_tasks(self, condition: Q) -> Exists:
         """Open tasks of the row's case meeting ``condition``; with ``agency``, its tasks."""

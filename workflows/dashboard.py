@@ -24,10 +24,10 @@ from django.utils import timezone
 from agencies.models import Region
 from cases.models import Case, CaseStatus, Stage
 from cases.selectors import cases_visible_to
-from core.deadlines import at_risk_q, overdue_q
+from core.deadlines import at_risk_q, local_midnight, overdue_q
 from core.types import Viewer
 
-from .kpis import DAY, agency_kpis, local_midnight
+from .kpis import DAY, agency_kpis
 from .models import WorkItem
 
 

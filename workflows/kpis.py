@@ -39,7 +39,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from agencies.models import Region
-from core.deadlines import overdue_q
+from core.deadlines import local_midnight, overdue_q
 from core.types import Viewer
 from referrals.models import ENDED_STATUSES, Referral, ReferralStatus
 from referrals.selectors import referrals_visible_to
@@ -55,10 +55,6 @@ def month_start(day: dt.date) -> dt.date:
 
 def next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def months_between(start: dt.date, end: dt.date) -> list[dt.date]:

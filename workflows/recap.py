@@ -31,10 +31,11 @@ from viewflow.workflow.models import Task
 from agencies.models import Region, Service
 from cases.models import Case, CaseKind, Channel, ComplaintTier
 from cases.selectors import cases_visible_to
+from core.deadlines import local_midnight
 from core.types import Viewer
 from referrals.models import Delivery
 
-from .kpis import DAY, agency_kpis, local_midnight, next_month, share
+from .kpis import DAY, agency_kpis, next_month, share
 from .models import TaskKind, WorkItem
 
 
